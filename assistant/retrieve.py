@@ -1,0 +1,113 @@
+"""Hybrid retrieval: names the question mentions first, then convex fusion of dense (FAISS) and BM25 scores.
+
+    >>> retriever.retrieve("lable smoothing?", k=3).hits[0].term
+    'Label Smoothing'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import logging
+
+import bm25s
+import faiss
+import numpy as np
+
+from assistant.corpus import Entry
+from assistant.embed import Embedder
+from assistant.fusion import convex, rrf
+from assistant.match import NameMatch, TermMatcher
+from assistant.text import QUERY_WORDS, content_stems
+
+Method = Literal["hybrid", "dense", "bm25", "rrf"]
+METHODS: tuple[Method, ...] = ("hybrid", "dense", "bm25", "rrf")
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+_CANDIDATES = 64  # per method, before fusion
+_AMBIGUOUS_BOOST = 0.1
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: str
+    score: float  # ranking score: 1.0 minus typo penalty for named entries, else the method's score
+    fused: float  # the method's own score (convex fusion for hybrid), named or not
+    dense: float  # cosine similarity to the question
+    bm25: float
+    named: bool  # the question mentions this entry by name
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    question: str
+    hits: list[Hit]  # best first
+    matches: list[NameMatch]  # glossary names found in the question, in text order
+    query_vector: np.ndarray  # (dim,) float32, L2-normalised
+
+
+class Retriever:
+    """Ranks glossary entries for a question; ``method`` selects hybrid or a single method (for evaluation)."""
+
+    def __init__(self, entries: tuple[Entry, ...] | list[Entry], embedder: Embedder, index: faiss.Index,
+                 matcher: TermMatcher, dense_weight: float = 0.75, bm25_scale: float = 6.0) -> None:
+        if index.ntotal != len(entries):
+            raise ValueError(f"index has {index.ntotal} vectors for {len(entries)} entries")
+        self.entries = list(entries)
+        self._position = {e.term: i for i, e in enumerate(self.entries)}
+        self.embedder = embedder
+        self.index = index
+        self.matcher = matcher
+        self.dense_weight = dense_weight
+        self.bm25_scale = bm25_scale
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([content_stems(e.index_text() + " " + (e.analogy or e.details or "")) or ["_"]
+                          for e in self.entries], show_progress=False)
+
+    def retrieve(self, question: str, k: int = 5, method: Method = "hybrid") -> Retrieval:
+        query = self.embedder.encode_query(question)
+        matches = self.matcher.find(question) if method == "hybrid" else []
+        dense, bm25 = self._scores(question, query)
+        if method == "dense":
+            ranking = dense
+        elif method == "bm25":
+            ranking = bm25
+        elif method == "rrf":
+            ranking = rrf(dense, bm25)
+        else:
+            ranking = convex(dense, bm25, self.dense_weight, self.bm25_scale)
+        named = self._named_scores(matches)
+        boosted = ranking.astype(np.float64)  # named entries first, in mention order, then by fused score
+        for i, score in named.items():
+            boosted[i] = 10.0 + score
+        for m in matches:  # ambiguous one-word names ("anchor") only nudge the fused ranking
+            if m.ambiguous and self._position[m.term] not in named:
+                boosted[self._position[m.term]] += _AMBIGUOUS_BOOST
+        k = min(k, len(self.entries))
+        top = np.argpartition(-boosted, k - 1)[:k]
+        order = top[np.argsort(-boosted[top], kind="stable")]
+        hits = [Hit(self.entries[i].term, round(float(named.get(i, ranking[i])), 4), round(float(ranking[i]), 4),
+                    round(float(dense[i]), 4), round(float(bm25[i]), 4), i in named) for i in order]
+        return Retrieval(question, hits, matches, query)
+
+    def _named_scores(self, matches: list[NameMatch]) -> dict[int, float]:
+        named: dict[int, float] = {}
+        for rank, m in enumerate(m for m in matches if not m.ambiguous):  # earlier mentions first among equals
+            i = self._position[m.term]
+            named[i] = max(named.get(i, 0.0), m.score - 1e-3 * rank)
+        return named
+
+    def _scores(self, question: str, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-entry (dense cosine, BM25) arrays; entries outside both candidate lists keep dense=-1, bm25=0."""
+        n = len(self.entries)
+        bm25 = self._bm25.get_scores(content_stems(question, QUERY_WORDS) or ["_"]).astype(np.float32)
+        dense = np.full(n, -1.0, dtype=np.float32)
+        k = min(n, max(_CANDIDATES, 0 if n > 4096 else n))
+        sims, ids = self.index.search(query[None, :], k)
+        valid = ids[0] >= 0
+        dense[ids[0][valid]] = sims[0][valid]
+        if n > k:  # score the BM25 candidates that the dense search did not return
+            top_bm25 = np.argpartition(-bm25, _CANDIDATES)[:_CANDIDATES]
+            missing = top_bm25[(dense[top_bm25] == -1.0) & (bm25[top_bm25] > 0)]
+            if len(missing):
+                dense[missing] = self.index.reconstruct_batch(missing.astype(np.int64)) @ query
+        return dense, bm25

@@ -1,0 +1,108 @@
+"""One settings object for the whole assistant: defaults, then an optional TOML file, then env vars.
+
+    >>> Settings(top_k=8).top_k
+    8
+
+Environment variables use the prefix ``GLOSSARY_`` (``GLOSSARY_BACKEND=transformers``); the TOML
+file is ``glossary-assistant.toml`` in the working directory, or the path in ``GLOSSARY_CONFIG``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from assistant.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGED_EMBEDDER = "all-MiniLM-L6-v2"
+PACKAGED_GENERATOR = "gemma-3-270m"
+Backend = Literal["auto", "llama_cpp", "transformers", "openai", "extractive"]
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("GLOSSARY_CONFIG", "glossary-assistant.toml"))
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "glossary-assistant"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GLOSSARY_", extra="forbid", validate_default=True)
+
+    # --- corpus and index
+    corpus_path: Path = ROOT / "corpus" / "glossary.yaml"
+    index_dir: Path = ROOT / "index"
+    embedder: str = Field(PACKAGED_EMBEDDER, description="sentence-transformers id or local path")
+    hnsw_above: int = Field(20_000, description="entries above which the index is HNSW instead of flat")
+
+    # --- retrieval and the coverage decision (calibrated on eval/questions.jsonl, split=dev)
+    top_k: int = Field(5, ge=1, le=50)
+    dense_weight: float = Field(0.45, ge=0.0, le=1.0, description="convex fusion weight of dense vs BM25")
+    answer_threshold: float = Field(0.22, description="fused score from which a descriptive question is answered")
+    long_question_words: int = Field(25, ge=5, description="questions this long are treated as outside-worded descriptions")
+    long_min_coverage: float = Field(0.40, description="content-word coverage a long question needs to be answered")
+    closest_threshold: float = Field(0.30, description="fused score from which a long question gets the closest entry")
+    suggest_threshold: float = Field(0.2, description="fused score from which an entry is suggested with a refusal")
+
+    # --- generation
+    backend: Backend = "auto"
+    generator_model: str = Field(PACKAGED_GENERATOR, description="HF id/path, a .gguf file, or the packaged model")
+    model_cache_dir: Path = Field(default_factory=_default_cache_dir)
+    max_new_tokens: int = Field(72, ge=8, le=1024)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    n_threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    n_ctx: int = Field(2048, ge=256)
+    generation_timeout_s: float = Field(20.0, gt=0)
+    min_supported_share: float = Field(0.5, description="below this share of supported sentences, answer extractively")
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_model: str = "default"
+    openai_api_key_env: str = Field("OPENAI_API_KEY", description="environment variable holding the API key")
+    openai_timeout_s: float = 30.0
+    openai_retries: int = Field(2, ge=0, le=10)
+
+    # --- server
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    max_question_chars: int = Field(500, ge=10, le=20_000)
+    max_concurrent_generations: int = Field(1, ge=1)
+    queue_size: int = Field(16, ge=0, description="questions waiting for a generation slot before 'busy'")
+    queue_timeout_s: float = 30.0
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost", "http://127.0.0.1"],
+                                    description="origins (any port) allowed to call the API")
+    rate_limit_per_minute: int = Field(60, ge=0, description="ask requests per client per minute; 0 = off")
+    log_questions: bool = Field(True, description="include question text in info-level request logs")
+    shutdown_grace_s: float = 15.0
+
+    # --- evaluation gates (eval exits non-zero below these)
+    gate_hit_at_1: float = 0.95
+    gate_hit_at_3: float = 0.99
+    gate_refusal_precision: float = 0.95
+    gate_refusal_recall: float = 0.90
+    gate_grounded_rate: float = 0.98
+    gate_citation_accuracy: float = 0.95
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if _config_file().is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=_config_file()))
+        return tuple(sources)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from env + TOML, with ``overrides`` on top; invalid values become a ConfigError."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"Invalid settings ({_config_file()} or GLOSSARY_* variables): {problems}") from exc
+    except (OSError, ValueError) as exc:  # unreadable or malformed TOML
+        raise ConfigError(f"Cannot read settings file {_config_file()}: {exc}") from exc

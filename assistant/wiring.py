@@ -1,0 +1,77 @@
+"""The one place that builds the pipeline from Settings; the CLI, server, UI and eval all start here.
+
+    >>> assistant = build_assistant(load_settings())
+    >>> assistant.ask("What is label smoothing?").citations[0].term
+    'Label Smoothing'
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.answer import AnswerConfig, Assistant
+from assistant.corpus import Glossary, load_glossary
+from assistant.decide import Thresholds
+from assistant.embed import SentenceTransformerEmbedder
+from assistant.gate import GenerationGate
+from assistant.generate import make_generator
+from assistant.ground import GroundingChecker
+from assistant.index import BuiltIndex, IndexStore
+from assistant.match import TermMatcher
+from assistant.retrieve import Retriever
+from assistant.settings import Settings
+from assistant.text import words
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RetrievalStack:
+    glossary: Glossary
+    embedder: SentenceTransformerEmbedder
+    index: BuiltIndex
+    retriever: Retriever
+
+
+def corpus_vocabulary(glossary: Glossary, corpus_path: Path) -> set[str]:
+    """Every word of the glossary and its source article: such words are never treated as typos."""
+    texts = [text for e in glossary.entries for _, text in e.passages()]
+    texts += [name for e in glossary.entries for name in e.names]
+    if glossary.source and (corpus_path.parent / glossary.source).is_file():
+        texts.append((corpus_path.parent / glossary.source).read_text(encoding="utf-8", errors="replace"))
+    return {w for t in texts for w in words(t)}
+
+
+def build_retrieval(settings: Settings, rebuild: bool = False, progress: bool = False,
+                    persist_required: bool = False) -> RetrievalStack:
+    glossary = load_glossary(settings.corpus_path)
+    embedder = SentenceTransformerEmbedder(settings.embedder)
+    embedder.warm_up()
+    built = IndexStore(settings.index_dir, embedder, settings.hnsw_above).load_or_build(
+        glossary.entries, rebuild=rebuild, progress=progress, persist_required=persist_required)
+    matcher = TermMatcher(glossary.entries, corpus_vocabulary(glossary, settings.corpus_path))
+    retriever = Retriever(glossary.entries, embedder, built.index, matcher, dense_weight=settings.dense_weight)
+    return RetrievalStack(glossary, embedder, built, retriever)
+
+
+def answer_config(settings: Settings) -> AnswerConfig:
+    return AnswerConfig(top_k=settings.top_k, max_question_chars=settings.max_question_chars,
+                        max_new_tokens=settings.max_new_tokens, temperature=settings.temperature,
+                        timeout_s=settings.generation_timeout_s, min_supported_share=settings.min_supported_share,
+                        suggest_threshold=settings.suggest_threshold,
+                        thresholds=Thresholds(answer_score=settings.answer_threshold,
+                                              long_words=settings.long_question_words,
+                                              long_min_coverage=settings.long_min_coverage,
+                                              closest_score=settings.closest_threshold))
+
+
+def build_assistant(settings: Settings, warm: bool = True, progress: bool = False) -> Assistant:
+    """Everything the doors need: glossary, index (rebuilt if stale), retriever, generator, checker, gate."""
+    stack = build_retrieval(settings, progress=progress)
+    assistant = Assistant(stack.glossary, stack.retriever, make_generator(settings), GroundingChecker(),
+                          GenerationGate(settings.max_concurrent_generations, settings.queue_size,
+                                         settings.queue_timeout_s), answer_config(settings))
+    if warm:
+        assistant.warm_up()
+    return assistant

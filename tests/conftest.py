@@ -1,0 +1,84 @@
+"""Session-wide fixtures: one embedder, one index, one assistant (llama.cpp) and one transformers model."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from assistant.corpus import load_glossary  # noqa: E402
+from assistant.generate import llama_cpp_available  # noqa: E402
+from assistant.settings import ROOT, Settings, load_settings  # noqa: E402
+
+QUESTIONS = ROOT / "eval" / "questions.jsonl"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Model-free tests first, then the ones that share the loaded models, browser tests last."""
+    def order(item) -> int:
+        return 2 if "browser" in item.keywords else 1 if "assistant" in getattr(item, "fixturenames", ()) else 0
+    items.sort(key=order)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    return load_settings(index_dir=tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def glossary(settings):
+    return load_glossary(settings.corpus_path)
+
+
+@pytest.fixture(scope="session")
+def stack(settings):
+    from assistant.wiring import build_retrieval
+
+    return build_retrieval(settings)
+
+
+@pytest.fixture(scope="session")
+def retriever(stack):
+    return stack.retriever
+
+
+@pytest.fixture(scope="session")
+def assistant(settings, stack):
+    """The default pipeline (llama.cpp when available), sharing the session's retrieval stack."""
+    from assistant.answer import Assistant
+    from assistant.gate import GenerationGate
+    from assistant.generate import make_generator
+    from assistant.ground import GroundingChecker
+    from assistant.wiring import answer_config
+
+    a = Assistant(stack.glossary, stack.retriever, make_generator(settings), GroundingChecker(),
+                  GenerationGate(1, settings.queue_size, settings.queue_timeout_s), answer_config(settings))
+    a.warm_up()
+    return a
+
+
+@pytest.fixture(scope="session")
+def transformers_generator(settings):
+    """The packaged model through transformers (the first run converts it: about a minute)."""
+    from assistant.generate.transformers_backend import TransformersGenerator
+    from assistant.prompt import fixed_prefix
+
+    gen = TransformersGenerator(settings.generator_model, settings.model_cache_dir, n_threads=settings.n_threads)
+    gen.warm_up(fixed_prefix())
+    return gen
+
+
+@pytest.fixture(scope="session")
+def questions() -> list[dict]:
+    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+needs_llama = pytest.mark.skipif(not llama_cpp_available(), reason="llama-cpp-python is not installed")
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

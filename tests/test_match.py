@@ -1,0 +1,44 @@
+"""Name matching: abbreviations, misspellings and near-misses that must not match."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("text, term", [
+    ("how does lable smoothing help?", "Label Smoothing"),
+    ("catastrophic forgeting in continual learning", "Catastrophic Forgetting"),
+    ("wasserstien distance", "Wasserstein Distance"),
+    ("gumbel sofmax", "Gumbel-Softmax"),
+    ("drop connect", "DropConnect"),
+    ("hyper networks", "Hypernetworks"),
+    ("Explain DBNs.", "Deep Belief Network"),
+    ("what is SAM?", "Sharpness-Aware Minimization"),
+    ("what is ewc", "Elastic Weight Consolidation"),
+    ("OOD detection for cameras", "Out-of-Distribution Detection"),
+    ("Cohen’s kappa", "Cohen's Kappa"),
+    ("normalising flows", "Normalizing Flows"),
+    ("kohonen map", "Self-Organizing Map"),
+])
+def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
+    assert term in [m.term for m in retriever.matcher.find(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "What is batch normalization?",  # a real word, not a typo of "renormalization"
+    "batch norm",
+    "what is adversarial training",
+    "what is data drift",
+    "How did Sam train his model?",  # capitalised name, not the abbreviation SAM
+])
+def test_near_misses_do_not_match(retriever, text):
+    assert retriever.matcher.find(text) == []
+
+
+def test_whole_phrase_match_rejects_qualified_near_miss(retriever):
+    assert retriever.matcher.match_phrase("Fleiss' kappa") is None
+    assert retriever.matcher.match_phrase("kappa").term == "Cohen's Kappa"
+
+
+def test_ambiguous_single_words_are_marked(retriever):
+    match = retriever.matcher.find("a loss with an anchor, a positive and a negative")[0]
+    assert match.term == "Anchors" and match.ambiguous
