@@ -47,13 +47,16 @@ _INJECTION = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
 )]
 
 
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
 def clean_question(question: object, max_chars: int) -> str:
     """The question as text without control characters; InvalidQuestion when empty, too long or not text."""
     if not isinstance(question, str):
         raise InvalidQuestion(f"The question must be text, not {type(question).__name__}.")
     if len(question) > max_chars * 4:  # reject huge input before touching it
         raise InvalidQuestion(f"The question is too long ({len(question)} characters; the limit is {max_chars}).")
-    text = unicodedata.normalize("NFC", question)
+    text = _ANSI_ESCAPE.sub("", unicodedata.normalize("NFC", question))
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text:

@@ -187,6 +187,9 @@
     let started = false; // any question asked yet (the data-question is asked only before the first)
     let glossary = null; // Promise<Map<normalised term or alias, entry>>, loaded on demand
     const queue = [];
+    // DOM events on the host element, for the host page: glossary-assistant:open|close|ask|answer|error
+    const emit = (name, detail) =>
+      shadow.host.dispatchEvent(new CustomEvent("glossary-assistant:" + name, { bubbles: true, detail }));
 
     const root = h("div", { class: `root ${inline ? "inline" : "floating"} theme-${cfg.theme}`, part: "root" });
     if (cfg.accent) root.style.setProperty("--accent", cfg.accent);
@@ -246,6 +249,7 @@
         root.classList.add("open");
         launcher.setAttribute("aria-expanded", "true");
         log.scrollTop = log.scrollHeight;
+        emit("open", {});
       }
       if (focus) input.focus({ preventScroll: inline });
       if (cfg.question && !started) ask(cfg.question);
@@ -259,6 +263,7 @@
       root.classList.remove("open");
       launcher.setAttribute("aria-expanded", "false");
       if (hadFocus) launcher.focus();
+      emit("close", {});
     }
 
     // -- asking ------------------------------------------------------------------------------------------
@@ -271,6 +276,7 @@
       const view = answerView(q);
       log.append(h("div", { class: "msg user", part: "question" }, q), view.el);
       log.scrollTop = log.scrollHeight;
+      emit("ask", { question: q });
       return enqueue(view);
     }
 
@@ -402,11 +408,12 @@
       const later = wait != null ? ` — try again in ${wait} s` : " — try again in a moment";
       switch (res.status) {
         case 400:
-        case 422: return { message: detail || "That question couldn't be read. Try rephrasing it." };
-        case 413: return { message: detail || "That question is too long. Please shorten it." };
-        case 429: return { message: "Too many questions" + later, retry: true };
-        case 503: return { message: "The assistant is busy" + later, retry: true };
+        case 422: return { status: res.status, message: detail || "That question couldn't be read. Try rephrasing it." };
+        case 413: return { status: 413, message: detail || "That question is too long. Please shorten it." };
+        case 429: return { status: 429, message: "Too many questions" + later, retry: true };
+        case 503: return { status: 503, message: "The assistant is busy" + later, retry: true };
         default: return {
+          status: res.status,
           message: detail ? `The assistant had a problem: ${detail}` : `The assistant had a problem (HTTP ${res.status}).`,
           retry: res.status >= 500 || res.status === 408,
         };
@@ -414,11 +421,12 @@
     }
 
     function streamProblem(payload) {
+      const status = Number.isInteger(payload.status) ? payload.status : null;
       const detail = detailText(payload.detail);
-      if (detail) return { message: detail, retry: true };
-      if (payload.status === 429) return { message: "Too many questions — try again in a moment", retry: true };
-      if (payload.status === 503) return { message: "The assistant is busy — try again in a moment", retry: true };
-      return { message: "The answer failed part-way.", retry: true };
+      if (detail) return { status, message: detail, retry: true };
+      if (status === 429) return { status, message: "Too many questions — try again in a moment", retry: true };
+      if (status === 503) return { status, message: "The assistant is busy — try again in a moment", retry: true };
+      return { status, message: "The answer failed part-way.", retry: true };
     }
 
     // -- one assistant message -------------------------------------------------------------------------
@@ -467,7 +475,9 @@
           const suggestions = Array.isArray(answer.suggestions)
             ? answer.suggestions.filter((s) => typeof s === "string" && s.trim()) : [];
           if (suggestions.length) el.append(chips(suggestions, refused));
-          return settle(refused ? "refused" : "done");
+          const state = settle(refused ? "refused" : "done");
+          emit("answer", { question, state, answer });
+          return state;
         },
         fail(problem) {
           const box = h("div", { class: "problem" }, h("span", { class: "error", part: "error" }, problem.message));
@@ -480,6 +490,7 @@
             box.append(retry);
           }
           el.append(box);
+          emit("error", { question, message: problem.message, status: problem.status || null });
           return settle("error");
         },
       };

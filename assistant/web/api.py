@@ -1,0 +1,171 @@
+"""The JSON API of ../shared/INTERFACES.md, plus the SSE streaming endpoint the widget uses.
+
+    POST /api/ask          {"question": "..."} -> Answer
+    POST /api/ask/stream   {"question": "..."} -> text/event-stream: token*, then answer (or error)
+    GET  /api/glossary     -> [entry, ...]
+    GET  /healthz          -> readiness (200 once models are loaded, else 503); ?probe=live for liveness
+    GET  /widget.js        -> the embeddable widget
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from sse_starlette import EventSourceResponse
+
+from assistant.errors import AssistantError, Busy, InvalidQuestion
+from assistant.generate import Cancel
+from assistant.schema import Answer
+from assistant.web.middleware import RateLimiter
+from assistant.web.state import NotReady, ServerState
+
+STATIC = Path(__file__).parent / "static"
+_END = object()
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: StrictStr = Field(description="a question about a machine-learning term", examples=["What is SAM?"])
+
+
+class ErrorBody(BaseModel):
+    detail: str
+
+
+def error_response(exc: Exception) -> JSONResponse:
+    """The HTTP form of an assistant error: 4xx for the client's input, 503 (+ Retry-After) for load."""
+    if isinstance(exc, Busy):
+        return JSONResponse({"detail": str(exc)}, 503, headers={"Retry-After": str(exc.retry_after_s)})
+    if isinstance(exc, NotReady):
+        return JSONResponse({"detail": exc.detail}, 503, headers={"Retry-After": "5"})
+    if isinstance(exc, InvalidQuestion):
+        return JSONResponse({"detail": str(exc)}, 413 if "too long" in str(exc) else 422)
+    return JSONResponse({"detail": f"The assistant failed: {exc}"}, 500)
+
+
+def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
+    router = APIRouter()
+    responses: dict[int | str, dict[str, Any]] = {
+        422: {"model": ErrorBody, "description": "empty or malformed question"},
+        413: {"model": ErrorBody, "description": "question or body too long"},
+        429: {"model": ErrorBody, "description": "rate limited; see Retry-After"},
+        503: {"model": ErrorBody, "description": "busy or still loading; see Retry-After"}}
+
+    def admit(request: Request, body: AskRequest) -> JSONResponse | None:
+        wait = limiter.check(request.client.host if request.client else "?")
+        if wait:
+            return JSONResponse({"detail": f"Too many questions; retry in {wait} s."}, 429,
+                                headers={"Retry-After": str(wait)})
+        request.state.log_extra = {"question": body.question[:200]} if state.settings.log_questions else {}
+        return None
+
+    def note(request: Request, answer: Answer) -> None:
+        extra = getattr(request.state, "log_extra", {})
+        extra.update(outcome=answer.outcome, mode=answer.mode, total_ms=answer.timings.total_ms)
+
+    @router.post("/api/ask", response_model=Answer, responses=responses, tags=["ask"])
+    async def ask(request: Request, body: AskRequest):
+        """Answer a question; the whole Answer object at once."""
+        if (refusal := admit(request, body)) is not None:
+            return refusal
+        try:
+            assistant = state.require()
+            answer = await asyncio.to_thread(assistant.ask, body.question)
+        except (AssistantError, NotReady) as exc:
+            return error_response(exc)
+        note(request, answer)
+        return JSONResponse(answer.model_dump(mode="json"))
+
+    @router.post("/api/ask/stream", responses={**responses, 200: {
+        "content": {"text/event-stream": {}},
+        "description": "server-sent events: `token` {text} as the answer is written, then `answer` with the "
+                       "final Answer object (its `answer` replaces the streamed text when `revised`), or `error` "
+                       "{detail, status}"}}, tags=["ask"])
+    async def ask_stream(request: Request, body: AskRequest):
+        """Stream the answer as server-sent events; errors before the stream starts are plain JSON 4xx/503."""
+        if (refusal := admit(request, body)) is not None:
+            return refusal
+        try:
+            assistant = state.require()
+        except NotReady as exc:
+            return error_response(exc)
+        cancel = Cancel()
+        queue = _start_worker(assistant, body.question, cancel)
+        first = await queue.get()
+        if isinstance(first, BaseException):
+            return error_response(first)
+        return EventSourceResponse(_events(request, first, queue, cancel, note), ping=10,
+                                   headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @router.get("/api/glossary", tags=["glossary"])
+    async def glossary() -> list[dict]:
+        """Every glossary entry, as ``python -m assistant glossary --json`` prints them."""
+        return [e.model_dump(mode="json", exclude_none=True) for e in state.glossary.entries]
+
+    @router.get("/healthz", tags=["ops"])
+    async def healthz(probe: str = "ready"):
+        """Readiness by default (503 until models and index are loaded); ``?probe=live`` for liveness."""
+        body = {"status": "ok" if state.ready else ("error" if state.error else "starting"), "live": True,
+                "ready": state.ready, "entries": len(state.glossary.entries),
+                "uptime_s": round(time.time() - state.started, 1)}
+        if state.ready:
+            body |= {"backend": state.assistant.backend, "queue": state.assistant.gate.load}
+        if state.error:
+            body["error"] = state.error
+        return JSONResponse(body, 200 if probe == "live" or state.ready else 503)
+
+    @router.get("/widget.js", include_in_schema=False)
+    async def widget() -> FileResponse:
+        return FileResponse(STATIC / "widget.js", media_type="application/javascript",
+                            headers={"Cache-Control": "public, max-age=300"})
+
+    return router
+
+
+def _start_worker(assistant, question: str, cancel: Cancel) -> asyncio.Queue:
+    """Runs the (blocking) answer stream in a thread and hands its events to the event loop."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue()
+
+    def put(item: object) -> None:
+        try:
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+        except RuntimeError:  # the loop is gone (server shutting down): nobody is listening
+            cancel.set()
+
+    def work() -> None:
+        try:
+            for event in assistant.stream(question, cancel):
+                put(event)
+        except Exception as exc:  # noqa: BLE001  (delivered to the client as an error event)
+            put(exc)
+        finally:
+            put(_END)
+
+    threading.Thread(target=work, name="answer-stream", daemon=True).start()
+    return queue
+
+
+async def _events(request: Request, first: object, queue: asyncio.Queue, cancel: Cancel, note) -> AsyncIterator[dict]:
+    item = first
+    try:
+        while item is not _END:
+            if isinstance(item, Answer):
+                note(request, item)
+                yield {"event": "answer", "data": item.model_dump_json()}
+            elif isinstance(item, BaseException):
+                status = error_response(item).status_code
+                yield {"event": "error", "data": json.dumps({"detail": str(item), "status": status})}
+            else:
+                yield {"event": "token", "data": json.dumps({"text": item})}
+            item = await queue.get()
+    finally:
+        cancel.set()  # client gone or stream done: stop generating, free the slot

@@ -1,0 +1,75 @@
+"""One process, one port: FastAPI (JSON API, SSE, widget, OpenAPI docs at /docs) with the Gradio UI at /.
+
+    $ python -m assistant serve --port 7860
+    >>> app = create_app(settings)            # for uvicorn / tests
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+import uvicorn  # noqa: E402
+from fastapi import FastAPI, Request  # noqa: E402
+from fastapi.exceptions import RequestValidationError  # noqa: E402
+from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
+from fastapi.responses import JSONResponse  # noqa: E402
+
+from assistant import __version__  # noqa: E402
+from assistant.answer import Assistant  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.web.api import build_router  # noqa: E402
+from assistant.web.middleware import AccessLog, BodySizeLimit, RateLimiter, cors_origin_regex  # noqa: E402
+from assistant.web.state import ServerState  # noqa: E402
+from assistant.web.ui import CSS, build_ui  # noqa: E402
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """Malformed JSON or a body of the wrong shape: 422 with one readable sentence."""
+    first = exc.errors()[0] if exc.errors() else {"msg": "invalid request", "loc": ()}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body" and not isinstance(p, int)) or "body"
+    message = first.get("msg", "invalid request")
+    if first.get("type") == "json_invalid":
+        message = "the body is not valid JSON (send {\"question\": \"...\"} as UTF-8)"
+    return JSONResponse({"detail": f"{where}: {message}"}, 422)
+
+
+def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
+    """The whole server. Without ``assistant`` the models load in the background after start-up."""
+    state = ServerState(settings, assistant)
+
+    async def lifespan(app: FastAPI):
+        state.start_loading()
+        yield
+
+    app = FastAPI(title="Glossary Assistant API", version=__version__, lifespan=lifespan,
+                  description="Grounded answers about machine-learning terms. See also the chat UI at / and "
+                              "the embeddable widget at /widget.js.")
+    app.state.glossary_state = state
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(build_router(state, RateLimiter(settings.rate_limit_per_minute)))
+    gr.mount_gradio_app(app, build_ui(state), path="/", css=CSS, footer_links=["api"], show_error=True,
+                        ssr_mode=False)
+    # Outermost last: CORS wraps everything (so 413/429/503 carry its headers), Gradio included.
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(AccessLog)
+    app.add_middleware(CORSMiddleware, allow_origin_regex=cors_origin_regex(settings.cors_origins),
+                       allow_credentials=False, allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["Content-Type"], expose_headers=["Retry-After"], max_age=600)
+    return app
+
+
+def serve(settings: Settings) -> None:
+    logging.getLogger("assistant").setLevel(logging.INFO)
+    if not settings.log_questions:
+        log.info("privacy: question text is left out of request logs")
+    app = create_app(settings)
+    print(f"Glossary Assistant: http://{settings.host}:{settings.port}/  (API docs at /docs, widget at /widget.js)",
+          flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                timeout_graceful_shutdown=int(settings.shutdown_grace_s))

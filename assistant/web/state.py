@@ -1,0 +1,68 @@
+"""What the web doors share: settings, the glossary, and the assistant once it has loaded.
+
+    >>> state = ServerState(settings); state.start_loading()
+    >>> state.require()   # the Assistant, or ServiceUnavailable while models load
+
+The server listens at once and loads models in the background, so ``/healthz`` can tell liveness
+(the process answers) from readiness (models and index loaded).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from assistant.answer import Assistant
+from assistant.corpus import Glossary, load_glossary
+from assistant.errors import AssistantError
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class NotReady(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ServerState:
+    def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
+        self.settings = settings
+        self.started = time.time()
+        self.assistant = assistant
+        self.error: str | None = None
+        self.glossary: Glossary = assistant.glossary if assistant else load_glossary(settings.corpus_path)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.assistant is not None
+
+    def start_loading(self) -> None:
+        if self.assistant is not None or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._load, name="load-models", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        from assistant.wiring import build_assistant
+
+        started = time.perf_counter()
+        try:
+            self.assistant = build_assistant(self.settings)
+            log.info("models and index ready in %.1f s (backend %s)", time.perf_counter() - started,
+                     self.assistant.backend)
+        except AssistantError as exc:
+            self.error = str(exc)
+            log.error("the assistant could not start: %s", exc)
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.ready
+
+    def require(self) -> Assistant:
+        if self.assistant is None:
+            raise NotReady(self.error or "The assistant is still loading its models; retry in a few seconds.")
+        return self.assistant

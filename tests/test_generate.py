@@ -1,0 +1,150 @@
+"""Both local backends on the real packaged model: streaming, stops, deterministic prefix reuse, caches."""
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assistant.generate import make_generator
+from assistant.generate.base import StopWatcher
+from assistant.generate.models import converted_checkpoint, packaged_gguf
+from assistant.prompt import build_prompt, fixed_prefix
+from tests.conftest import needs_llama
+
+QUESTIONS = [("Label Smoothing", "why would I use label smoothing?"), ("Model Drift", "what is model drift"),
+             ("Mixup", "how does mixup make new training images?")]
+
+
+def _text(gen, glossary, term, question, **kw) -> str:
+    return "".join(gen.stream(build_prompt(glossary.by_term(term), question), max_new_tokens=60, **kw))
+
+
+@pytest.fixture(scope="module")
+def llama(settings):
+    from assistant.generate.llamacpp_backend import LlamaCppGenerator
+
+    gen = LlamaCppGenerator(packaged_gguf(settings.model_cache_dir), n_threads=settings.n_threads)
+    gen.warm_up(fixed_prefix())
+    return gen
+
+
+def _check_backend_streams_and_stops(gen, glossary):
+    chunks = list(gen.stream(build_prompt(glossary.by_term("Label Smoothing"), "what is label smoothing?"), 60))
+    text = "".join(chunks)
+    assert len(chunks) > 5, "the answer arrives in pieces"
+    assert "\n" not in text, "generation stops at the end of the answer line"
+    assert "overconfident" in text or "probability" in text
+
+
+def _check_answers_do_not_depend_on_history(gen, glossary):
+    first = {q: _text(gen, glossary, t, q) for t, q in QUESTIONS}
+    for t, q in reversed(QUESTIONS):  # the same questions after others, in another order
+        assert _text(gen, glossary, t, q) == first[q]
+    return first
+
+
+@needs_llama
+def test_llama_streams_and_stops_at_the_answer_line(llama, glossary):
+    _check_backend_streams_and_stops(llama, glossary)
+
+
+@needs_llama
+def test_llama_answer_is_the_same_first_after_others_and_in_a_new_process(llama, glossary, settings):
+    first = _check_answers_do_not_depend_on_history(llama, glossary)
+    term, question = QUESTIONS[1]
+    code = (
+        "from assistant.settings import load_settings; from assistant.generate import make_generator;"
+        "from assistant.corpus import load_glossary; from assistant.prompt import build_prompt, fixed_prefix;"
+        "s = load_settings(backend='llama_cpp'); g = make_generator(s); g.warm_up(fixed_prefix());"
+        f"e = load_glossary(s.corpus_path).by_term({term!r});"
+        f"print(''.join(g.stream(build_prompt(e, {question!r}), max_new_tokens=60)), end='')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout == first[question]
+
+
+@needs_llama
+def test_llama_honours_max_tokens_and_cancel(llama, glossary):
+    from assistant.generate.base import Cancel
+
+    prompt = build_prompt(glossary.by_term("Curriculum Learning"), "explain curriculum learning in detail")
+    short = "".join(llama.stream(prompt, max_new_tokens=4))
+    assert 0 < len(short.split()) <= 5
+    cancel = Cancel()
+    stream = llama.stream(prompt, max_new_tokens=60, cancel=cancel)
+    next(stream)
+    cancel.set()
+    assert len(list(stream)) <= 1
+
+
+def test_transformers_streams_and_stops(transformers_generator, glossary):
+    _check_backend_streams_and_stops(transformers_generator, glossary)
+
+
+def test_transformers_answers_do_not_depend_on_history(transformers_generator, glossary):
+    _check_answers_do_not_depend_on_history(transformers_generator, glossary)
+
+
+@needs_llama
+def test_both_backends_agree_on_greedy_answers(llama, transformers_generator, glossary):
+    same = sum(_text(llama, glossary, t, q) == _text(transformers_generator, glossary, t, q) for t, q in QUESTIONS)
+    assert same >= 2
+
+
+def test_conversion_cache_is_reused(transformers_generator, settings):
+    gguf = packaged_gguf(settings.model_cache_dir)
+    started = time.perf_counter()
+    path = converted_checkpoint(gguf, settings.model_cache_dir)
+    assert time.perf_counter() - started < 1.0, "a converted model is not converted again"
+    assert (path / "model.safetensors").is_file()
+
+
+def test_corrupt_conversion_cache_is_rebuilt(transformers_generator, settings, tmp_path, glossary):
+    from assistant.generate.transformers_backend import TransformersGenerator
+
+    good = converted_checkpoint(packaged_gguf(settings.model_cache_dir), settings.model_cache_dir)
+    cache = tmp_path / "cache"
+    gguf = packaged_gguf(cache)
+    broken = cache / "hf" / good.name
+    shutil.copytree(good, broken)
+    (broken / "model.safetensors").write_bytes(b"\0" * 1024)  # truncated weights
+    gen = TransformersGenerator("gemma-3-270m", cache, n_threads=settings.n_threads)
+    gen.warm_up(fixed_prefix())
+    assert converted_checkpoint(gguf, cache) == broken
+    assert (broken / "model.safetensors").stat().st_size > 100_000_000
+    assert _text(gen, glossary, *QUESTIONS[0]) == _text(transformers_generator, glossary, *QUESTIONS[0])
+
+
+def test_missing_llama_cpp_falls_back_to_transformers_and_says_so(settings, monkeypatch, caplog):
+    import assistant.generate as generate
+
+    monkeypatch.setattr(generate, "llama_cpp_available", lambda: False)
+    with caplog.at_level(logging.WARNING):
+        gen = make_generator(settings.model_copy(update={"backend": "auto"}))
+    assert gen.name.startswith("transformers:")
+    assert "llama-cpp-python is not available" in caplog.text
+
+
+def test_extractive_backend_loads_no_model(settings):
+    assert make_generator(settings.model_copy(update={"backend": "extractive"})) is None
+
+
+@pytest.mark.parametrize("pieces, expected", [
+    (["Hello", " world.\nNext"], "Hello world."),
+    (["ab", "c\n", "d"], "abc"),
+    (["no stop here"], "no stop here"),
+])
+def test_stop_watcher(pieces, expected):
+    watcher = StopWatcher(("\n",))
+    out = "".join(watcher.feed(p) for p in pieces) + watcher.flush()
+    assert out == expected
+
+
+def test_stop_watcher_holds_back_a_partial_multichar_stop():
+    watcher = StopWatcher(("END",))
+    assert watcher.feed("text E") == "text "
+    assert watcher.feed("N") == ""
+    assert watcher.feed("D more") == "" and watcher.stopped
