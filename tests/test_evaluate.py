@@ -1,0 +1,103 @@
+"""The eval command end to end on a smoke subset: files, JSON shapes, gates, --compare, and the HTML report."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assistant.evaluate.metrics import bigram_precision, first_rank, percentiles, refusal_counts, term_key
+from assistant.settings import ROOT
+
+SUMMARY_KEYS = {"hit@1", "hit@3", "mrr", "refusal_precision", "refusal_recall", "grounded_rate", "latency_ms_p50",
+                "latency_ms_p95", "n"}
+
+
+def _eval(out, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "assistant", "eval", "--out", str(out), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory, settings):
+    out = tmp_path_factory.mktemp("eval-smoke")
+    proc = _eval(out, "--limit", "30", "--grounding", env={"GLOSSARY_INDEX_DIR": str(settings.index_dir)})
+    return out, proc
+
+
+def test_smoke_run_writes_results_summary_and_report(smoke_run):
+    out, proc = smoke_run
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "| hybrid |" in proc.stdout, "the summary table goes to stdout"
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert len(rows) == 30 and {r["kind"] for r in rows} >= {"direct", "injection", "compare"}
+    for r in rows:
+        assert {"id", "question", "expected_terms", "answerable", "answer", "citations", "grounded", "refused",
+                "retrieved", "timings", "latency_ms", "split"} <= set(r)
+    summary = json.loads((out / "summary.json").read_text())
+    assert SUMMARY_KEYS <= set(summary) and summary["n"] == 30
+    assert set(summary["retrieval"]) == {"hybrid", "dense", "bm25", "rrf"}
+    assert {"citation_accuracy", "unsupported_sentence_rate", "fallback_rate", "bigram_precision_mean",
+            "throughput_qpm", "by_kind", "gates", "grounding", "settings", "backend"} <= set(summary)
+    assert summary["grounding"]["n"] >= 100 and 0 < summary["grounding"]["flag_precision"] <= 1
+    assert summary["passed"] == (proc.returncode == 0)
+    assert (out / "summary.md").read_text().startswith("### Glossary assistant eval")
+
+
+def test_smoke_run_quality(smoke_run):
+    summary = json.loads((smoke_run[0] / "summary.json").read_text())
+    assert summary["hit@1"] >= 0.95 and summary["citation_accuracy"] >= 0.9 and summary["grounded_rate"] >= 0.95
+    assert summary["refusal_precision"] >= 0.95
+
+
+def test_retrieval_only_and_compare(tmp_path, smoke_run, settings):
+    proc = _eval(tmp_path, "--retrieval-only", "--limit", "30", "--compare", str(smoke_run[0]),
+                 env={"GLOSSARY_INDEX_DIR": str(settings.index_dir)})
+    assert proc.returncode in (0, 1), proc.stderr
+    rows = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert all(r["answer"] is None and r["citations"] is None and r["grounded"] is None for r in rows)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["retrieval_only"] and "compare" in summary
+    assert {"newly_wrong", "newly_right", "figures"} <= set(summary["compare"])
+    assert "### Compared with" in proc.stdout
+
+
+def test_gate_failure_exits_non_zero(tmp_path, settings):
+    proc = _eval(tmp_path, "--retrieval-only", "--kinds", "direct", "--limit", "10",
+                 env={"GLOSSARY_GATE_HIT_AT_1": "1.01", "GLOSSARY_INDEX_DIR": str(settings.index_dir)})
+    assert proc.returncode == 1 and "FAILED" in proc.stdout
+
+
+def test_malformed_question_file_names_the_line(tmp_path):
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"id": "a", "question": "x", "expected_terms": [], "answerable": true}\n{"id": "b"}\n')
+    proc = _eval(tmp_path / "out", "--questions", str(bad))
+    assert proc.returncode == 2 and "line 2" in proc.stderr
+
+
+@pytest.mark.browser
+def test_report_renders_with_plots_in_a_browser(browser, smoke_run):
+    page = browser.new_page()
+    page.goto((smoke_run[0] / "report.html").as_uri())
+    plots = page.locator("img[data-plot]")
+    assert plots.count() == 4
+    assert all(page.evaluate("(img) => img.naturalWidth > 100", plots.nth(i).element_handle()) for i in range(4))
+    assert page.locator("#questions tbody tr").count() == 30
+    page.fill("#filter", "injection")
+    visible = page.evaluate("[...document.querySelectorAll('#questions tbody tr')].filter(r => r.style.display !== 'none').length")
+    assert 0 < visible < 30
+    page.close()
+
+
+def test_metric_helpers():
+    aliases = {term_key("SAM"): term_key("Sharpness-Aware Minimization")}
+    assert first_rank(["Mixup", "Sharpness-Aware Minimization"], ["SAM"], aliases) == 2
+    assert first_rank(["Mixup"], ["cohens-kappa"], {}) is None
+    assert term_key("Cohen's Kappa") == term_key("cohens kappa")
+    rows = [{"refused": True, "answerable": False}, {"refused": True, "answerable": True},
+            {"refused": False, "answerable": False}, {"refused": False, "answerable": True}]
+    assert refusal_counts(rows) == {"tp": 1, "fp": 1, "fn": 1, "tn": 1}
+    assert bigram_precision("label smoothing softens labels", ["Label smoothing softens the labels"]) == 2 / 3
+    assert percentiles([1, 2, 3, None])["p50"] == 2
