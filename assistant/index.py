@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 INDEX_FORMAT = 1
 INDEX_FILE = "entries.faiss"
 MANIFEST_FILE = "manifest.json"
+SNAPSHOT_FILE = "glossary.json"  # the entries the index was built from: served if a later corpus edit is invalid
 Status = Literal["loaded", "built"]
 
 
@@ -100,6 +101,19 @@ class IndexStore:
     def manifest_path(self) -> Path:
         return self.index_dir / MANIFEST_FILE
 
+    @property
+    def snapshot_path(self) -> Path:
+        return self.index_dir / SNAPSHOT_FILE
+
+    def load_snapshot(self) -> list[Entry] | None:
+        """The entries of the last index built, when the manifest still vouches for them."""
+        try:
+            manifest = Manifest.model_validate_json(self.manifest_path.read_bytes())
+            entries = [Entry.model_validate(e) for e in json.loads(self.snapshot_path.read_bytes())]
+        except (OSError, ValueError, ValidationError):
+            return None
+        return entries if corpus_hash(entries) == manifest.corpus_hash else None
+
     def load_or_build(self, entries: tuple[Entry, ...] | list[Entry], rebuild: bool = False,
                       progress: bool = False, persist_required: bool = False) -> BuiltIndex:
         expected_hash = corpus_hash(entries)
@@ -143,7 +157,7 @@ class IndexStore:
                             versions=library_versions(), built_at=time.time(),
                             build_seconds=round(time.perf_counter() - started, 3))
         try:
-            self._persist(index, manifest)
+            self._persist(index, manifest, entries)
         except OSError as exc:
             message = f"Cannot write the index to {self.index_dir}: {exc.strerror or exc}"
             if persist_required:
@@ -151,10 +165,12 @@ class IndexStore:
             log.warning("%s; serving the index from memory", message)
         return BuiltIndex(index, manifest, self.index_path, "built", reason)
 
-    def _persist(self, index: faiss.Index, manifest: Manifest) -> None:
-        """Index first, manifest last, each via a temp file + rename: readers never see a half-written pair."""
+    def _persist(self, index: faiss.Index, manifest: Manifest, entries) -> None:
+        """Index and snapshot first, manifest last, each via a temp file + rename: readers never see a
+        half-written set."""
         self.index_dir.mkdir(parents=True, exist_ok=True)
         if self.manifest_path.exists():
             self.manifest_path.unlink()  # invalidate before replacing the index it describes
         atomic_write(self.index_path, faiss.serialize_index(index).tobytes())
+        atomic_write(self.snapshot_path, json.dumps([e.model_dump(mode="json") for e in entries], ensure_ascii=False))
         atomic_write(self.manifest_path, json.dumps(manifest.model_dump(), indent=2).encode("utf-8"))

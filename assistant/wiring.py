@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant.answer import AnswerConfig, Assistant
 from assistant.corpus import Glossary, load_glossary
+from assistant.errors import CorpusError
 from assistant.decide import Thresholds
 from assistant.embed import SentenceTransformerEmbedder
 from assistant.gate import GenerationGate
@@ -32,6 +33,24 @@ class RetrievalStack:
     embedder: SentenceTransformerEmbedder
     index: BuiltIndex
     retriever: Retriever
+    corpus_error: str | None = None  # set when an invalid corpus edit was rejected and the snapshot serves
+
+
+def load_glossary_or_snapshot(settings: Settings) -> tuple[Glossary, str | None]:
+    """The corpus file; if it is invalid, the glossary the current index was built from (and the error).
+
+    A server keeps answering from its last good glossary while a bad edit is fixed; commands that
+    build things (``index``) use ``load_glossary`` and fail instead.
+    """
+    try:
+        return load_glossary(settings.corpus_path), None
+    except CorpusError as exc:
+        entries = IndexStore(settings.index_dir, SentenceTransformerEmbedder(settings.embedder)).load_snapshot()
+        if not entries:
+            raise
+        log.error("%s -- rejected; serving the last valid glossary (%d entries) from %s", exc, len(entries),
+                  settings.index_dir)
+        return Glossary(version=1, entries=tuple(entries)), str(exc)
 
 
 def corpus_vocabulary(glossary: Glossary, corpus_path: Path) -> set[str]:
@@ -44,15 +63,19 @@ def corpus_vocabulary(glossary: Glossary, corpus_path: Path) -> set[str]:
 
 
 def build_retrieval(settings: Settings, rebuild: bool = False, progress: bool = False,
-                    persist_required: bool = False) -> RetrievalStack:
-    glossary = load_glossary(settings.corpus_path)
+                    persist_required: bool = False, keep_serving: bool = False) -> RetrievalStack:
+    """``keep_serving``: on an invalid corpus, fall back to the index's snapshot (servers) instead of failing."""
+    if keep_serving:
+        glossary, corpus_error = load_glossary_or_snapshot(settings)
+    else:
+        glossary, corpus_error = load_glossary(settings.corpus_path), None
     embedder = SentenceTransformerEmbedder(settings.embedder)
     embedder.warm_up()
     built = IndexStore(settings.index_dir, embedder, settings.hnsw_above).load_or_build(
         glossary.entries, rebuild=rebuild, progress=progress, persist_required=persist_required)
     matcher = TermMatcher(glossary.entries, corpus_vocabulary(glossary, settings.corpus_path))
     retriever = Retriever(glossary.entries, embedder, built.index, matcher, dense_weight=settings.dense_weight)
-    return RetrievalStack(glossary, embedder, built, retriever)
+    return RetrievalStack(glossary, embedder, built, retriever, corpus_error)
 
 
 def answer_config(settings: Settings) -> AnswerConfig:
@@ -66,9 +89,10 @@ def answer_config(settings: Settings) -> AnswerConfig:
                                               closest_score=settings.closest_threshold))
 
 
-def build_assistant(settings: Settings, warm: bool = True, progress: bool = False) -> Assistant:
+def build_assistant(settings: Settings, warm: bool = True, progress: bool = False,
+                    keep_serving: bool = False) -> Assistant:
     """Everything the doors need: glossary, index (rebuilt if stale), retriever, generator, checker, gate."""
-    stack = build_retrieval(settings, progress=progress)
+    stack = build_retrieval(settings, progress=progress, keep_serving=keep_serving)
     assistant = Assistant(stack.glossary, stack.retriever, make_generator(settings), GroundingChecker(),
                           GenerationGate(settings.max_concurrent_generations, settings.queue_size,
                                          settings.queue_timeout_s), answer_config(settings))

@@ -120,6 +120,8 @@ def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
             body |= {"backend": state.assistant.backend, "queue": state.assistant.gate.load}
         if state.error:
             body["error"] = state.error
+        if state.corpus_error:
+            body["corpus_error"] = state.corpus_error
         return JSONResponse(body, 200 if probe == "live" or state.ready else 503)
 
     @router.get("/widget.js", include_in_schema=False)

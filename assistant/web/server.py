@@ -65,6 +65,10 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
 
 def serve(settings: Settings) -> None:
+    """Runs until SIGINT/SIGTERM; answers in flight (streams included) finish, bounded by shutdown_grace_s."""
+    from sse_starlette.sse import AppStatus
+
+    AppStatus.disable_automatic_graceful_drain()  # let open answer streams complete; uvicorn bounds the wait
     logging.getLogger("assistant").setLevel(logging.INFO)
     if not settings.log_questions:
         log.info("privacy: question text is left out of request logs")

@@ -13,9 +13,10 @@ import threading
 import time
 
 from assistant.answer import Assistant
-from assistant.corpus import Glossary, load_glossary
+from assistant.corpus import Glossary
 from assistant.errors import AssistantError
 from assistant.settings import Settings
+from assistant.wiring import build_assistant, load_glossary_or_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,11 @@ class ServerState:
         self.started = time.time()
         self.assistant = assistant
         self.error: str | None = None
-        self.glossary: Glossary = assistant.glossary if assistant else load_glossary(settings.corpus_path)
+        self.corpus_error: str | None = None  # an invalid corpus edit, rejected: the last good glossary serves
+        if assistant is not None:
+            self.glossary: Glossary = assistant.glossary
+        else:
+            self.glossary, self.corpus_error = load_glossary_or_snapshot(settings)
         self._thread: threading.Thread | None = None
 
     @property
@@ -46,11 +51,9 @@ class ServerState:
         self._thread.start()
 
     def _load(self) -> None:
-        from assistant.wiring import build_assistant
-
         started = time.perf_counter()
         try:
-            self.assistant = build_assistant(self.settings)
+            self.assistant = build_assistant(self.settings, keep_serving=True)
             log.info("models and index ready in %.1f s (backend %s)", time.perf_counter() - started,
                      self.assistant.backend)
         except AssistantError as exc:

@@ -1,0 +1,142 @@
+"""Faults a running deployment meets: damaged index, bad corpus edit, full disk, unwritable cache, start-up
+and shutdown. Real servers on loopback, real processes."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+import yaml
+
+from assistant.errors import ModelLoadError
+from assistant.generate.models import packaged_gguf
+from assistant.settings import ROOT
+from assistant.web.server import create_app
+from assistant.wiring import build_retrieval
+from tests.conftest import LiveServer
+
+
+@pytest.fixture()
+def own_settings(server_settings, tmp_path):
+    corpus = tmp_path / "corpus" / "glossary.yaml"
+    corpus.parent.mkdir()
+    shutil.copy(server_settings.corpus_path, corpus)
+    return server_settings.model_copy(update={"corpus_path": corpus, "index_dir": tmp_path / "index",
+                                              "backend": "extractive"})
+
+
+def test_index_deleted_or_truncated_while_serving(own_settings):
+    with LiveServer(create_app(own_settings)) as server:
+        state = server._server.config.app.state.glossary_state
+        assert state.wait_ready(120)
+        index = own_settings.index_dir / "entries.faiss"
+        index.write_bytes(index.read_bytes()[:100])
+        assert httpx.post(f"{server.url}/api/ask", json={"question": "what is mixup?"}).status_code == 200
+        shutil.rmtree(own_settings.index_dir)
+        r = httpx.post(f"{server.url}/api/ask", json={"question": "what is SAM?"})
+        assert r.status_code == 200 and r.json()["citations"][0]["term"] == "Sharpness-Aware Minimization"
+    assert build_retrieval(own_settings).index.status == "built", "the next start rebuilds"
+
+
+def test_invalid_corpus_edit_is_rejected_and_the_old_glossary_keeps_serving(own_settings, caplog):
+    build_retrieval(own_settings)  # a good index (and its glossary snapshot) exists
+    data = yaml.safe_load(own_settings.corpus_path.read_text())
+    data["entries"][3]["definition"] = ""
+    own_settings.corpus_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with caplog.at_level(logging.ERROR), LiveServer(create_app(own_settings)) as server:
+        state = server._server.config.app.state.glossary_state
+        assert state.wait_ready(120)
+        health = httpx.get(f"{server.url}/healthz").json()
+        answer = httpx.post(f"{server.url}/api/ask", json={"question": "what is SAM?"}).json()
+    assert "line" in health["corpus_error"] and "Sharpness-Aware Minimization" in health["corpus_error"]
+    assert "rejected; serving the last valid glossary" in caplog.text
+    assert answer["citations"][0]["term"] == "Sharpness-Aware Minimization"
+    out = subprocess.run([sys.executable, "-m", "assistant", "index"], cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, "GLOSSARY_CORPUS_PATH": str(own_settings.corpus_path),
+                              "GLOSSARY_INDEX_DIR": str(own_settings.index_dir)})
+    assert out.returncode == 2 and "line" in out.stderr, "building from a bad corpus still fails loudly"
+
+
+def test_full_disk_while_writing_the_index_is_a_clear_error_and_keeps_the_old_index(own_settings):
+    build_retrieval(own_settings)
+    before = (own_settings.index_dir / "entries.faiss").read_bytes()
+    code = ("import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096));"
+            "from assistant.cli import main; sys.exit(main(['index', '--rebuild']))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "GLOSSARY_CORPUS_PATH": str(own_settings.corpus_path),
+                              "GLOSSARY_INDEX_DIR": str(own_settings.index_dir)})
+    assert out.returncode == 1 and "Cannot write the index" in out.stderr and "Traceback" not in out.stderr
+    assert (own_settings.index_dir / "entries.faiss").read_bytes() == before
+    assert not [p for p in own_settings.index_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_unwritable_model_cache_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    with pytest.raises(ModelLoadError, match="not writable.*GLOSSARY_MODEL_CACHE_DIR"):
+        packaged_gguf(blocker / "cache")
+
+
+def test_readiness_and_liveness(own_settings):
+    with LiveServer(create_app(own_settings)) as server:
+        early = httpx.get(f"{server.url}/healthz")
+        live = httpx.get(f"{server.url}/healthz", params={"probe": "live"})
+        asked = httpx.post(f"{server.url}/api/ask", json={"question": "what is SAM?"})
+        state = server._server.config.app.state.glossary_state
+        assert state.wait_ready(120)
+        ready = httpx.get(f"{server.url}/healthz")
+    assert live.status_code == 200 and live.json()["live"]
+    if early.status_code == 503:  # models still loading
+        assert early.json()["status"] == "starting" and asked.status_code == 503 and asked.headers["retry-after"]
+    assert ready.status_code == 200 and ready.json()["ready"]
+
+
+@pytest.mark.parametrize("log_questions", [True, False])
+def test_request_logs_are_structured_and_respect_privacy(server_settings, assistant, caplog, log_questions):
+    settings = server_settings.model_copy(update={"log_questions": log_questions})
+    with caplog.at_level(logging.INFO, logger="assistant.access"), LiveServer(create_app(settings, assistant)) as s:
+        httpx.post(f"{s.url}/api/ask", json={"question": "what is a secret project codename?"})
+    records = [json.loads(r.getMessage()) for r in caplog.records if r.name == "assistant.access"]
+    ask = next(r for r in records if r["path"] == "/api/ask")
+    assert ask["status"] == 200 and ask["ms"] > 0 and ask["outcome"] == "refused"
+    assert ("question" in ask) is log_questions
+    assert ("secret project" in caplog.text) is log_questions
+
+
+def test_sigterm_finishes_the_answer_in_flight(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "GLOSSARY_INDEX_DIR": str(tmp_path / "index")})
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.5)
+        events = []
+        with httpx.stream("POST", f"http://127.0.0.1:{port}/api/ask/stream", timeout=60,
+                          json={"question": "explain knowledge distillation"}) as r:
+            for line in r.iter_lines():
+                if line.startswith("event:"):
+                    events.append(line[6:].strip())
+                    if len(events) == 2:
+                        proc.send_signal(signal.SIGTERM)
+        assert events[-1] == "answer", "the in-flight answer completes after SIGTERM"
+        assert proc.wait(timeout=30) in (0, -signal.SIGTERM), "exits (uvicorn re-raises SIGTERM after draining)"
+    finally:
+        proc.kill()
