@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("serve", help="chat UI + JSON API + widget on one port")
     v.add_argument("--host")
     v.add_argument("--port", type=int)
+    v.add_argument("--workers", type=int, help="server processes sharing the port (default 1)")
     from assistant.evaluate.cli import add_eval_parser
 
     add_eval_parser(sub)
@@ -149,7 +150,8 @@ def _prepare(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from assistant.web.server import serve
 
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("workers", args.workers))
+                 if v is not None}
     serve(load_settings(**overrides))
     return 0
 

@@ -35,13 +35,14 @@ _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
     rf"^what\s+(?:does|do)\s+{_ARTICLE}(?P<x>.+?)\s+(?:mean|stand for|refer to)(?:\s+(?:in|for)\s+.+)?$",
     rf"^how\s+(?:does|do)\s+{_ARTICLE}(?P<x>.+?)\s+work$",
     rf"^how\s+(?:is|are)\s+{_ARTICLE}(?P<x>.+?)\s+(?:calculated|computed|defined|measured)$",
+    rf"^what\s+(?:causes|is the cause of|are the causes of)\s+{_ARTICLE}(?P<x>.+)$",
     rf"^(?:what\s+is\s+)?(?:the\s+)?(?:meaning|definition)\s+of\s+{_ARTICLE}(?P<x>.+)$",
 )]
 _CONTEXT_TAIL = re.compile(r"\s*(?:\([^)]*\)|\b(?:in|for|within)\s+(?:machine learning|ml|deep learning|ai|statistics|"
                            r"data science|neural networks?|general|simple terms|plain english|simple words|short)|"
                            r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for))\s*$", re.IGNORECASE)
 # What may follow a name inside X without changing what X is: "VAT regularization", "SAM in optimization".
-_QUALIFIER = re.compile(r"^(?:(?:in|for|on|within|with|from|regarding)\b.*|(?:(?:activation|regulari[sz]ation|"
+_QUALIFIER = re.compile(r"^(?:(?:in|for|on|within|with|from|regarding|as)\b.*|(?:(?:activation|regulari[sz]ation|"
                         r"explained|meaning|functions?|methods?|techniques?|algorithms?|approach|trick|concept|idea|models?|"
                         r"metric|statistic|framework|theory|phenomenon|term|learning|rate|policy|schedule|optimi[sz]er|"
                         r"layers?|networks?|nets?|lr|regime)\b\s*)+)$", re.IGNORECASE)
@@ -71,9 +72,14 @@ class Decision:
     coverage: float = 0.0
 
 
+_ASPECT = re.compile(r"^(?:(?:an?|some)\s+)?(?:examples?|the (?:purpose|point|intuition|idea)(?: behind| of| for)?)"
+                     r"\s+(?:of\s+)?(?:an?\s+|the\s+)?", re.IGNORECASE)
+
+
 def definitional_subject(question: str) -> str | None:
-    """The X of "what is X?" / "explain X" / "X?", or None for descriptive questions."""
-    q = question.strip().rstrip("?!. ").strip()
+    """The X of "what is X?" / "explain X" / "X?", or None for descriptive questions.
+    Asides in parentheses are ignored, and so is an aspect asked about ("an example of X")."""
+    q = re.sub(r"\s*\([^)]*\)", "", question).strip().rstrip("?!. ").strip()
     for pattern in _DEFINITIONAL:
         m = pattern.match(q)
         if m:
@@ -84,6 +90,7 @@ def definitional_subject(question: str) -> str | None:
 
 
 def _clean_subject(x: str) -> str | None:
+    x = _ASPECT.sub("", x)
     prev = None
     while prev != x:
         prev = x

@@ -85,7 +85,7 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        vectors = self._loaded().encode(texts, batch_size=64, normalize_embeddings=True,
+        vectors = self._loaded().encode(texts, batch_size=32, normalize_embeddings=True,
                                         show_progress_bar=progress, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32)
 

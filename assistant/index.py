@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import time
@@ -28,6 +29,7 @@ INDEX_FORMAT = 1
 INDEX_FILE = "entries.faiss"
 MANIFEST_FILE = "manifest.json"
 SNAPSHOT_FILE = "glossary.json"  # the entries the index was built from: served if a later corpus edit is invalid
+VECTORS_FILE = "vectors.npz"  # entry vectors keyed by text hash: a rebuild embeds only new or changed entries
 Status = Literal["loaded", "built"]
 
 
@@ -88,10 +90,11 @@ def make_faiss_index(vectors: np.ndarray, hnsw_above: int) -> tuple[faiss.Index,
 class IndexStore:
     """Loads the index from ``index_dir`` when its manifest matches, else rebuilds and persists it."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder, hnsw_above: int = 20_000) -> None:
+    def __init__(self, index_dir: Path, embedder: Embedder, hnsw_above: int = 20_000, mmap: bool = False) -> None:
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.hnsw_above = hnsw_above
+        self.mmap = mmap  # read-only mapping: several processes share the vectors' pages
 
     @property
     def index_path(self) -> Path:
@@ -143,14 +146,16 @@ class IndexStore:
 
     def _load(self) -> BuiltIndex:
         manifest = Manifest.model_validate_json(self.manifest_path.read_bytes())
-        index = faiss.read_index(str(self.index_path))
+        index = faiss.read_index(str(self.index_path), faiss.IO_FLAG_MMAP_IFC if self.mmap else 0)
         if index.ntotal != manifest.entries or index.d != manifest.dim or manifest.dim != self.embedder.dim:
             raise ValueError("index size or dimension does not match its manifest")
         return BuiltIndex(index, manifest, self.index_path, "loaded", "")
 
     def _build(self, entries, expected_hash: str, reason: str, progress: bool, persist_required: bool) -> BuiltIndex:
         started = time.perf_counter()
-        vectors = self.embedder.encode([e.index_text() for e in entries], progress=progress)
+        vectors, reused = self._embed(entries, progress)
+        if reused:
+            log.info("reused %d of %d entry vectors; embedded %d", reused, len(entries), len(entries) - reused)
         index, kind = make_faiss_index(vectors, self.hnsw_above)
         manifest = Manifest(format_version=INDEX_FORMAT, embedder=self.embedder.model_id, dim=int(vectors.shape[1]),
                             entries=len(entries), corpus_hash=expected_hash, index_type=kind,
@@ -165,6 +170,27 @@ class IndexStore:
             log.warning("%s; serving the index from memory", message)
         return BuiltIndex(index, manifest, self.index_path, "built", reason)
 
+    def _embed(self, entries, progress: bool) -> tuple[np.ndarray, int]:
+        """(n, dim) float32 vectors, reusing those of unchanged texts from the last build of this embedder."""
+        texts = [e.index_text() for e in entries]
+        keys = [hashlib.sha1(f"{self.embedder.model_id}\0{t}".encode()).hexdigest() for t in texts]
+        known: dict[str, np.ndarray] = {}
+        try:
+            with np.load(self.index_dir / VECTORS_FILE) as old:
+                known = dict(zip(old["keys"].tolist(), old["vectors"]))
+        except (OSError, ValueError, KeyError):
+            pass
+        todo = [i for i, k in enumerate(keys) if k not in known]
+        fresh = self.embedder.encode([texts[i] for i in todo], progress=progress) if todo else None
+        vectors = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
+        for j, i in enumerate(todo):
+            vectors[i] = fresh[j]
+        for i, k in enumerate(keys):
+            if k in known:
+                vectors[i] = known[k]
+        self._vector_cache = (np.array(keys), vectors)
+        return vectors, len(texts) - len(todo)
+
     def _persist(self, index: faiss.Index, manifest: Manifest, entries) -> None:
         """Index and snapshot first, manifest last, each via a temp file + rename: readers never see a
         half-written set."""
@@ -173,4 +199,8 @@ class IndexStore:
             self.manifest_path.unlink()  # invalidate before replacing the index it describes
         atomic_write(self.index_path, faiss.serialize_index(index).tobytes())
         atomic_write(self.snapshot_path, json.dumps([e.model_dump(mode="json") for e in entries], ensure_ascii=False))
+        keys, vectors = self._vector_cache
+        buffer = io.BytesIO()
+        np.savez(buffer, keys=keys, vectors=vectors)
+        atomic_write(self.index_dir / VECTORS_FILE, buffer.getvalue())
         atomic_write(self.manifest_path, json.dumps(manifest.model_dump(), indent=2).encode("utf-8"))

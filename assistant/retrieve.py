@@ -42,7 +42,7 @@ class Retrieval:
     question: str
     hits: list[Hit]  # best first
     matches: list[NameMatch]  # glossary names found in the question, in text order
-    query_vector: np.ndarray  # (dim,) float32, L2-normalised
+    query_vector: np.ndarray | None  # (dim,) float32, L2-normalised; None for BM25-only retrieval
 
 
 class Retriever:
@@ -64,7 +64,7 @@ class Retriever:
                           for e in self.entries], show_progress=False)
 
     def retrieve(self, question: str, k: int = 5, method: Method = "hybrid") -> Retrieval:
-        query = self.embedder.encode_query(question)
+        query = self.embedder.encode_query(question) if method != "bm25" else None
         matches = self.matcher.find(question) if method == "hybrid" else []
         dense, bm25 = self._scores(question, query)
         if method == "dense":
@@ -96,11 +96,14 @@ class Retriever:
             named[i] = max(named.get(i, 0.0), m.score - 1e-3 * rank)
         return named
 
-    def _scores(self, question: str, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per-entry (dense cosine, BM25) arrays; entries outside both candidate lists keep dense=-1, bm25=0."""
+    def _scores(self, question: str, query: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Per-entry (dense cosine, BM25) arrays; entries outside both candidate lists keep dense=-1, bm25=0.
+        Without a query vector (BM25-only retrieval) dense stays -1 everywhere."""
         n = len(self.entries)
         bm25 = self._bm25.get_scores(content_stems(question, QUERY_WORDS) or ["_"]).astype(np.float32)
         dense = np.full(n, -1.0, dtype=np.float32)
+        if query is None:
+            return dense, bm25
         k = min(n, max(_CANDIDATES, 0 if n > 4096 else n))
         sims, ids = self.index.search(query[None, :], k)
         valid = ids[0] >= 0

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     index_dir: Path = ROOT / "index"
     embedder: str = Field(PACKAGED_EMBEDDER, description="sentence-transformers id or local path")
     hnsw_above: int = Field(20_000, description="entries above which the index is HNSW instead of flat")
+    index_mmap: bool = Field(False, description="memory-map the index file so server workers share its pages")
 
     # --- retrieval and the coverage decision (calibrated on eval/questions.jsonl, split=dev)
     top_k: int = Field(5, ge=1, le=50)
@@ -69,14 +70,17 @@ class Settings(BaseSettings):
     # --- server
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
+    workers: int = Field(1, ge=1, le=64, description="server processes on the port (each loads its own models)")
     max_question_chars: int = Field(500, ge=10, le=20_000)
     max_concurrent_generations: int = Field(1, ge=1)
-    queue_size: int = Field(16, ge=0, description="questions waiting for a generation slot before 'busy'")
-    queue_timeout_s: float = 30.0
+    queue_size: int = Field(8, ge=0, description="questions waiting for a generation slot before 'busy'")
+    queue_timeout_s: float = Field(15.0, gt=0, description="longest wait for a generation slot before 'busy'")
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost", "http://127.0.0.1"],
                                     description="origins (any port) allowed to call the API")
     rate_limit_per_minute: int = Field(60, ge=0, description="ask requests per client per minute; 0 = off")
     log_questions: bool = Field(True, description="include question text in info-level request logs")
+    forwarded_allow_ips: str = Field("127.0.0.1", description="proxies trusted for X-Forwarded-For (rate limits "
+                                                              "and logs then see the real client)")
     shutdown_grace_s: float = 15.0
 
     # --- evaluation gates (eval exits non-zero below these)

@@ -71,7 +71,7 @@ def build_retrieval(settings: Settings, rebuild: bool = False, progress: bool = 
         glossary, corpus_error = load_glossary(settings.corpus_path), None
     embedder = SentenceTransformerEmbedder(settings.embedder)
     embedder.warm_up()
-    built = IndexStore(settings.index_dir, embedder, settings.hnsw_above).load_or_build(
+    built = IndexStore(settings.index_dir, embedder, settings.hnsw_above, settings.index_mmap).load_or_build(
         glossary.entries, rebuild=rebuild, progress=progress, persist_required=persist_required)
     matcher = TermMatcher(glossary.entries, corpus_vocabulary(glossary, settings.corpus_path))
     retriever = Retriever(glossary.entries, embedder, built.index, matcher, dense_weight=settings.dense_weight)

@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--endpoint", choices=["/api/ask", "/api/ask/stream", "both"], default="both")
+    parser.add_argument("--warmup", type=float, default=15, help="seconds of load before the measured run")
     args = parser.parse_args()
     if args.clients > 250 or args.seconds > 600:
         sys.exit("bounded: at most 250 clients and 600 seconds")
@@ -105,6 +106,8 @@ def main() -> None:
                 pass
             time.sleep(0.5)
     try:
+        if args.warmup:
+            asyncio.run(run_load(url, args.clients, args.warmup, args.endpoint, pid))
         report = asyncio.run(run_load(url, args.clients, args.seconds, args.endpoint, pid))
     finally:
         if server:

@@ -49,6 +49,7 @@ def main() -> None:
         result["methods"][method] = _pct(times)
     cached = []
     for q in questions:
+        retriever.retrieve(q, k=5)  # the second ask of the same question hits the embedding cache
         started = time.perf_counter()
         retriever.retrieve(q, k=5)
         cached.append((time.perf_counter() - started) * 1000)

@@ -46,9 +46,15 @@ def synthetic_entries(real: list[Entry], n: int, seed: int = 0) -> list[Entry]:
 def measure(size: int, real: list[Entry], embedder, queries: list[str], hnsw_above: int) -> dict:
     entries = synthetic_entries(real, size)
     rss0 = psutil.Process().memory_info().rss
+    store = IndexStore(Path(tempfile.mkdtemp()), embedder, hnsw_above)
     started = time.perf_counter()
-    built = IndexStore(Path(tempfile.mkdtemp()), embedder, hnsw_above).load_or_build(entries)
+    built = store.load_or_build(entries)
     build_s = time.perf_counter() - started
+    edited = [e.model_copy(update={"example": f"{e.example} Edited."}) if i % 100 == 7 else e
+              for i, e in enumerate(entries)]  # a corpus edit touching 1% of the entries
+    started = time.perf_counter()
+    store.load_or_build(edited)
+    rebuild_s = time.perf_counter() - started
     matcher = TermMatcher(entries, {w for e in real for _, t in e.passages() for w in words(t)})
     retriever = Retriever(entries, embedder, built.index, matcher)
     rss_index = psutil.Process().memory_info().rss - rss0
@@ -69,6 +75,7 @@ def measure(size: int, real: list[Entry], embedder, queries: list[str], hnsw_abo
     _, approx = built.index.search(qv, 10)
     recall = float(np.mean([len(set(a) & set(t)) / 10 for a, t in zip(approx, truth)]))
     return {"entries": len(entries), "index_type": built.manifest.index_type, "build_s": round(build_s, 1),
+            "rebuild_after_1pct_edit_s": round(rebuild_s, 1),
             "index_and_retriever_rss_mb": round(rss_index / 2**20, 1),
             "search_ms": {"p50": round(float(np.percentile(times, 50)), 2), "p95": round(float(np.percentile(times, 95)), 2)},
             "recall@10_vs_exact": round(recall, 4), "synthetic_term_found_at_1": f"{found}/{len(synthetic_q)}"}

@@ -103,3 +103,24 @@ def test_bad_input_is_rejected_with_a_clear_message(raw):
 
 def test_control_characters_are_removed():
     assert clean_question("what\x00 is\x1b[31m SAM?\n", 500) == "what is SAM?"
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("what is VAT as a regularizer", "VAT as a regularizer"),
+    ("whats an example of an anchor explanation?", "anchor explanation"),
+    ("how does plain old dropout work (the normal kind, not the fancy variants)?", "plain old dropout"),
+    ("what causes mode collapse in GANs", "mode collapse in GANs"),
+])
+def test_definitional_subject_ignores_asides_and_aspects(question, subject):
+    assert definitional_subject(question) == subject
+
+
+@pytest.mark.parametrize("question, outcome, terms", [
+    ("what is VAT as a regularizer", "answer", ["Virtual Adversarial Training"]),
+    ("whats an example of an anchor explanation?", "answer", ["Anchors"]),
+    ("how does plain old dropout work (the normal kind, not the fancy variants)?", "refuse", []),
+    ("what causes mode collapse in GANs", "refuse", []),
+])
+def test_held_out_misses_are_fixed(judge, question, outcome, terms):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == (outcome, terms)

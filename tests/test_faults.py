@@ -140,3 +140,35 @@ def test_sigterm_finishes_the_answer_in_flight(tmp_path):
         assert proc.wait(timeout=30) in (0, -signal.SIGTERM), "exits (uvicorn re-raises SIGTERM after draining)"
     finally:
         proc.kill()
+
+
+def test_several_workers_share_the_port(tmp_path, own_settings):
+    build_retrieval(own_settings)  # workers find a fresh index instead of all building one
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "GLOSSARY_INDEX_DIR": str(own_settings.index_dir), "GLOSSARY_INDEX_MMAP": "true",
+           "GLOSSARY_BACKEND": "extractive", "GLOSSARY_CORPUS_PATH": str(own_settings.corpus_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), "--workers", "2"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, ready = time.monotonic() + 150, 0
+        while time.monotonic() < deadline and ready < 6:  # both workers loaded: several ready answers in a row
+            try:
+                ready = ready + 1 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=3).status_code == 200 else 0
+            except httpx.TransportError:
+                ready = 0
+            time.sleep(0.5)
+        answers = [httpx.post(f"http://127.0.0.1:{port}/api/ask", json={"question": "what is SAM?"}, timeout=30)
+                   for _ in range(4)]
+        assert all(a.status_code == 200 for a in answers)
+        assert len(psutil_children(proc.pid)) >= 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def psutil_children(pid: int) -> list:
+    import psutil
+
+    return [c for c in psutil.Process(pid).children(recursive=True) if "python" in c.name()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
 import pytest
 
 from assistant.errors import IndexBuildError
@@ -92,3 +93,23 @@ def test_large_corpora_use_hnsw(tmp_path, stack, glossary):
     store = IndexStore(tmp_path / "index", stack.embedder, hnsw_above=10)
     built = store.load_or_build(glossary.entries)
     assert built.manifest.index_type == "hnsw32"
+
+
+def test_rebuild_embeds_only_changed_entries(store, glossary, caplog):
+    store.load_or_build(glossary.entries)
+    changed = list(glossary.entries)
+    changed[5] = changed[5].model_copy(update={"example": "A brand-new example sentence."})
+    with caplog.at_level("INFO", logger="assistant.index"):
+        built = store.load_or_build(changed)
+    assert f"reused {len(changed) - 1} of {len(changed)} entry vectors; embedded 1" in caplog.text
+    fresh = IndexStore(store.index_dir.parent / "fresh", store.embedder).load_or_build(changed)
+    # same vectors as a from-scratch build, up to the float noise of different batch padding
+    assert np.allclose(built.index.reconstruct_n(0, len(changed)), fresh.index.reconstruct_n(0, len(changed)), atol=1e-4)
+
+
+def test_memory_mapped_index_gives_the_same_results(store, glossary, stack):
+    store.load_or_build(glossary.entries)
+    mapped = IndexStore(store.index_dir, stack.embedder, mmap=True).load_or_build(glossary.entries)
+    assert mapped.status == "loaded"
+    query = stack.embedder.encode_query("how does mixup blend images?")[None, :]
+    assert (mapped.index.search(query, 5)[1] == store.load_or_build(glossary.entries).index.search(query, 5)[1]).all()

@@ -76,3 +76,11 @@ def test_phone_width_layout(browser, live_server):
     assert width <= 400, "no horizontal scrolling on a phone"
     page.screenshot(path=str(SHOTS / "chat-phone.png"), full_page=True)
     context.close()
+
+
+def test_clear_button_empties_the_conversation(page):
+    ask(page, "what is mixup?")
+    page.wait_for_selector('#ga-sources .ga-card[data-term="Mixup"]', timeout=60_000)
+    page.click("#ga-clear")
+    page.wait_for_selector('#ga-sources .ga-card', state="detached", timeout=20_000)
+    assert "mixup" not in page.locator("#ga-chat").inner_text().lower()

@@ -37,6 +37,14 @@ class LlamaCppGenerator:
         self._prefix_text: str | None = None
         self._prefix_ids: np.ndarray | None = None
         self._state: ctypes.Array | None = None
+        self._samplers: dict[float, object] = {}
+
+    def _sampler(self, temperature: float):
+        """One sampler chain per temperature, built once (greedy at 0: stateless, so history-independent)."""
+        if temperature not in self._samplers:
+            self._samplers[temperature] = self._llm._init_sampler(temp=temperature, top_k=40, top_p=0.95, min_p=0.05,
+                                                                  repeat_penalty=1.0)
+        return self._samplers[temperature]
 
     def warm_up(self, fixed_prefix: str) -> None:
         with self._lock:
@@ -103,13 +111,14 @@ class LlamaCppGenerator:
             watcher = StopWatcher(prompt.stop)
             pending = b""  # bytes of a multi-byte character split across tokens
             vocab = llm._model.vocab
+            sampler = self._sampler(temperature)
             for _ in range(min(max_new_tokens, room)):
                 if cancel is not None and cancel.is_set:
                     return
-                token = llm.sample(temp=temperature, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.0)
+                token = sampler.sample(llm._ctx, -1)
                 if llama_cpp.llama_vocab_is_eog(vocab, token):
                     break
-                pending += llm.detokenize([token], prev_tokens=llm.input_ids[: llm.n_tokens].tolist())
+                pending += llm.detokenize([token])
                 try:
                     text, pending = pending.decode("utf-8"), b""
                 except UnicodeDecodeError:

@@ -78,7 +78,7 @@ def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
             return refusal
         try:
             assistant = state.require()
-            answer = await asyncio.to_thread(assistant.ask, body.question)
+            answer = await _in_own_thread(assistant.ask, body.question)
         except (AssistantError, NotReady) as exc:
             return error_response(exc)
         note(request, answer)
@@ -130,6 +130,33 @@ def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
                             headers={"Cache-Control": "public, max-age=300"})
 
     return router
+
+
+async def _in_own_thread(fn, *args):
+    """Runs ``fn`` in a thread of its own: the default executor has only a few threads, and a request
+    parked there would wait outside the generation gate, where no 'busy' answer can reach it."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def work() -> None:
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001  (re-raised in the request's task)
+            loop.call_soon_threadsafe(_settle, future, None, exc)
+        else:
+            loop.call_soon_threadsafe(_settle, future, result, None)
+
+    threading.Thread(target=work, name="answer", daemon=True).start()
+    return await future
+
+
+def _settle(future: asyncio.Future, result, exc: BaseException | None) -> None:
+    if future.done():  # the request was cancelled meanwhile
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
 
 
 def _start_worker(assistant, question: str, cancel: Cancel) -> asyncio.Queue:

@@ -72,8 +72,17 @@ def serve(settings: Settings) -> None:
     logging.getLogger("assistant").setLevel(logging.INFO)
     if not settings.log_questions:
         log.info("privacy: question text is left out of request logs")
-    app = create_app(settings)
     print(f"Glossary Assistant: http://{settings.host}:{settings.port}/  (API docs at /docs, widget at /widget.js)",
           flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
-                timeout_graceful_shutdown=int(settings.shutdown_grace_s))
+    # Several workers need an import string; each builds its app (and loads its models) from the settings.
+    app = create_app(settings) if settings.workers == 1 else "assistant.web.server:app_from_settings"
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", workers=settings.workers,
+                factory=settings.workers > 1, timeout_graceful_shutdown=int(settings.shutdown_grace_s),
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+
+
+def app_from_settings() -> FastAPI:
+    """uvicorn factory for multi-worker serving: settings from GLOSSARY_* and the TOML file."""
+    from assistant.settings import load_settings
+
+    return create_app(load_settings())

@@ -103,12 +103,11 @@ def build_ui(state: ServerState) -> gr.Blocks:
                                      scale=6, max_length=state.settings.max_question_chars, elem_id="ga-question",
                                      autofocus=True)
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ga-send")
+                    clear = gr.Button("Clear", variant="secondary", scale=1, min_width=80, elem_id="ga-clear")
                 follow = gr.Radio(label="Closest glossary entries — click one to ask about it", choices=[],
                                   visible=False, elem_id="ga-followups")
                 sources = gr.HTML(elem_id="ga-sources")
-                with gr.Row():
-                    gr.Examples(EXAMPLES, inputs=box, label="Try")
-                    clear = gr.ClearButton([chat, box, sources], value="Clear", elem_id="ga-clear")
+                gr.Examples(EXAMPLES, inputs=box, label="Try")
             with gr.Tab("Glossary", id="glossary"):
                 with gr.Row():
                     category = gr.Dropdown(categories, value="All", label="Category", elem_id="ga-category")
@@ -122,7 +121,7 @@ def build_ui(state: ServerState) -> gr.Blocks:
         box.submit(respond, [box, chat], outputs)
         send.click(respond, [box, chat], outputs)
         follow.select(ask_about, follow, box).then(respond, [box, chat], outputs)
-        clear.click(lambda: gr.update(choices=[], visible=False), None, follow)
+        clear.click(lambda: ([], "", gr.update(choices=[], value=None, visible=False), ""), None, outputs)
         category.change(lambda c, t: glossary_rows(state, c, t), [category, search], table)
         search.change(lambda c, t: glossary_rows(state, c, t), [category, search], table)
 
