@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.corpus import Entry, Glossary
-from assistant.decide import Decision, Thresholds, decide
+from assistant.decide import Thresholds, decide
 from assistant.errors import GenerationError
 from assistant.extractive import closest_answer, extractive_answer, refusal_text
 from assistant.gate import GenerationGate
@@ -83,8 +83,8 @@ class Assistant:
         timings = Timings(retrieve_ms=_ms(started))
         base = dict(question=text, retrieved=self._retrieved(retrieval), reason=decision.reason, backend=self.backend)
         if decision.outcome == "refuse":
-            suggestions = [h.term for h in retrieval.hits[:3] if h.fused >= self.config.suggest_threshold
-                           and decision.reason not in ("injection", "no_words")]
+            suggestions = [] if decision.reason in ("injection", "no_words") else \
+                [h.term for h in retrieval.hits[:3] if h.fused >= self.config.suggest_threshold]
             reply = refusal_text(decision.reason, decision.subject, suggestions)
             yield reply
             yield Answer(answer=reply, refused=True, citations=[], grounded=True, outcome="refused", mode="refusal",
@@ -104,10 +104,10 @@ class Assistant:
             yield reply
             yield self._final(reply, reply, reply, entries, citations, "extractive", [], base, timings, started)
             return
-        yield from self._generate(text, entries, citations, decision, base, timings, started, cancel)
+        yield from self._generate(text, entries, citations, base, timings, started, cancel)
 
-    def _generate(self, text: str, entries: list[Entry], citations: list[Citation], decision: Decision, base: dict,
-                  timings: Timings, started: float, cancel: Cancel | None) -> Iterator[Event]:
+    def _generate(self, text: str, entries: list[Entry], citations: list[Citation], base: dict, timings: Timings,
+                  started: float, cancel: Cancel | None) -> Iterator[Event]:
         prompt = build_prompt(entries[0], text)
         cancel = cancel or Cancel()
         streamed = prompt.primer

@@ -153,7 +153,7 @@ class IndexStore:
 
     def _build(self, entries, expected_hash: str, reason: str, progress: bool, persist_required: bool) -> BuiltIndex:
         started = time.perf_counter()
-        vectors, reused = self._embed(entries, progress)
+        keys, vectors, reused = self._embed(entries, progress)
         if reused:
             log.info("reused %d of %d entry vectors; embedded %d", reused, len(entries), len(entries) - reused)
         index, kind = make_faiss_index(vectors, self.hnsw_above)
@@ -162,7 +162,7 @@ class IndexStore:
                             versions=library_versions(), built_at=time.time(),
                             build_seconds=round(time.perf_counter() - started, 3))
         try:
-            self._persist(index, manifest, entries)
+            self._persist(index, manifest, entries, keys, vectors)
         except OSError as exc:
             message = f"Cannot write the index to {self.index_dir}: {exc.strerror or exc}"
             if persist_required:
@@ -170,8 +170,9 @@ class IndexStore:
             log.warning("%s; serving the index from memory", message)
         return BuiltIndex(index, manifest, self.index_path, "built", reason)
 
-    def _embed(self, entries, progress: bool) -> tuple[np.ndarray, int]:
-        """(n, dim) float32 vectors, reusing those of unchanged texts from the last build of this embedder."""
+    def _embed(self, entries, progress: bool) -> tuple[np.ndarray, np.ndarray, int]:
+        """(text keys, (n, dim) float32 vectors, how many were reused): vectors of unchanged texts come
+        from the last build with this embedder, only new or edited entries are embedded."""
         texts = [e.index_text() for e in entries]
         keys = [hashlib.sha1(f"{self.embedder.model_id}\0{t}".encode()).hexdigest() for t in texts]
         known: dict[str, np.ndarray] = {}
@@ -188,10 +189,9 @@ class IndexStore:
         for i, k in enumerate(keys):
             if k in known:
                 vectors[i] = known[k]
-        self._vector_cache = (np.array(keys), vectors)
-        return vectors, len(texts) - len(todo)
+        return np.array(keys), vectors, len(texts) - len(todo)
 
-    def _persist(self, index: faiss.Index, manifest: Manifest, entries) -> None:
+    def _persist(self, index: faiss.Index, manifest: Manifest, entries, keys: np.ndarray, vectors: np.ndarray) -> None:
         """Index and snapshot first, manifest last, each via a temp file + rename: readers never see a
         half-written set."""
         self.index_dir.mkdir(parents=True, exist_ok=True)
@@ -199,7 +199,6 @@ class IndexStore:
             self.manifest_path.unlink()  # invalidate before replacing the index it describes
         atomic_write(self.index_path, faiss.serialize_index(index).tobytes())
         atomic_write(self.snapshot_path, json.dumps([e.model_dump(mode="json") for e in entries], ensure_ascii=False))
-        keys, vectors = self._vector_cache
         buffer = io.BytesIO()
         np.savez(buffer, keys=keys, vectors=vectors)
         atomic_write(self.index_dir / VECTORS_FILE, buffer.getvalue())
