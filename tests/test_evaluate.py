@@ -59,6 +59,7 @@ def test_retrieval_only_and_compare(tmp_path, smoke_run, settings):
     rows = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
     assert all(r["answer"] is None and r["citations"] is None and r["grounded"] is None for r in rows)
     summary = json.loads((tmp_path / "summary.json").read_text())
+    assert SUMMARY_KEYS <= set(summary) and summary["grounded_rate"] is None
     assert summary["retrieval_only"] and "compare" in summary
     assert {"newly_wrong", "newly_right", "figures"} <= set(summary["compare"])
     assert "### Compared with" in proc.stdout

@@ -51,6 +51,7 @@ def summarize(rows: list[Row], meta: dict, aliases: dict[str, str], gates: dict[
     s["closest"] = {"answerable": sum(r.get("outcome") == "closest" for r in rows if r["answerable"]),
                     "unanswerable": sum(r.get("outcome") == "closest" for r in unanswerable)}
     s["refused_or_closest_recall"] = m._mean(bool(r["refused"]) or r.get("outcome") == "closest" for r in unanswerable)
+    s["grounded_rate"] = None  # the contract's key, also in retrieval-only runs (no answers to check)
     if full:
         answered = m.answered(rows)
         s["citation_accuracy"] = m.citation_accuracy(rows, aliases)
