@@ -26,6 +26,3 @@ def rrf(*score_arrays: np.ndarray, k: int = 60) -> np.ndarray:
         ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
         fused += 1.0 / (k + ranks)
     return fused
-
-
-FUSIONS = {"convex": convex, "rrf": rrf}

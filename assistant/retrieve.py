@@ -42,7 +42,6 @@ class Retrieval:
     question: str
     hits: list[Hit]  # best first
     matches: list[NameMatch]  # glossary names found in the question, in text order
-    query_vector: np.ndarray | None  # (dim,) float32, L2-normalised; None for BM25-only retrieval
 
 
 class Retriever:
@@ -87,7 +86,7 @@ class Retriever:
         order = top[np.argsort(-boosted[top], kind="stable")]
         hits = [Hit(self.entries[i].term, round(float(named.get(i, ranking[i])), 4), round(float(ranking[i]), 4),
                     round(float(dense[i]), 4), round(float(bm25[i]), 4), i in named) for i in order]
-        return Retrieval(question, hits, matches, query)
+        return Retrieval(question, hits, matches)
 
     def _named_scores(self, matches: list[NameMatch]) -> dict[int, float]:
         named: dict[int, float] = {}

@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -102,11 +102,6 @@ def percentiles(values: Iterable[float | None]) -> dict[str, float | None]:
         return {"p50": None, "p95": None, "max": None}
     return {"p50": round(float(np.percentile(data, 50)), 2), "p95": round(float(np.percentile(data, 95)), 2),
             "max": round(float(data.max()), 2)}
-
-
-def by_kind(rows: list[Row], figure: Callable[[list[Row]], float]) -> dict[str, float]:
-    kinds = sorted({r["kind"] for r in rows})
-    return {k: round(figure([r for r in rows if r["kind"] == k]), 4) for k in kinds}
 
 
 def _mean(values: Iterable[bool | float]) -> float:
