@@ -23,7 +23,8 @@ def _eval(out, *args: str, env: dict | None = None) -> subprocess.CompletedProce
 @pytest.fixture(scope="module")
 def smoke_run(tmp_path_factory, settings):
     out = tmp_path_factory.mktemp("eval-smoke")
-    proc = _eval(out, "--limit", "30", "--grounding", env={"GLOSSARY_INDEX_DIR": str(settings.index_dir)})
+    proc = _eval(out, "--limit", "30", "--grounding", "--cold-check", "3",
+                 env={"GLOSSARY_INDEX_DIR": str(settings.index_dir)})
     return out, proc
 
 
@@ -42,6 +43,7 @@ def test_smoke_run_writes_results_summary_and_report(smoke_run):
     assert {"citation_accuracy", "unsupported_sentence_rate", "fallback_rate", "bigram_precision_mean",
             "throughput_qpm", "by_kind", "gates", "grounding", "settings", "backend"} <= set(summary)
     assert summary["grounding"]["n"] >= 100 and 0 < summary["grounding"]["flag_precision"] <= 1
+    assert summary["cold_prefill"]["checked"] == 3 and summary["cold_prefill"]["differ"] <= 2  # float sums may differ
     assert summary["passed"] == (proc.returncode == 0)
     assert (out / "summary.md").read_text().startswith("### Glossary assistant eval")
 

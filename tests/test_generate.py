@@ -148,3 +148,21 @@ def test_stop_watcher_holds_back_a_partial_multichar_stop():
     assert watcher.feed("text E") == "text "
     assert watcher.feed("N") == ""
     assert watcher.feed("D more") == "" and watcher.stopped
+
+
+def _cold_equals_warm(gen, glossary) -> int:
+    same = 0
+    for term, question in QUESTIONS:
+        prompt = build_prompt(glossary.by_term(term), question)
+        same += "".join(gen.stream(prompt, 60)) == "".join(gen.stream_cold(prompt, 60))
+    return same
+
+
+@needs_llama
+def test_llama_prefix_reuse_matches_a_cold_prefill(llama, glossary):
+    assert _cold_equals_warm(llama, glossary) >= len(QUESTIONS) - 1  # float sums may split differently
+    assert _text(llama, glossary, *QUESTIONS[0])  # the saved prefix state is rebuilt after a cold run
+
+
+def test_transformers_prefix_reuse_matches_a_cold_prefill(transformers_generator, glossary):
+    assert _cold_equals_warm(transformers_generator, glossary) >= len(QUESTIONS) - 1

@@ -17,7 +17,7 @@ from assistant.evaluate.compare import compare_markdown, compare_runs
 from assistant.evaluate.grounding import evaluate_checker
 from assistant.evaluate.questions import load_questions
 from assistant.evaluate.report import render_report
-from assistant.evaluate.runner import alias_map, run_questions
+from assistant.evaluate.runner import alias_map, cold_prefill_check, run_questions
 from assistant.evaluate.summary import summarize, summary_markdown
 from assistant.files import atomic_write
 from assistant.settings import ROOT, Settings, load_settings
@@ -38,6 +38,8 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--grounding", nargs="?", type=Path, const=DEFAULT_GROUNDING, metavar="FILE",
                    help="also measure the support checker on labelled sentences (default eval/grounding.jsonl)")
     e.add_argument("--concurrency", type=int, default=1, help="questions in flight (useful with the openai backend)")
+    e.add_argument("--cold-check", type=int, default=0, metavar="N",
+                   help="regenerate N answers from a cold prefill and count those that differ from prefix reuse")
     e.add_argument("--json", action="store_true", help="print summary.json to stdout instead of the table")
 
 
@@ -76,6 +78,8 @@ def run_eval(args: argparse.Namespace) -> int:
     summary = summarize(rows, meta, alias_map(assistant), _gates(settings, args.retrieval_only))
     if args.grounding:
         summary["grounding"] = evaluate_checker(args.grounding, assistant)
+    if args.cold_check and not args.retrieval_only:
+        summary["cold_prefill"] = cold_prefill_check(assistant, rows, args.cold_check)
     markdown = summary_markdown(summary)
     if args.compare:
         diff = compare_runs(args.compare, summary, rows)

@@ -80,3 +80,23 @@ def _evaluate(assistant: Assistant, q: EvalQuestion, retrieval_only: bool, alias
         cited = [entries[c.term] for c in answer.citations]
         row["bigram_precision"] = round(bigram_precision(answer.answer, [t for e in cited for _, t in e.passages()]), 4)
     return row
+
+
+def cold_prefill_check(assistant: Assistant, rows: list[Row], n: int) -> dict:
+    """Regenerates up to ``n`` generated answers twice, with the cached prompt prefix and from a cold
+    prefill of the whole prompt, and counts how many texts differ (greedy)."""
+    generator = assistant.generator
+    if generator is None or not hasattr(generator, "stream_cold"):
+        return {"checked": 0, "differ": 0, "note": f"{assistant.backend} has no local prefix state"}
+    from assistant.prompt import build_prompt
+
+    entries = {e.term: e for e in assistant.glossary.entries}
+    picked = [r for r in rows if r.get("mode") == "generated" and r.get("citations")][:n]
+    differ = []
+    for r in picked:
+        prompt = build_prompt(entries[r["citations"][0]["term"]], r["question"])
+        warm = "".join(generator.stream(prompt, assistant.config.max_new_tokens))
+        cold = "".join(generator.stream_cold(prompt, assistant.config.max_new_tokens))
+        if warm != cold:
+            differ.append(r["id"])
+    return {"checked": len(picked), "differ": len(differ), "differing_ids": differ}

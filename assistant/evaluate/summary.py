@@ -107,6 +107,9 @@ def summary_markdown(s: dict) -> str:
         lines.append(f"| {kind} | {fig['n']} | {_fmt(fig.get('hit@1'))} | {_fmt(fig.get('hit@3'))} | "
                      f"{_fmt(fig['refused_share'])} | {_fmt(fig['closest_share'])} | {_fmt(fig.get('citation_accuracy'))} | "
                      f"{_fmt(fig.get('grounded_rate'))} |")
+    if "cold_prefill" in s:
+        c = s["cold_prefill"]
+        lines += ["", f"Prefix reuse vs cold prefill: {c['differ']} of {c['checked']} generated answers differ."]
     lines += ["", f"**{'PASSED' if s['passed'] else 'FAILED'}** ({sum(g['passed'] for g in s['gates'].values())}/"
                   f"{len(s['gates'])} gates)"]
     return "\n".join(lines) + "\n"

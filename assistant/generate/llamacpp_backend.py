@@ -95,40 +95,54 @@ class LlamaCppGenerator:
 
     def stream(self, prompt: Prompt, max_new_tokens: int, temperature: float = 0.0,
                cancel: Cancel | None = None) -> Iterator[str]:
-        import llama_cpp
-
         with self._lock:
             if self._prefix_text != prompt.fixed:
                 self._load()
                 self._save_prefix(prompt.fixed)
             self._restore_prefix()
-            llm = self._llm
-            body = llm.tokenize(prompt.body.encode("utf-8"), add_bos=False, special=False)
-            room = self.n_ctx - llm.n_tokens - len(body)
-            if room < 8:
-                raise GenerationError(f"the prompt ({llm.n_tokens + len(body)} tokens) does not fit n_ctx={self.n_ctx}")
-            llm.eval(body)
-            watcher = StopWatcher(prompt.stop)
-            pending = b""  # bytes of a multi-byte character split across tokens
-            vocab = llm._model.vocab
-            sampler = self._sampler(temperature)
-            for _ in range(min(max_new_tokens, room)):
-                if cancel is not None and cancel.is_set:
-                    return
-                token = sampler.sample(llm._ctx, -1)
-                if llama_cpp.llama_vocab_is_eog(vocab, token):
-                    break
-                pending += llm.detokenize([token])
-                try:
-                    text, pending = pending.decode("utf-8"), b""
-                except UnicodeDecodeError:
-                    text = ""
-                out = watcher.feed(text) if text else ""
-                if out:
-                    yield out
-                if watcher.stopped:
-                    return
-                llm.eval([token])
-            tail = watcher.flush()
-            if tail:
-                yield tail
+            yield from self._decode(prompt.body, prompt.stop, max_new_tokens, temperature, cancel)
+
+    def stream_cold(self, prompt: Prompt, max_new_tokens: int) -> Iterator[str]:
+        """The same prompt evaluated from an empty context in one piece (no saved state): what prefix
+        reuse is compared against. Greedy."""
+        with self._lock:
+            self._load()
+            self._llm.reset()
+            self._prefix_text = None  # the context no longer holds the prefix state
+            yield from self._decode(prompt.fixed + prompt.body, prompt.stop, max_new_tokens, 0.0, None, add_bos=True)
+
+    def _decode(self, text: str, stops: tuple[str, ...], max_new_tokens: int, temperature: float,
+                cancel: Cancel | None, add_bos: bool = False) -> Iterator[str]:
+        """Evaluates ``text`` after the current context, then samples until a stop (caller holds the lock)."""
+        import llama_cpp
+
+        llm = self._llm
+        tokens = llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=False)
+        room = self.n_ctx - llm.n_tokens - len(tokens)
+        if room < 8:
+            raise GenerationError(f"the prompt ({llm.n_tokens + len(tokens)} tokens) does not fit n_ctx={self.n_ctx}")
+        llm.eval(tokens)
+        watcher = StopWatcher(stops)
+        pending = b""  # bytes of a multi-byte character split across tokens
+        vocab = llm._model.vocab
+        sampler = self._sampler(temperature)
+        for _ in range(min(max_new_tokens, room)):
+            if cancel is not None and cancel.is_set:
+                return
+            token = sampler.sample(llm._ctx, -1)
+            if llama_cpp.llama_vocab_is_eog(vocab, token):
+                break
+            pending += llm.detokenize([token])
+            try:
+                piece, pending = pending.decode("utf-8"), b""
+            except UnicodeDecodeError:
+                piece = ""
+            out = watcher.feed(piece) if piece else ""
+            if out:
+                yield out
+            if watcher.stopped:
+                return
+            llm.eval([token])
+        tail = watcher.flush()
+        if tail:
+            yield tail

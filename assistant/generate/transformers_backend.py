@@ -11,6 +11,7 @@ cache copied for each request, so answers do not depend on earlier requests.
 from __future__ import annotations
 
 import copy
+import inspect
 import logging
 import threading
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ class TransformersGenerator:
         self._fixed: str | None = None
         self._prefix_cache = None
         self._prefix_len = 0
+        self._cache_kw = "past_key_values"
 
     # -- loading ---------------------------------------------------------------------------------
     def _source(self) -> tuple[str, bool]:
@@ -68,6 +70,8 @@ class TransformersGenerator:
         for p in model.parameters():  # memory-mapped weights caused random 5-10x slowdowns: own a copy
             p.data = p.data.clone()
         self._model, self._tokenizer = model.eval(), tokenizer
+        # transformers 5.2x renamed the KV-cache argument from past_key_values to cache
+        self._cache_kw = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
         self._chat = bool(getattr(tokenizer, "chat_template", None))
 
     def _from_pretrained(self, source: str):
@@ -109,57 +113,73 @@ class TransformersGenerator:
         with torch.inference_mode():
             ids = self._ids(fixed, first=True)
             out = self._model(input_ids=ids, use_cache=True)
-        self._prefix_cache, self._prefix_len, self._fixed = out.past_key_values, ids.shape[1], fixed
+        self._prefix_cache = _cache_of(out)
+        self._prefix_len, self._fixed = ids.shape[1], fixed
         log.info("transformers prefix cache: %d tokens", self._prefix_len)
 
     # -- generation ------------------------------------------------------------------------------
     def stream(self, prompt: Prompt, max_new_tokens: int, temperature: float = 0.0,
                cancel: Cancel | None = None) -> Iterator[str]:
-        import torch
-
         with self._lock:
             self._load()
             fixed, body = self._split(prompt)
             self._ensure_prefix(fixed)
-            stops = prompt.stop if not self._chat else ()
-            watcher = StopWatcher(stops)
-            eos = set(self._eos_ids())
-            generated: list[int] = []
-            emitted = ""
-            with torch.inference_mode():
-                cache = copy.deepcopy(self._prefix_cache)
-                ids = self._ids(body, first=False)
-                if ids.shape[1] == 0:
-                    raise GenerationError("empty prompt body")
-                for _ in range(max_new_tokens):
-                    if cancel is not None and cancel.is_set:
-                        return
-                    out = self._model(input_ids=ids, past_key_values=cache, use_cache=True)
-                    cache = out.past_key_values
-                    token = _pick(out.logits[0, -1].float(), temperature)
-                    if token in eos:
-                        break
-                    generated.append(token)
-                    text = self._tokenizer.decode(generated, skip_special_tokens=True)
-                    if text.endswith("\ufffd"):  # a multi-byte character is not complete yet
-                        ids = torch.tensor([[token]])
-                        continue
-                    chunk = watcher.feed(text[len(emitted):])
-                    emitted = text
-                    if chunk:
-                        yield chunk
-                    if watcher.stopped:
-                        return
-                    ids = torch.tensor([[token]])
-            tail = watcher.flush()
-            if tail:
-                yield tail
+            ids = self._ids(body, first=False)
+            if ids.shape[1] == 0:
+                raise GenerationError("empty prompt body")
+            yield from self._decode(ids, copy.deepcopy(self._prefix_cache), prompt, max_new_tokens, temperature, cancel)
+
+    def stream_cold(self, prompt: Prompt, max_new_tokens: int) -> Iterator[str]:
+        """The whole prompt evaluated from scratch (no cached prefix): what prefix reuse is compared against."""
+        with self._lock:
+            self._load()
+            fixed, body = self._split(prompt)
+            yield from self._decode(self._ids(fixed + body, first=True), None, prompt, max_new_tokens, 0.0, None)
+
+    def _decode(self, ids, cache, prompt: Prompt, max_new_tokens: int, temperature: float,
+                cancel: Cancel | None) -> Iterator[str]:
+        """Greedy/sampled decoding after ``ids`` on top of ``cache`` (caller holds the lock)."""
+        import torch
+
+        watcher = StopWatcher(prompt.stop if not self._chat else ())
+        eos = set(self._eos_ids())
+        generated: list[int] = []
+        emitted = ""
+        with torch.inference_mode():
+            for _ in range(max_new_tokens):
+                if cancel is not None and cancel.is_set:
+                    return
+                out = self._model(input_ids=ids, use_cache=True, **{self._cache_kw: cache})
+                cache = _cache_of(out)
+                token = _pick(out.logits[0, -1].float(), temperature)
+                if token in eos:
+                    break
+                generated.append(token)
+                ids = torch.tensor([[token]])
+                text = self._tokenizer.decode(generated, skip_special_tokens=True)
+                if text.endswith("\ufffd"):  # a multi-byte character is not complete yet
+                    continue
+                chunk = watcher.feed(text[len(emitted):])
+                emitted = text
+                if chunk:
+                    yield chunk
+                if watcher.stopped:
+                    return
+        tail = watcher.flush()
+        if tail:
+            yield tail
 
     def _eos_ids(self) -> list[int]:
         ids = [self._tokenizer.eos_token_id, self._tokenizer.convert_tokens_to_ids("<end_of_turn>")]
         config_eos = getattr(self._model.generation_config, "eos_token_id", None)
         ids += config_eos if isinstance(config_eos, list) else [config_eos]
         return [i for i in ids if isinstance(i, int) and i >= 0]
+
+
+def _cache_of(output):
+    """The KV cache of a forward pass, under its new name (``cache``) or its old one."""
+    cache = getattr(output, "cache", None)
+    return cache if cache is not None else output.past_key_values
 
 
 def _pick(logits, temperature: float) -> int:
