@@ -87,3 +87,19 @@ def test_sse_parser_handles_done_comments_and_malformed_events():
     assert list(_sse_deltas(iter(lines))) == ["Hel", "lo"]
     with pytest.raises(GenerationError, match="malformed"):
         list(_sse_deltas(iter(["data: {not json"])))
+
+
+def test_eval_runs_questions_concurrently_against_the_http_backend(openai_server, assistant):
+    from assistant.evaluate.questions import EvalQuestion
+    from assistant.evaluate.runner import run_questions
+    from assistant.gate import GenerationGate
+
+    remote = Assistant(assistant.glossary, assistant.retriever,
+                       OpenAIChatGenerator(openai_server, model="gemma-270m", timeout_s=60), assistant.checker,
+                       GenerationGate(slots=3, queue_size=8), assistant.config)
+    questions = [EvalQuestion(id=str(i), question=q, expected_terms=[t], answerable=True) for i, (q, t) in enumerate([
+        ("what is mixup?", "Mixup"), ("what is SAM?", "Sharpness-Aware Minimization"),
+        ("explain concept drift", "Concept Drift"), ("what is a feature store?", "Feature Store")])]
+    rows = run_questions(remote, questions, retrieval_only=False, concurrency=3, progress=False)
+    assert [r["citations"][0]["term"] for r in rows] == [q.expected_terms[0] for q in questions]
+    assert all(r["grounded"] and r["backend"].startswith("openai:") for r in rows)
