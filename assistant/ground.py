@@ -44,30 +44,45 @@ class GroundingChecker:
         self.min_support = min_support
 
     def check_text(self, text: str, entries: list[Entry]) -> list[Verdict]:
-        return [self.check(s, entries) for s in split_sentences(text)]
+        source = _Source.of(entries)  # built once for all the sentences
+        return [self._verdict(s, source) for s in split_sentences(text)]
 
     def check(self, sentence: str, entries: list[Entry]) -> Verdict:
-        source = " ".join([*(n for e in entries for n in e.names), *(t for e in entries for _, t in e.passages())])
-        have = set(content_stems(source))
-        source_words = set(words(source))
+        return self._verdict(sentence, _Source.of(entries))
+
+    def _verdict(self, sentence: str, source: _Source) -> Verdict:
         wanted = content_stems(sentence)
         if not wanted:
             return Verdict(sentence, False, 0.0, "no content words")
-        support = sum(w in have for w in wanted) / len(wanted)
-        problem = self._specifics(sentence, source, source_words, have, wanted)
+        support = sum(w in source.stems for w in wanted) / len(wanted)
+        problem = self._specifics(sentence, source)
         if problem is None and support < self.min_support:
             problem = f"only {support:.0%} of its content words are in the entry"
         return Verdict(sentence, problem is None, round(support, 3), problem)
 
     @staticmethod
-    def _specifics(sentence: str, source: str, source_words: set[str], have: set[str], wanted: list[str]) -> str | None:
+    def _specifics(sentence: str, source: _Source) -> str | None:
         for number in _NUMBER.findall(sentence):
-            if number.rstrip("%") not in source:
+            if number.rstrip("%") not in source.text:
                 return f"number {number} is not in the entry"
         for name in _NAME.findall(sentence.strip()):
-            if any(w not in source_words and stem(w) not in have and w not in STOPWORDS for w in words(name)):
+            if any(w not in source.words and stem(w) not in source.stems and w not in STOPWORDS for w in words(name)):
                 return f"name {name} is not in the entry"
         for w in words(sentence):  # raw words: "more"/"less" are stopwords for the support share
-            if w not in source_words and _OPPOSITE.get(w) in source_words:
+            if w not in source.words and _OPPOSITE.get(w) in source.words:
                 return f"'{w}' where the entry says '{_OPPOSITE[w]}'"
         return None
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The cited entries' names and passages: raw text, folded words, content stems."""
+
+    text: str
+    words: frozenset[str]
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> _Source:
+        text = " ".join([*(n for e in entries for n in e.names), *(t for e in entries for _, t in e.passages())])
+        return cls(text, frozenset(words(text)), frozenset(content_stems(text)))
