@@ -84,18 +84,42 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def wait_until_ok(url: str, timeout_s: float, proc=None) -> None:
+    """Polls ``url`` until it answers 200; fails the test (and kills ``proc``) after ``timeout_s``."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    if proc is not None:
+        proc.kill()
+    pytest.fail(f"{url} did not answer 200 within {timeout_s} s")
+
+
 class LiveServer:
     """A real uvicorn server on a free loopback port, in a background thread."""
 
     def __init__(self, app, host: str = "127.0.0.1") -> None:
-        import socket
         import threading
 
         import uvicorn
 
-        with socket.socket() as s:
-            s.bind((host, 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port(host)
         self.host = host
         self.url = f"http://{host}:{self.port}"
         self._server = uvicorn.Server(uvicorn.Config(app, host=host, port=self.port, log_level="warning"))

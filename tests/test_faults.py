@@ -7,7 +7,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from assistant.generate.models import packaged_gguf
 from assistant.settings import ROOT
 from assistant.web.server import create_app
 from assistant.wiring import build_retrieval
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port, wait_until_ok
 
 
 @pytest.fixture()
@@ -113,21 +112,12 @@ def test_request_logs_are_structured_and_respect_privacy(server_settings, assist
 
 
 def test_sigterm_finishes_the_answer_in_flight(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "GLOSSARY_INDEX_DIR": str(tmp_path / "index")})
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
+        wait_until_ok(f"http://127.0.0.1:{port}/healthz", 120)
         events = []
         with httpx.stream("POST", f"http://127.0.0.1:{port}/api/ask/stream", timeout=60,
                           json={"question": "explain knowledge distillation"}) as r:
@@ -144,9 +134,7 @@ def test_sigterm_finishes_the_answer_in_flight(tmp_path):
 
 def test_several_workers_share_the_port(tmp_path, own_settings):
     build_retrieval(own_settings)  # workers find a fresh index instead of all building one
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "GLOSSARY_INDEX_DIR": str(own_settings.index_dir), "GLOSSARY_INDEX_MMAP": "true",
            "GLOSSARY_BACKEND": "extractive", "GLOSSARY_CORPUS_PATH": str(own_settings.corpus_path)}
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), "--workers", "2"],

@@ -2,7 +2,6 @@
 (``python -m llama_cpp.server``) serving the packaged GGUF, as a user would run it for a bigger model."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -15,33 +14,18 @@ from assistant.errors import GenerationError
 from assistant.generate.models import packaged_gguf
 from assistant.generate.openai_backend import OpenAIChatGenerator, _sse_deltas
 from assistant.prompt import build_prompt
-from tests.conftest import needs_llama
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port, needs_llama, wait_until_ok
 
 
 @pytest.fixture(scope="module")
 def openai_server(settings):
     pytest.importorskip("starlette_context", reason="llama_cpp.server needs starlette-context (make test installs it)")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(packaged_gguf(settings.model_cache_dir)),
                              "--host", "127.0.0.1", "--port", str(port), "--n_threads", "1", "--n_ctx", "2048",
                              "--model_alias", "gemma-270m"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not start")
+    wait_until_ok(f"{url}/models", 90, proc)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -66,7 +50,7 @@ def test_assistant_answers_through_the_http_backend_and_stays_grounded(openai_se
 
 
 def test_unreachable_server_is_retried_then_reported(glossary):
-    gen = OpenAIChatGenerator(f"http://127.0.0.1:{_free_port()}/v1", model="x", timeout_s=2, retries=2)
+    gen = OpenAIChatGenerator(f"http://127.0.0.1:{free_port()}/v1", model="x", timeout_s=2, retries=2)
     started = time.perf_counter()
     with pytest.raises(GenerationError, match="failed"):
         list(gen.stream(build_prompt(glossary.by_term("Mixup"), "what is mixup?"), max_new_tokens=5))
@@ -74,7 +58,7 @@ def test_unreachable_server_is_retried_then_reported(glossary):
 
 
 def test_unreachable_server_falls_back_to_the_extractive_answer(assistant):
-    dead = OpenAIChatGenerator(f"http://127.0.0.1:{_free_port()}/v1", model="x", timeout_s=2, retries=0)
+    dead = OpenAIChatGenerator(f"http://127.0.0.1:{free_port()}/v1", model="x", timeout_s=2, retries=0)
     remote = Assistant(assistant.glossary, assistant.retriever, dead, assistant.checker, assistant.gate,
                        assistant.config)
     answer = remote.ask("What is label smoothing?")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import http.server
 import io
-import socket
 import threading
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from PIL import Image, ImageChops
 
 from assistant.settings import ROOT
 from assistant.web.server import create_app
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "docs" / "screenshots"
@@ -28,9 +27,7 @@ class HostPage:
     def __init__(self, root: Path, host: str = "127.0.0.1") -> None:
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
         handler.log_message = lambda *a, **k: None
-        with socket.socket() as s:
-            s.bind((host, 0))
-            port = s.getsockname()[1]
+        port = free_port(host)
         self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
         self.url = f"http://{host}:{port}"
 
