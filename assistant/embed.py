@@ -4,6 +4,10 @@
     >>> embedder.warm_up()
     >>> embedder.encode_query("what is label smoothing?").shape
     (384,)
+
+Batches (index builds) go through sentence-transformers. Single questions go through the torch-free
+``NumpyBertEncoder`` when the model is a local BERT mean-pooling folder (``query_runtime="auto"``), so
+a process that only answers questions never imports torch.
 """
 from __future__ import annotations
 
@@ -12,14 +16,16 @@ import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
-from assistant.errors import ModelLoadError
+from assistant.errors import ConfigError, ModelLoadError
+from assistant.numpy_bert import NumpyBertEncoder, supported
 
 log = logging.getLogger(__name__)
 _PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+QueryRuntime = Literal["auto", "numpy", "sentence_transformers"]
 
 
 class Embedder(Protocol):
@@ -49,23 +55,46 @@ def resolve_embedder_path(model_id: str) -> str:
 class SentenceTransformerEmbedder:
     """sentence-transformers model on the CPU, with an LRU cache of query embeddings."""
 
-    def __init__(self, model_id: str, cache_size: int = 2048) -> None:
+    def __init__(self, model_id: str, cache_size: int = 2048, query_runtime: QueryRuntime = "auto") -> None:
         if not model_id.strip():
             raise ModelLoadError("The embedder setting is empty: give a sentence-transformers id or a local path.")
         self.model_id = model_id
+        self.query_runtime = query_runtime
         self._cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self._model = None
+        self._query_encoder: NumpyBertEncoder | None = None
 
     @property
     def dim(self) -> int:
+        if self._query_encoder is not None:
+            return self._query_encoder.dim
         model = self._loaded()
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
 
     def warm_up(self) -> None:
-        self._loaded()
+        """Loads what answering questions needs: the torch-free encoder if it applies, else the model."""
+        if self.query_runtime != "sentence_transformers" and self._query_encoder is None:
+            self._query_encoder = self._numpy_encoder()
+        if self._query_encoder is None:
+            self._loaded()
+
+    def _numpy_encoder(self) -> NumpyBertEncoder | None:
+        folder = Path(resolve_embedder_path(self.model_id)).expanduser()
+        reason = supported(folder) if folder.is_dir() else "not a local folder"
+        if reason is None:
+            try:
+                return NumpyBertEncoder(folder)
+            except Exception as exc:  # unreadable or truncated weights raise several library types
+                raise ModelLoadError(f"Cannot load the embedder '{self.model_id}' from {folder} "
+                                     f"({exc.__class__.__name__}: {exc})") from exc
+        if self.query_runtime == "numpy":
+            raise ConfigError(f"embedder_query_runtime=numpy cannot run '{self.model_id}': {reason}; "
+                              "use 'auto' or 'sentence_transformers'")
+        log.info("questions are encoded with sentence-transformers (%s: %s)", self.model_id, reason)
+        return None
 
     def _loaded(self):
         if self._model is None:
@@ -95,7 +124,9 @@ class SentenceTransformerEmbedder:
             if hit is not None:
                 self._cache.move_to_end(text)
                 return hit
-        vector = self.encode([text])[0]
+        if self._query_encoder is None and self._model is None:
+            self.warm_up()
+        vector = self._query_encoder.encode(text) if self._query_encoder else self.encode([text])[0]
         vector.setflags(write=False)
         with self._lock:
             self._cache[text] = vector

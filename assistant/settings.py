@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     corpus_path: Path = ROOT / "corpus" / "glossary.yaml"
     index_dir: Path = ROOT / "index"
     embedder: str = Field(PACKAGED_EMBEDDER, description="sentence-transformers id or local path")
+    embedder_query_runtime: Literal["auto", "numpy", "sentence_transformers"] = Field(
+        "auto", description="how questions are encoded: 'auto' uses the torch-free numpy encoder for BERT "
+                            "mean-pooling models (fast start) and sentence-transformers otherwise")
     hnsw_above: int = Field(20_000, description="entries above which the index is HNSW instead of flat")
     index_mmap: bool = Field(False, description="memory-map the index file so server workers share its pages")
 
@@ -59,6 +62,8 @@ class Settings(BaseSettings):
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     n_threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
     n_ctx: int = Field(2048, ge=256)
+    draft_tokens: int = Field(3, ge=0, le=16, description="llama.cpp, greedy: tokens guessed from the prompt and "
+                                                          "checked in one batch (prompt lookup decoding); 0 = off")
     generation_timeout_s: float = Field(20.0, gt=0)
     min_supported_share: float = Field(0.5, description="below this share of supported sentences, answer extractively")
     openai_base_url: str = "http://127.0.0.1:8000/v1"

@@ -45,6 +45,7 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+@lru_cache(maxsize=65536)
 def americanize(word: str) -> str:
     for pattern, repl in _BRITISH:
         word = pattern.sub(repl, word)

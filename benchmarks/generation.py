@@ -1,7 +1,9 @@
 """Every local backend on the same prompts, one process per backend: load time, first token and total
 p50/p95, decode tokens/s, peak RSS, greedy agreement between backends, and prefix reuse vs cold prefill.
 
-    $ .venv/bin/python benchmarks/generation.py [--prompts 20] [--backends llama_cpp,transformers]
+    $ .venv/bin/python benchmarks/generation.py [--prompts 20] [--backends llama_cpp,llama_cpp_plain,transformers]
+
+``llama_cpp_plain`` is llama.cpp without prompt lookup (``draft_tokens=0``): one decode per token.
 
 Prints a JSON document; the figures go to docs/benchmarks.md.
 """
@@ -36,7 +38,8 @@ def worker(backend: str, n: int) -> dict:
     from assistant.generate import make_generator
     from assistant.prompt import build_prompt, fixed_prefix
 
-    settings = load_settings(backend=backend)
+    plain = backend == "llama_cpp_plain"
+    settings = load_settings(backend="llama_cpp" if plain else backend, **({"draft_tokens": 0} if plain else {}))
     glossary = load_glossary(settings.corpus_path)
     started = time.perf_counter()
     gen = make_generator(settings)
@@ -54,23 +57,11 @@ def worker(backend: str, n: int) -> dict:
         total = time.perf_counter() - t0
         records.append({"ttft": first or total, "total": total, "tokens": len(chunks), "text": "".join(chunks)})
     cold_same = None
-    if backend == "llama_cpp":
-        cold_same = sum(_cold_llama(gen, build_prompt(glossary.by_term(t), q), settings.max_new_tokens) == r["text"]
+    if hasattr(gen, "stream_cold"):
+        cold_same = sum("".join(gen.stream_cold(build_prompt(glossary.by_term(t), q), settings.max_new_tokens)) == r["text"]
                         for (t, q), r in zip(_prompts(n), records))
     return {"backend": gen.name, "load_s": round(load_s, 2), "records": records, "cold_prefill_equal": cold_same,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-
-
-def _cold_llama(gen, prompt, max_tokens: int) -> str:
-    """The same prompt evaluated in one piece from an empty context (no prefix state reused)."""
-    llm = gen._llm
-    llm.reset()
-    text = ""
-    for out in llm(prompt.fixed + prompt.body, max_tokens=max_tokens, temperature=0.0, stop=list(prompt.stop),
-                   stream=True):
-        text += out["choices"][0]["text"]
-    gen._prefix_text = None  # the context no longer holds the prefix state: rebuild it on next use
-    return text
 
 
 def _summary(result: dict) -> dict:
@@ -88,7 +79,7 @@ def _summary(result: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--prompts", type=int, default=20)
-    parser.add_argument("--backends", default="llama_cpp,transformers")
+    parser.add_argument("--backends", default="llama_cpp,llama_cpp_plain,transformers")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -102,9 +93,10 @@ def main() -> None:
                         str(args.prompts)], check=True)
         results[backend] = json.loads(out.read_text())
     report = {b: _summary(r) for b, r in results.items()}
-    if len(results) == 2:
-        a, b = (r["records"] for r in results.values())
-        report["greedy_agreement"] = f"{sum(x['text'] == y['text'] for x, y in zip(a, b))}/{len(a)}"
+    first, *others = results
+    report["greedy_agreement_with_" + first] = {
+        b: f"{sum(x['text'] == y['text'] for x, y in zip(results[first]['records'], results[b]['records']))}/{args.prompts}"
+        for b in others}
     json.dump(report, sys.stdout, indent=2)
     print()
 

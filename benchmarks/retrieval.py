@@ -1,6 +1,6 @@
 """Retrieval latency per method (warm process, query embeddings not cached) and index build time.
 
-    $ .venv/bin/python benchmarks/retrieval.py [--repeat 3]
+    $ .venv/bin/python benchmarks/retrieval.py [--repeat 3] [--query-runtime auto|numpy|sentence_transformers]
 
 Prints a JSON document; the figures go to docs/benchmarks.md.
 """
@@ -31,14 +31,15 @@ def _pct(values: list[float]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3, help="index builds to time")
+    parser.add_argument("--query-runtime", default="auto", help="how questions are encoded (embedder_query_runtime)")
     args = parser.parse_args()
-    settings = load_settings(index_dir=Path(tempfile.mkdtemp()))
+    settings = load_settings(index_dir=Path(tempfile.mkdtemp()), embedder_query_runtime=args.query_runtime)
     stack = build_retrieval(settings)
     questions = [json.loads(line)["question"] for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines()]
     retriever, embedder = stack.retriever, stack.embedder
     for q in questions[:20]:  # warm-up: threads, allocator, BM25 and FAISS code paths
         retriever.retrieve(q, k=5)
-    result: dict = {"questions": len(questions), "methods": {}}
+    result: dict = {"questions": len(questions), "query_runtime": args.query_runtime, "methods": {}}
     for method in METHODS:
         times = []
         for q in questions:
@@ -54,12 +55,17 @@ def main() -> None:
         retriever.retrieve(q, k=5)
         cached.append((time.perf_counter() - started) * 1000)
     result["hybrid_cached_embedding"] = _pct(cached)
-    encode = []
-    for q in questions:
-        started = time.perf_counter()
-        embedder.encode([q])
-        encode.append((time.perf_counter() - started) * 1000)
-    result["query_encoding_only"] = _pct(encode)
+    encoders = {"sentence_transformers": lambda q: embedder.encode([q])}
+    if embedder._query_encoder is not None:
+        encoders["numpy"] = embedder._query_encoder.encode
+    result["query_encoding_only"] = {}
+    for name, encode in encoders.items():
+        times = []
+        for q in questions:
+            started = time.perf_counter()
+            encode(q)
+            times.append((time.perf_counter() - started) * 1000)
+        result["query_encoding_only"][name] = _pct(times)
     builds = []
     for _ in range(args.repeat):
         store = IndexStore(Path(tempfile.mkdtemp()), embedder)

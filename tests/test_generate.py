@@ -11,6 +11,7 @@ import pytest
 
 from assistant.generate import make_generator
 from assistant.generate.base import StopWatcher
+from assistant.generate.lookup import propose
 from assistant.generate.models import converted_checkpoint, packaged_gguf
 from assistant.prompt import build_prompt, fixed_prefix
 from tests.conftest import needs_llama
@@ -52,18 +53,72 @@ def test_llama_streams_and_stops_at_the_answer_line(llama, glossary):
     _check_backend_streams_and_stops(llama, glossary)
 
 
-@needs_llama
-def test_llama_answer_is_the_same_first_after_others_and_in_a_new_process(llama, glossary, settings):
-    first = _check_answers_do_not_depend_on_history(llama, glossary)
-    term, question = QUESTIONS[1]
+def _answer_in_new_process(term: str, question: str, state_dir) -> tuple[str, str]:
+    """(answer, where the prefix state came from) from a fresh interpreter."""
     code = (
-        "from assistant.settings import load_settings; from assistant.generate import make_generator;"
-        "from assistant.corpus import load_glossary; from assistant.prompt import build_prompt, fixed_prefix;"
-        "s = load_settings(backend='llama_cpp'); g = make_generator(s); g.warm_up(fixed_prefix());"
+        "import sys; from assistant.settings import load_settings; from assistant.corpus import load_glossary;"
+        "from assistant.generate.llamacpp_backend import LlamaCppGenerator;"
+        "from assistant.generate.models import packaged_gguf; from assistant.prompt import build_prompt, fixed_prefix;"
+        f"s = load_settings(); g = LlamaCppGenerator(packaged_gguf(s.model_cache_dir), s.n_threads, state_dir={str(state_dir)!r});"
+        "g.warm_up(fixed_prefix()); print(g.prefix_source, file=sys.stderr);"
         f"e = load_glossary(s.corpus_path).by_term({term!r});"
         f"print(''.join(g.stream(build_prompt(e, {question!r}), max_new_tokens=60)), end='')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    assert out.stdout == first[question]
+    return out.stdout, out.stderr.strip().splitlines()[-1]
+
+
+@needs_llama
+def test_llama_answer_is_the_same_first_after_others_and_in_a_new_process(llama, glossary, tmp_path):
+    """The second new process restores the prefix state the first one kept on disk: same answer."""
+    first = _check_answers_do_not_depend_on_history(llama, glossary)
+    term, question = QUESTIONS[1]
+    assert _answer_in_new_process(term, question, tmp_path) == (first[question], "evaluated")
+    assert len(list(tmp_path.glob("*.state"))) == 1
+    assert _answer_in_new_process(term, question, tmp_path) == (first[question], "disk")
+
+
+@needs_llama
+def test_a_damaged_prefix_state_file_is_evaluated_again(llama, glossary, settings, tmp_path):
+    from assistant.generate.llamacpp_backend import LlamaCppGenerator
+
+    def fresh_generator() -> LlamaCppGenerator:
+        gen = LlamaCppGenerator(packaged_gguf(settings.model_cache_dir), settings.n_threads, state_dir=tmp_path)
+        gen.warm_up(fixed_prefix())
+        return gen
+
+    assert fresh_generator().prefix_source == "evaluated"
+    (state_file,) = tmp_path.glob("*.state")
+    blob = bytearray(state_file.read_bytes())
+    blob[len(blob) // 2] ^= 0xFF  # one flipped byte in the KV data
+    state_file.write_bytes(bytes(blob))
+    gen = fresh_generator()
+    assert gen.prefix_source == "evaluated", "a state that fails its checksum is not used"
+    assert _text(gen, glossary, *QUESTIONS[0]) == _text(llama, glossary, *QUESTIONS[0])
+    state_file.write_bytes(b"")
+    assert fresh_generator().prefix_source == "evaluated"
+    assert fresh_generator().prefix_source == "disk", "the re-evaluated state was written back"
+
+
+@needs_llama
+def test_prompt_lookup_keeps_the_greedy_answers(llama, glossary):
+    """Guessed tokens are only kept when the model agrees; batching may move a near-tie (8 of 60 in
+    the benchmark), so most answers, not all, equal plain one-token-at-a-time decoding."""
+    with_lookup = [_text(llama, glossary, t, q) for t, q in QUESTIONS]
+    llama.draft_tokens = 0
+    try:
+        plain = [_text(llama, glossary, t, q) for t, q in QUESTIONS]
+    finally:
+        llama.draft_tokens = 3
+    assert sum(a == b for a, b in zip(with_lookup, plain)) >= len(QUESTIONS) - 1
+    assert all(plain) and all(with_lookup)
+
+
+def test_prompt_lookup_proposals():
+    assert propose([1, 2, 3, 4, 1, 2], max_tokens=2) == [3, 4]
+    assert propose([1, 2, 3, 9, 2, 3, 5, 2, 3], max_tokens=3) == [5, 2, 3], "the latest match wins"
+    assert propose([7, 8, 9, 1, 8, 9, 2, 7, 8, 9], max_tokens=1) == [1], "the longest n-gram wins"
+    assert propose([1, 2, 3], max_tokens=4) == []
+    assert propose([1, 2, 1], max_tokens=0) == []
 
 
 @needs_llama

@@ -13,13 +13,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.errors import InvalidQuestion
-from assistant.evaluate.compare import compare_markdown, compare_runs
-from assistant.evaluate.grounding import evaluate_checker
-from assistant.evaluate.questions import load_questions
-from assistant.evaluate.report import render_report
-from assistant.evaluate.runner import alias_map, cold_prefill_check, run_questions
-from assistant.evaluate.summary import summarize, summary_markdown
-from assistant.files import atomic_write
 from assistant.settings import ROOT, Settings, load_settings
 
 DEFAULT_QUESTIONS = ROOT / "eval" / "questions.jsonl"
@@ -52,6 +45,14 @@ def _gates(settings: Settings, retrieval_only: bool) -> dict[str, float]:
 
 
 def run_eval(args: argparse.Namespace) -> int:
+    # imported here so that every other command starts without the evaluation (and plotting) modules
+    from assistant.evaluate.compare import compare_markdown, compare_runs
+    from assistant.evaluate.grounding import evaluate_checker
+    from assistant.evaluate.questions import load_questions
+    from assistant.evaluate.report import render_report
+    from assistant.evaluate.runner import alias_map, cold_prefill_check, run_questions
+    from assistant.evaluate.summary import summarize, summary_markdown
+    from assistant.files import atomic_write
     from assistant.wiring import build_assistant
 
     if args.limit is not None and args.limit < 1:

@@ -63,7 +63,8 @@ def make_generator(settings: Settings) -> Generator | None:
     if backend == "llama_cpp":
         from assistant.generate.llamacpp_backend import LlamaCppGenerator
 
-        return LlamaCppGenerator(_gguf_for(settings), n_threads=settings.n_threads, n_ctx=settings.n_ctx)
+        return LlamaCppGenerator(_gguf_for(settings), n_threads=settings.n_threads, n_ctx=settings.n_ctx,
+                                 state_dir=settings.model_cache_dir / "llama-state", draft_tokens=settings.draft_tokens)
     from assistant.generate.transformers_backend import TransformersGenerator
 
     return TransformersGenerator(settings.generator_model, settings.model_cache_dir, n_threads=settings.n_threads)

@@ -10,7 +10,6 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import gradio as gr  # noqa: E402
 import uvicorn  # noqa: E402
 from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.exceptions import RequestValidationError  # noqa: E402
@@ -23,7 +22,6 @@ from assistant.settings import Settings  # noqa: E402
 from assistant.web.api import build_router  # noqa: E402
 from assistant.web.middleware import AccessLog, BodySizeLimit, RateLimiter, cors_origin_regex  # noqa: E402
 from assistant.web.state import ServerState  # noqa: E402
-from assistant.web.ui import CSS, build_ui  # noqa: E402
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
@@ -39,9 +37,14 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
     return JSONResponse({"detail": f"{where}: {message}"}, 422)
 
 
-def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
-    """The whole server. Without ``assistant`` the models load in the background after start-up."""
-    state = ServerState(settings, assistant)
+def create_app(settings: Settings, assistant: Assistant | None = None, state: ServerState | None = None) -> FastAPI:
+    """The whole server. Without ``assistant`` the models load in the background (from start-up, or
+    earlier if the given ``state`` has already started loading)."""
+    import gradio as gr  # 2.4 s to import: ``serve`` starts loading the models first
+
+    from assistant.web.ui import CSS, build_ui
+
+    state = state or ServerState(settings, assistant)
 
     async def lifespan(app: FastAPI):
         state.start_loading()
@@ -75,7 +78,12 @@ def serve(settings: Settings) -> None:
     print(f"Glossary Assistant: http://{settings.host}:{settings.port}/  (API docs at /docs, widget at /widget.js)",
           flush=True)
     # Several workers need an import string; each builds its app (and loads its models) from the settings.
-    app = create_app(settings) if settings.workers == 1 else "assistant.web.server:app_from_settings"
+    if settings.workers == 1:
+        state = ServerState(settings)
+        state.start_loading()  # the models load while Gradio is imported
+        app = create_app(settings, state=state)
+    else:
+        app = "assistant.web.server:app_from_settings"
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", workers=settings.workers,
                 factory=settings.workers > 1, timeout_graceful_shutdown=int(settings.shutdown_grace_s),
                 proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
