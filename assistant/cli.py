@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--host")
     v.add_argument("--port", type=int)
     v.add_argument("--workers", type=int, help="server processes sharing the port (default 1)")
+    v.add_argument("--no-ui", dest="ui", action="store_false", default=None,
+                   help="JSON API and widget only, without the Gradio chat UI (faster start)")
     from assistant.evaluate.cli import add_eval_parser
 
     add_eval_parser(sub)
@@ -150,8 +152,8 @@ def _prepare(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from assistant.web.server import serve
 
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("workers", args.workers))
-                 if v is not None}
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("workers", args.workers),
+                                   ("ui", args.ui)) if v is not None}
     serve(load_settings(**overrides))
     return 0
 

@@ -13,14 +13,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.index import IndexStore  # noqa: E402
+from assistant.index import IndexStore  # noqa: E402  (first: the package sets OpenBLAS options before numpy loads)
 from assistant.retrieve import METHODS  # noqa: E402
 from assistant.settings import ROOT, load_settings  # noqa: E402
 from assistant.wiring import build_retrieval  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 
 def _pct(values: list[float]) -> dict[str, float]:

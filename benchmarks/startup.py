@@ -4,8 +4,8 @@ model assembled, prefix state saved, files in the OS page cache).
     $ .venv/bin/python benchmarks/startup.py [--runs 5] [--server-runs 3]
 
 CLI: wall time of ``python -m assistant ask QUESTION --json`` from exec to exit, and its peak RSS.
-Server: from launching ``python -m assistant serve`` to the port answering, to ``/healthz`` ready,
-and to the first ``/api/ask`` answer. One warm-up run of each is not counted. Prints JSON; the figures
+Server: from launching ``python -m assistant serve`` (and ``serve --no-ui``) to the port answering,
+to ``/healthz`` ready, and to the first ``/api/ask`` answer. One warm-up run of each is not counted. Prints JSON; the figures
 go to docs/benchmarks.md. Loopback only.
 """
 from __future__ import annotations
@@ -52,12 +52,12 @@ def _wait(url: str, deadline: float, proc: subprocess.Popen) -> float:
     raise TimeoutError(url)
 
 
-def _server_run(question: str) -> dict[str, float]:
+def _server_run(question: str, *flags: str) -> dict[str, float]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = os.environ | {"GRADIO_ANALYTICS_ENABLED": "False"}
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), *flags], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = started + 120
@@ -83,16 +83,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--server-runs", type=int, default=3)
     args = parser.parse_args()
-    result: dict = {"cli": {}, "server": {}}
+    result: dict = {"cli": {}}
     _cli_run(QUESTIONS["answered"])  # warm-up: page cache, prefix state file
     for kind, question in QUESTIONS.items():
         runs = [_cli_run(question) for _ in range(args.runs)]
         result["cli"][kind] = {"wall_s": _stats([wall for wall, _ in runs]), "outcome": runs[0][1].get("outcome"),
                                "answer": runs[0][1]["answer"][:100]}
     result["cli"]["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
-    _server_run(QUESTIONS["answered"])
-    runs = [_server_run(QUESTIONS["answered"]) for _ in range(args.server_runs)]
-    result["server"] = {key: _stats([r[key] for r in runs]) for key in runs[0]}
+    for name, flags in (("server", ()), ("server_no_ui", ("--no-ui",))):
+        _server_run(QUESTIONS["answered"], *flags)
+        runs = [_server_run(QUESTIONS["answered"], *flags) for _ in range(args.server_runs)]
+        result[name] = {key: _stats([r[key] for r in runs]) for key in runs[0]}
     json.dump(result, sys.stdout, indent=2)
     print()
 

@@ -210,3 +210,16 @@ def test_generation_timeout_returns_the_extractive_answer(assistant):
     answer = hurried.ask("explain curriculum learning")
     assert answer.mode == "extractive" and answer.fallback and answer.grounded
     assert answer.citations[0].term == "Curriculum Learning"
+
+
+def test_api_only_server_has_no_chat_ui(server_settings, assistant):
+    """``serve --no-ui``: the API and the widget work; / sends people to the API docs."""
+    with LiveServer(create_app(server_settings.model_copy(update={"ui": False}), assistant)) as server:
+        home = httpx.get(server.url + "/", follow_redirects=False)
+        answer = httpx.post(f"{server.url}/api/ask", json={"question": "What is label smoothing?"}, timeout=60)
+        widget = httpx.get(f"{server.url}/widget.js")
+        gradio_config = httpx.get(f"{server.url}/config")
+    assert home.status_code == 307 and home.headers["location"] == "/docs"
+    assert answer.status_code == 200 and answer.json()["citations"][0]["term"] == "Label Smoothing"
+    assert widget.status_code == 200
+    assert gradio_config.status_code == 404

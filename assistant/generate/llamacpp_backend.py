@@ -90,9 +90,8 @@ class LlamaCppGenerator:
         self._prefix_ids = np.array(ids, dtype=np.intc)
         self._prefix_text = None  # until a state for these ids is in place
         state_file = self._state_file(ids)
-        self._state = self._read_state(state_file)
+        self._state = self._read_state(state_file)  # each request restores the state before decoding
         if self._state is not None:
-            self._restore_prefix()
             self.prefix_source = "disk"
         else:
             llm.reset()
