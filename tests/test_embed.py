@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +15,6 @@ from assistant.embed import SentenceTransformerEmbedder, resolve_embedder_path
 from assistant.errors import ConfigError
 from assistant.numpy_bert import NumpyBertEncoder, supported
 from assistant.settings import ROOT
-from pathlib import Path
 
 PACKAGED = Path(resolve_embedder_path("all-MiniLM-L6-v2"))
 EDGE_CASES = ["", "x", "word " * 400, "héllo naïve café 日本語 🙂", "<script>alert(1)</script>", "What is L2?"]
@@ -55,11 +56,13 @@ def test_unsupported_models_are_recognised(tmp_path, edit, reason):
         SentenceTransformerEmbedder(str(folder), query_runtime="numpy").warm_up()
 
 
-def test_answering_a_question_never_imports_torch():
-    """The fast start depends on it: torch and sentence-transformers take about 4 s to import."""
+def test_answering_a_question_never_imports_torch(stack, settings):
+    """The fast start depends on it: torch and sentence-transformers take about 4 s to import. (With
+    a fresh index in place: building one embeds entries with sentence-transformers.)"""
     code = ("import sys; from assistant.cli import main; main(['ask', 'What is label smoothing?', '--json']);"
             "print('torch imported' if 'torch' in sys.modules else 'no torch', file=sys.stderr)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                         env={**os.environ, "GLOSSARY_INDEX_DIR": str(settings.index_dir)})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["citations"][0]["term"] == "Label Smoothing"
     assert "no torch" in out.stderr
