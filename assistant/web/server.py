@@ -53,8 +53,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None, state: Se
         yield
 
     app = FastAPI(title="Glossary Assistant API", version=__version__, lifespan=lifespan,
-                  description="Grounded answers about machine-learning terms. See also the chat UI at / and "
-                              "the embeddable widget at /widget.js.")
+                  description="Grounded answers about machine-learning terms. See also "
+                              + ("the chat UI at / and " if settings.ui else "") + "the embeddable widget at /widget.js.")
     app.state.glossary_state = state
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(build_router(state, RateLimiter(settings.rate_limit_per_minute)))
