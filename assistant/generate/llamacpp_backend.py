@@ -189,7 +189,7 @@ class LlamaCppGenerator:
         if temperature > 0:
             steps = self._sampled_tokens(temperature)
         else:
-            steps = self._greedy_tokens(list(llm.input_ids[:llm.n_tokens]), limit)
+            steps = self._greedy_tokens(llm.input_ids[:llm.n_tokens].tolist(), limit)
         watcher = StopWatcher(stops)
         pending = b""  # bytes of a multi-byte character split across tokens
         vocab = llm._model.vocab
