@@ -18,10 +18,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from assistant.asks import Ask
 from assistant.corpus import Entry, Glossary
 from assistant.decide import Thresholds, decide
 from assistant.errors import GenerationError
-from assistant.extractive import closest_answer, extractive_answer, refusal_text
+from assistant.extractive import (closest_answer, extractive_answer, refusal_text, unaddressed, undefined_text,
+                                  completed)
 from assistant.gate import GenerationGate
 from assistant.generate import Cancel, Generator
 from assistant.ground import GroundingChecker, Verdict
@@ -94,26 +96,30 @@ class Assistant:
         citations = [Citation(term=e.term, score=_score(retrieval, e.term), category=e.category,
                               definition=e.definition, example=e.example) for e in entries]
         if decision.outcome == "closest":
-            reply, claim = closest_answer(entries[0])
+            reply, claim = closest_answer(entries[0], decision.subject)
             yield reply
             yield self._final(reply, claim, reply, entries, citations, "extractive", [], base, timings, started,
                               "closest")
             return
+        # What the glossary does not cover of the question comes first, in one sentence; it states no fact.
+        preface = undefined_text(decision.undefined) or (
+            unaddressed(entries[0], decision.ask, text) if len(entries) == 1 else None) or ""
         if self.generator is None or len(entries) > 1:
-            reply = extractive_answer(entries, text)
+            claims = extractive_answer(entries, text, decision.ask)
+            reply = _join(preface, claims)
             yield reply
-            yield self._final(reply, reply, reply, entries, citations, "extractive", [], base, timings, started)
+            yield self._final(reply, claims, reply, entries, citations, "extractive", [], base, timings, started)
             return
-        yield from self._generate(text, entries, citations, base, timings, started, cancel)
+        yield from self._generate(text, decision.ask, preface, entries, citations, base, timings, started, cancel)
 
-    def _generate(self, text: str, entries: list[Entry], citations: list[Citation], base: dict, timings: Timings,
-                  started: float, cancel: Cancel | None) -> Iterator[Event]:
-        prompt = build_prompt(entries[0], text)
+    def _generate(self, text: str, ask: Ask, preface: str, entries: list[Entry], citations: list[Citation],
+                  base: dict, timings: Timings, started: float, cancel: Cancel | None) -> Iterator[Event]:
+        prompt = build_prompt(entries[0], text, ask)
         cancel = cancel or Cancel()
-        streamed = prompt.primer
+        streamed = _join(preface, prompt.primer)
         gen_started = time.perf_counter()
         with self.gate.slot():
-            yield prompt.primer
+            yield streamed
             chunks = self.generator.stream(prompt, self.config.max_new_tokens, self.config.temperature, cancel)
             try:
                 for chunk in chunks:
@@ -132,14 +138,16 @@ class Assistant:
             finally:
                 chunks.close()  # releases the backend (and its lock) even when our caller went away
         timings.generate_ms = _ms(gen_started)
-        verdicts = self.checker.check_text(streamed, entries) if streamed.strip() else []
+        generated = streamed.removeprefix(preface)
+        verdicts = self.checker.check_text(generated, entries) if generated.strip() else []
         kept = [v.sentence for v in verdicts if v.supported]
         enough = verdicts and len(kept) / len(verdicts) >= self.config.min_supported_share
         if enough:
-            reply, mode = " ".join(kept), "generated"
+            claims, mode = completed(" ".join(kept), entries[0], ask), "generated"
         else:
-            reply, mode = extractive_answer(entries, text), "extractive"
-        answer = self._final(reply, reply, streamed, entries, citations, mode, verdicts, base, timings, started)
+            claims, mode = extractive_answer(entries, text, ask), "extractive"
+        reply = _join(preface, claims)
+        answer = self._final(reply, claims, streamed, entries, citations, mode, verdicts, base, timings, started)
         answer.fallback = mode == "extractive"
         yield answer
 
@@ -156,6 +164,10 @@ class Assistant:
 
     def _retrieved(self, retrieval: Retrieval) -> list[Retrieved]:
         return [Retrieved(term=h.term, score=h.score, category=self._entries[h.term].category) for h in retrieval.hits]
+
+
+def _join(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p)
 
 
 def _score(retrieval: Retrieval, term: str) -> float:

@@ -108,6 +108,10 @@ class TermMatcher:
                 chosen.append(m)
         return sorted(chosen, key=lambda m: m.start)
 
+    def is_known(self, word: str) -> bool:
+        """Whether the word is one of the glossary's (or a known outside name's) own words."""
+        return stem(word) in self._known or americanize(word.lower()) in self._by_word
+
     def match_phrase(self, phrase: str) -> NameMatch | None:
         """The name that the whole phrase is (e.g. the X of "what is X?"), or None."""
         tokens = tokenize(phrase)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.asks import Ask, fields_for
 from assistant.corpus import Entry
 from assistant.generate.base import Prompt
 
@@ -38,10 +39,14 @@ _MAX_QUESTION_CHARS = 300
 _VERB = re.compile(r"^(?P<head>.{1,90}?\b(?:is|are)\b)\s")
 
 
-def _entry_block(term: str, definition: str, example: str | None) -> str:
+_LABELS = {"example": "Example", "use_case": "Use", "details": "Details", "analogy": "Analogy"}
+
+
+def _entry_block(term: str, definition: str, example: str | None, extra: dict[str, str] | None = None) -> str:
     lines = [f"Entry: {term}", f"Definition: {definition}"]
     if example:
         lines.append(f"Example: {example}")
+    lines += [f"{_LABELS[field]}: {text}" for field, text in (extra or {}).items()]
     return "\n".join(lines)
 
 
@@ -69,8 +74,10 @@ def primer_for(entry: Entry) -> str:
     return entry.term
 
 
-def build_prompt(entry: Entry, question: str) -> Prompt:
-    block = _entry_block(entry.term, entry.definition, entry.example)
+def build_prompt(entry: Entry, question: str, ask: Ask = "definition") -> Prompt:
+    """The entry block holds the definition, the example and the fields that address the ask."""
+    extra = {f: getattr(entry, f) for f in fields_for(ask) if f != "example" and getattr(entry, f)}
+    block = _entry_block(entry.term, entry.definition, entry.example, extra)
     primer = primer_for(entry)
     q = _one_line(question)
     return Prompt(fixed=fixed_prefix(), body=f"{block}\nQuestion: {q}\nAnswer: {primer}", system=INSTRUCTIONS,

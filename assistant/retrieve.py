@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import logging
@@ -14,6 +14,7 @@ import bm25s
 import faiss
 import numpy as np
 
+from assistant.concepts import ConceptFinder, ConceptMention
 from assistant.corpus import Entry
 from assistant.embed import Embedder
 from assistant.fusion import convex, rrf
@@ -42,13 +43,15 @@ class Retrieval:
     question: str
     hits: list[Hit]  # best first
     matches: list[NameMatch]  # glossary names found in the question, in text order
+    outside: list[ConceptMention] = field(default_factory=list)  # outside-concept names found, in text order
 
 
 class Retriever:
     """Ranks glossary entries for a question; ``method`` selects hybrid or a single method (for evaluation)."""
 
     def __init__(self, entries: tuple[Entry, ...] | list[Entry], embedder: Embedder, index: faiss.Index,
-                 matcher: TermMatcher, dense_weight: float = 0.75, bm25_scale: float = 6.0) -> None:
+                 matcher: TermMatcher, dense_weight: float = 0.75, bm25_scale: float = 6.0,
+                 concepts: ConceptFinder | None = None) -> None:
         if index.ntotal != len(entries):
             raise ValueError(f"index has {index.ntotal} vectors for {len(entries)} entries")
         self.entries = list(entries)
@@ -56,6 +59,7 @@ class Retriever:
         self.embedder = embedder
         self.index = index
         self.matcher = matcher
+        self.concepts = concepts if concepts is not None else ConceptFinder({}, self.entries)
         self.dense_weight = dense_weight
         self.bm25_scale = bm25_scale
         self._bm25 = bm25s.BM25()
@@ -86,7 +90,8 @@ class Retriever:
         order = top[np.argsort(-boosted[top], kind="stable")]
         hits = [Hit(self.entries[i].term, round(float(named.get(i, ranking[i])), 4), round(float(ranking[i]), 4),
                     round(float(dense[i]), 4), round(float(bm25[i]), 4), i in named) for i in order]
-        return Retrieval(question, hits, matches)
+        outside = self.concepts.find(question) if method == "hybrid" else []
+        return Retrieval(question, hits, matches, outside)
 
     def _named_scores(self, matches: list[NameMatch]) -> dict[int, float]:
         named: dict[int, float] = {}

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # --- corpus and index
     corpus_path: Path = ROOT / "corpus" / "glossary.yaml"
     index_dir: Path = ROOT / "index"
+    outside_concepts_path: Path | None = Field(
+        ROOT / "corpus" / "outside-concepts.yaml",
+        description="names of concepts the glossary does not define (a question about one is declined); none: off")
     embedder: str = Field(PACKAGED_EMBEDDER, description="sentence-transformers id or local path")
     embedder_query_runtime: Literal["auto", "numpy", "sentence_transformers"] = Field(
         "auto", description="how questions are encoded: 'auto' uses the torch-free numpy encoder for BERT "
@@ -48,7 +51,13 @@ class Settings(BaseSettings):
     # --- retrieval and the coverage decision (calibrated on eval/questions.jsonl, split=dev)
     top_k: int = Field(5, ge=1, le=50)
     dense_weight: float = Field(0.45, ge=0.0, le=1.0, description="convex fusion weight of dense vs BM25")
-    answer_threshold: float = Field(0.22, description="fused score from which a descriptive question is answered")
+    answer_threshold: float = Field(0.22, description="fused score below which a short descriptive question is "
+                                                      "refused (between it and short_answer_threshold: the "
+                                                      "closest entry, marked)")
+    short_answer_threshold: float = Field(0.35, description="fused score from which a short descriptive question "
+                                                            "is answered, with short_min_coverage")
+    short_min_coverage: float = Field(0.30, description="content-word coverage a short descriptive question needs "
+                                                        "to be answered")
     long_question_words: int = Field(25, ge=5, description="questions this long are treated as outside-worded descriptions")
     long_min_coverage: float = Field(0.40, description="content-word coverage a long question needs to be answered")
     closest_threshold: float = Field(0.30, description="fused score from which a long question gets the closest entry")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answer import AnswerConfig, Assistant
+from assistant.concepts import ConceptFinder
 from assistant.corpus import Glossary, load_glossary
 from assistant.errors import CorpusError
 from assistant.decide import Thresholds
@@ -75,8 +76,11 @@ def build_retrieval(settings: Settings, rebuild: bool = False, progress: bool = 
     embedder.warm_up()
     built = IndexStore(settings.index_dir, embedder, settings.hnsw_above, settings.index_mmap).load_or_build(
         glossary.entries, rebuild=rebuild, progress=progress, persist_required=persist_required)
-    matcher = TermMatcher(glossary.entries, corpus_vocabulary(glossary, settings.corpus_path))
-    retriever = Retriever(glossary.entries, embedder, built.index, matcher, dense_weight=settings.dense_weight)
+    vocabulary = corpus_vocabulary(glossary, settings.corpus_path)
+    concepts = ConceptFinder.load(settings.outside_concepts_path, glossary.entries, vocabulary)
+    matcher = TermMatcher(glossary.entries, vocabulary | concepts.words)
+    retriever = Retriever(glossary.entries, embedder, built.index, matcher, dense_weight=settings.dense_weight,
+                          concepts=concepts)
     return RetrievalStack(glossary, embedder, built, retriever, corpus_error)
 
 
@@ -88,7 +92,9 @@ def answer_config(settings: Settings) -> AnswerConfig:
                         thresholds=Thresholds(answer_score=settings.answer_threshold,
                                               long_words=settings.long_question_words,
                                               long_min_coverage=settings.long_min_coverage,
-                                              closest_score=settings.closest_threshold))
+                                              closest_score=settings.closest_threshold,
+                                              short_answer_score=settings.short_answer_threshold,
+                                              short_min_coverage=settings.short_min_coverage))
 
 
 def build_assistant(settings: Settings, warm: bool = True, progress: bool = False,
@@ -104,6 +110,6 @@ def build_assistant(settings: Settings, warm: bool = True, progress: bool = Fals
         stack = build_retrieval(settings, progress=progress, keep_serving=keep_serving)
         if loading is not None:
             loading.result()  # re-raises a load error here
-    return Assistant(stack.glossary, stack.retriever, generator, GroundingChecker(),
+    return Assistant(stack.glossary, stack.retriever, generator, GroundingChecker(concepts=stack.retriever.concepts),
                      GenerationGate(settings.max_concurrent_generations, settings.queue_size, settings.queue_timeout_s),
                      answer_config(settings))

@@ -54,7 +54,8 @@ def assistant(settings, stack):
     from assistant.ground import GroundingChecker
     from assistant.wiring import answer_config
 
-    a = Assistant(stack.glossary, stack.retriever, make_generator(settings), GroundingChecker(),
+    checker = GroundingChecker(concepts=stack.retriever.concepts)
+    a = Assistant(stack.glossary, stack.retriever, make_generator(settings), checker,
                   GenerationGate(1, settings.queue_size, settings.queue_timeout_s), answer_config(settings))
     a.warm_up()
     return a

@@ -10,6 +10,7 @@ from assistant.errors import InvalidQuestion
 from assistant.ground import GroundingChecker
 from assistant.schema import Answer
 from assistant.settings import ROOT
+from assistant.text import content_stems
 
 KINDS = ["direct", "paraphrase", "reverse", "abbreviation", "misspelled", "example", "use_case", "compare"]
 
@@ -95,15 +96,48 @@ def test_unsupported_generation_is_replaced_by_the_extractive_answer(assistant):
     assert [v.supported for v in answer.verdicts] == [False, False]
 
 
-def test_checker_flags_planted_unsupported_sentences(glossary):
-    checker = GroundingChecker()
-    cases = [json.loads(line) for line in (ROOT / "eval" / "grounding.jsonl").read_text().splitlines() if line]
+def _cases(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_checker_flags_planted_unsupported_sentences(glossary, stack):
+    checker = GroundingChecker(concepts=stack.retriever.concepts)
+    cases = _cases(ROOT / "eval" / "grounding.jsonl")
     planted = [c for c in cases if c["kind"] in ("invented", "hallucinated_detail", "other_term", "off_topic")]
     supported = [c for c in cases if c["supported"]]
     flagged = [not checker.check(c["sentence"], [glossary.by_term(t) for t in c["terms"]]).supported for c in planted]
     passed = [checker.check(c["sentence"], [glossary.by_term(t) for t in c["terms"]]).supported for c in supported]
     assert sum(flagged) / len(flagged) >= 0.95
-    assert sum(passed) / len(passed) >= 0.95
+    assert sum(passed) / len(passed) >= 0.90  # it is strict: a paraphrase that combines words anew may be dropped
+
+
+def test_checker_catches_what_the_model_really_got_wrong(glossary, stack):
+    """Sentences the assistant produced for real questions, judged by a reader (eval/real/judged.jsonl, dev split):
+    most of those that go beyond or contradict their entry are flagged, and most flags are right."""
+    checker = GroundingChecker(concepts=stack.retriever.concepts)
+    cases = [c for c in _cases(ROOT / "eval" / "real" / "judged.jsonl") if c["split"] == "dev"]
+    flagged = [not checker.check(c["sentence"], [glossary.by_term(t) for t in c["terms"]]).supported for c in cases]
+    true_flags = sum(f and not c["supported"] for f, c in zip(flagged, cases))
+    assert true_flags / sum(not c["supported"] for c in cases) >= 0.85  # recall
+    assert true_flags / sum(flagged) >= 0.85  # precision
+
+
+@pytest.mark.parametrize("term, sentence", [
+    ("Curriculum Learning", "Curriculum learning starts with the hardest examples and adds the easiest ones last."),
+    ("Label Smoothing", "Label smoothing is not a way to soften the labels."),
+    ("Triplet Loss", "Focal loss is a loss that embeds similar inputs closer together."),  # another concept's definition
+    ("Catastrophic Forgetting", "Should I retrain it?"),
+])
+def test_checker_rejects_contradictions_and_claims_about_other_concepts(glossary, stack, term, sentence):
+    checker = GroundingChecker(concepts=stack.retriever.concepts)
+    verdict = checker.check(sentence, [glossary.by_term(term)])
+    assert not verdict.supported and verdict.problem, verdict
+
+
+def test_repeated_sentences_are_dropped(glossary, stack):
+    checker = GroundingChecker(concepts=stack.retriever.concepts)
+    text = "Label smoothing softens the labels during training. Label smoothing softens the labels in training."
+    assert [v.supported for v in checker.check_text(text, [glossary.by_term("Label Smoothing")])] == [True, False]
 
 
 def test_checker_catches_numbers_names_and_reversals(glossary):
@@ -114,3 +148,38 @@ def test_checker_catches_numbers_names_and_reversals(glossary):
     assert "name" in checker.check("Label smoothing was proposed by Szegedy at Google.", entry).problem
     wasserstein = [glossary.by_term("Wasserstein Distance")]
     assert not checker.check("It gives less meaningful distances than KL divergence.", wasserstein).supported
+
+
+# --- Real questions: the answer says what the glossary does not cover --------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "Explain how gradient accumulation helps with small GPUs",
+    "When should I use focal loss?",
+    "How does beam search pick the output sequence?",
+])
+def test_uncovered_concepts_are_never_answered_as_covered(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.outcome in ("refused", "closest"), (answer.outcome, answer.answer)
+    if answer.outcome == "closest":
+        assert answer.answer.startswith("The glossary has no entry")
+
+
+def test_a_comparison_with_an_uncovered_concept_says_so_and_compares_nothing_invented(assistant):
+    answer = assistant.ask("label smoothing vs focal loss: which one should I use?")
+    assert answer.outcome == "answered" and [c.term for c in answer.citations] == ["Label Smoothing"]
+    assert answer.answer.startswith("The glossary doesn't define \u201cFocal Loss\u201d")
+    assert answer.grounded and "focal" not in answer.answer.lower().split("\u201d", 1)[1]
+
+
+def test_an_ask_the_entry_does_not_address_is_named_before_what_it_says(assistant):
+    answer = assistant.ask("How to monitor and retrain ML models in prod against concept drift?")
+    assert answer.citations[0].term == "Concept Drift" and answer.grounded
+    first, rest = answer.answer.split(". ", 1)
+    assert first.startswith("The glossary doesn't cover") and "monitor" in first
+    assert "Concept drift is" in rest  # then what the entry does say
+
+
+def test_a_when_question_gets_the_use_case(assistant, glossary):
+    answer = assistant.ask("When should I use label smoothing?")
+    use_case = set(content_stems(glossary.by_term("Label Smoothing").use_case))
+    assert len(use_case & set(content_stems(answer.answer))) / len(use_case) >= 0.6 and answer.grounded

@@ -24,9 +24,9 @@ def judge(stack, settings):
     "What is dropout?", "Explain batch normalization", "What is KL divergence?", "what is MAML",
     "What is Fleiss' kappa?", "What are anchor boxes in object detection?", "What is a GAN?",
 ])
-def test_definitional_questions_about_uncovered_terms_are_refused(judge, question):
+def test_definitional_questions_about_uncovered_terms_are_not_answered(judge, question):
     decision = judge(question)
-    assert decision.outcome == "refuse" and decision.reason == "not_in_glossary"
+    assert (decision.outcome, decision.reason) in (("refuse", "not_in_glossary"), ("closest", "relative")), decision
 
 
 @pytest.mark.parametrize("question, term", [
@@ -124,3 +124,68 @@ def test_definitional_subject_ignores_asides_and_aspects(question, subject):
 def test_held_out_misses_are_fixed(judge, question, outcome, terms):
     decision = judge(question)
     assert (decision.outcome, decision.terms) == (outcome, terms)
+
+
+# --- Questions in the forms real people use (../shared/FINDINGS.md, "Questions real people asked") -------------
+
+@pytest.mark.parametrize("question, term", [
+    ("What's the intuition behind knowledge distillation?", "Knowledge Distillation"),
+    ("What's the purpose of gradient clipping?", "Gradient Clipping"),
+    ("ELI5 label smoothing pls", "Label Smoothing"),
+    ("what is the lottery ticket thing", "Lottery Ticket Hypothesis"),
+    ("Q: how does the 1cycle schedule change momentum?", "One Cycle Policy"),
+    ("[D] is spectral normalisation worth it for the discriminator?", "Spectral Normalization"),
+    ("After calling explain method to get the anchors, I wonder how to use the anchors to predict the label of the "
+     "explained instance?", "Anchors"),  # a one-word name that the content confirms
+])
+def test_covered_terms_are_found_wherever_the_name_sits(judge, question, term):
+    decision = judge(question)
+    assert decision.outcome == "answer" and decision.terms[0] == term, decision
+
+
+@pytest.mark.parametrize("question", [
+    "Explain how gradient accumulation helps with small GPUs",
+    "What does weight decay do to the weights?",
+    "How does beam search pick the output sequence?",
+    "What problem does layer normalization solve?",
+    "Should we use cosine annealing or early stopping?",
+    "Why does L1 regularization result in sparse models?",
+])
+def test_uncovered_concepts_are_not_answered_from_a_neighbour(judge, question):
+    decision = judge(question)
+    assert decision.outcome == "refuse" and decision.reason == "not_in_glossary", decision
+
+
+def test_a_concept_asked_about_beside_a_glossary_term_is_named_as_undefined(judge):
+    decision = judge("What is the difference between weight decay and elastic weight consolidation?")
+    assert decision.terms == ["Elastic Weight Consolidation"] and decision.undefined == ["weight decay"]
+    assert decision.ask == "compare"
+
+
+def test_an_outside_concept_compared_with_a_glossary_term_is_named_as_undefined(judge):
+    decision = judge("Is layer normalization the same as batch renormalization?")
+    assert decision.terms == ["Batch Renormalization"] and decision.undefined == ["layer normalization"]
+
+
+def test_a_longer_outside_name_built_on_a_glossary_name_gets_that_entry_as_closest(judge):
+    decision = judge("If the discriminator didn't train with denoising score matching, how can it estimate scores?")
+    assert (decision.outcome, decision.reason, decision.terms) == ("closest", "relative", ["Score Matching"])
+    assert decision.subject.lower() == "denoising score matching"
+
+
+@pytest.mark.parametrize("question, term", [
+    ("My model trained on animals forgot them after I retrained it on cars - what happened?", "Catastrophic Forgetting"),
+    ("Which loss pulls embeddings of similar pairs together and pushes dissimilar ones apart, as SimCLR does?",
+     "Contrastive Loss"),
+])
+def test_named_concepts_in_a_question_that_asks_for_a_technique_are_context(judge, question, term):
+    decision = judge(question)
+    assert decision.outcome != "refuse" and decision.terms == [term], decision
+
+
+def test_an_outside_concept_inside_a_long_story_is_context(judge):
+    q = ("I know that if I correct my data by one known batch, I should include the biological variables of interest "
+         "that I want to keep just in case they show differences because of batch effects. Should I keep the covariance "
+         "terms as well?")
+    decision = judge(q)
+    assert decision.outcome == "answer" and decision.terms == ["Batch Effect"]

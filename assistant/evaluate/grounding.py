@@ -1,7 +1,9 @@
-"""``eval --grounding``: how well the support checker flags unsupported sentences (eval/grounding.jsonl).
+"""``eval --grounding``: how well the support checker flags unsupported sentences.
 
-Positive class = unsupported: precision is the share of flagged sentences that really are
-unsupported, recall the share of unsupported sentences that get flagged.
+Files: eval/grounding.jsonl (sentences written by the team) and eval/real/judged.jsonl (sentences the
+assistant produced for real questions, judged supported / beyond / contradicts, split dev and test).
+Positive class = unsupported: precision is the share of flagged sentences that really are unsupported,
+recall the share of unsupported sentences that get flagged. Figures per split when cases carry one.
 """
 from __future__ import annotations
 
@@ -9,26 +11,33 @@ from pathlib import Path
 
 from assistant.answer import Assistant
 from assistant.errors import InvalidQuestion
-from assistant.evaluate.questions import load_grounding_cases
+from assistant.evaluate.questions import GroundingCase, load_grounding_cases
+
+
+def _figures(pairs: list[tuple[bool, bool]]) -> dict:
+    """(flagged, unsupported) pairs -> precision, recall and confusion counts."""
+    counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    for flagged, bad in pairs:
+        counts["tp" if flagged and bad else "fp" if flagged else "fn" if bad else "tn"] += 1
+    precision = counts["tp"] / (counts["tp"] + counts["fp"]) if counts["tp"] + counts["fp"] else 1.0
+    recall = counts["tp"] / (counts["tp"] + counts["fn"]) if counts["tp"] + counts["fn"] else 1.0
+    return {"n": len(pairs), "flag_precision": round(precision, 4), "flag_recall": round(recall, 4), "confusion": counts}
 
 
 def evaluate_checker(path: Path, assistant: Assistant) -> dict:
     cases = load_grounding_cases(path)
     entries = {e.term: e for e in assistant.glossary.entries}
-    counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
-    per_kind: dict[str, dict[str, int]] = {}
+    results: list[tuple[GroundingCase, bool]] = []
     for case in cases:
         missing = [t for t in case.terms if t not in entries]
         if missing:
             raise InvalidQuestion(f"{path}, case {case.id}: unknown term(s) {missing}")
         flagged = not assistant.checker.check(case.sentence, [entries[t] for t in case.terms]).supported
-        bad = not case.supported
-        key = "tp" if flagged and bad else "fp" if flagged else "fn" if bad else "tn"
-        counts[key] += 1
-        kind = per_kind.setdefault(case.kind, {"n": 0, "flagged": 0})
-        kind["n"] += 1
-        kind["flagged"] += flagged
-    precision = counts["tp"] / (counts["tp"] + counts["fp"]) if counts["tp"] + counts["fp"] else 1.0
-    recall = counts["tp"] / (counts["tp"] + counts["fn"]) if counts["tp"] + counts["fn"] else 1.0
-    return {"file": str(path), "n": len(cases), "flag_precision": round(precision, 4), "flag_recall": round(recall, 4),
-            "confusion": counts, "flagged_share_by_kind": {k: round(v["flagged"] / v["n"], 3) for k, v in per_kind.items()}}
+        results.append((case, flagged))
+    kinds = sorted({c.kind for c, _ in results})
+    splits = sorted({s for c, _ in results if (s := (c.model_extra or {}).get("split"))})
+    return {"file": str(path), **_figures([(f, not c.supported) for c, f in results]),
+            "flagged_share_by_kind": {k: round(sum(f for c, f in results if c.kind == k) /
+                                               sum(c.kind == k for c, _ in results), 3) for k in kinds},
+            "by_split": {s: _figures([(f, not c.supported) for c, f in results if (c.model_extra or {}).get("split") == s])
+                         for s in splits}}

@@ -66,6 +66,28 @@ def citation_accuracy(rows: list[Row], aliases: dict[str, str]) -> float:
                  for r in _answerable(rows))
 
 
+def answer_terms(row: Row) -> list[str]:
+    """The entries an answer rests on: its citations, or in a retrieval-only run the decision's terms."""
+    if row.get("citations") is not None:
+        return [c["term"] for c in row["citations"]]
+    return list(row.get("decided_terms") or [])
+
+
+def outcome_rates(rows: list[Row], aliases: dict[str, str]) -> dict[str, float | None]:
+    """The three outcomes users trust or not: answered citing an expected entry (of answerable questions),
+    covered but refused (of answerable), uncovered answered as if covered (of unanswerable; a clearly
+    marked closest entry is not counted as answered)."""
+    covered = _answerable(rows)
+    uncovered = [r for r in rows if not r["answerable"]]
+
+    def right(r: Row) -> bool:
+        return r.get("outcome") == "answered" and first_rank(answer_terms(r), r["expected_terms"], aliases) is not None
+
+    return {"answered_right": _mean(right(r) for r in covered) if covered else None,
+            "covered_refused": _mean(bool(r["refused"]) for r in covered) if covered else None,
+            "uncovered_answered": _mean(r.get("outcome") == "answered" for r in uncovered) if uncovered else None}
+
+
 def answered(rows: list[Row]) -> list[Row]:
     return [r for r in rows if not r["refused"] and r.get("answer") is not None]
 

@@ -104,17 +104,22 @@ def render_report(summary: dict, rows: list[Row], threshold: float) -> str:
         cls = "ok" if gate["passed"] else "bad"
         cards.append(f'<div class="card"><span>{e(name)}</span><b class="{cls}">{gate["value"]:.3f}</b>'
                      f'<small>gate ≥ {gate["threshold"]}</small></div>')
-    for name in ("latency_ms_p50", "latency_ms_p95", "throughput_qpm"):
+    for name in ("answered_right", "covered_refused", "uncovered_answered", "latency_ms_p50", "latency_ms_p95",
+                 "throughput_qpm"):
         if summary.get(name) is not None:
             cards.append(f'<div class="card"><span>{e(name)}</span><b>{summary[name]}</b></div>')
     plots = "".join(f'<figure><img alt="{e(k)}" data-plot="{e(k)}" src="{v}"><figcaption>{e(k)}</figcaption></figure>'
                     for k, v in _plots(summary, rows, threshold).items())
-    kind_rows = "".join(
+    columns = ("hit@1", "hit@3", "answered_right", "covered_refused", "uncovered_answered", "closest_share",
+               "citation_accuracy", "grounded_rate")
+    group_tables = {group: "".join(
         f"<tr><td>{e(k)}</td><td>{f['n']}</td>" + "".join(
-            f"<td>{'' if f.get(x) is None else format(f[x], '.3f')}</td>"
-            for x in ("hit@1", "hit@3", "dense_hit@1", "bm25_hit@1", "refused_share", "closest_share",
-                      "citation_accuracy", "grounded_rate")) + "</tr>"
-        for k, f in summary["by_kind"].items())
+            f"<td>{'' if f.get(x) is None else format(f[x], '.3f')}</td>" for x in columns) + "</tr>"
+        for k, f in summary[f"by_{group}"].items()) for group in ("split", "kind")}
+    head = "".join(f"<th>{e(x.replace('_', ' '))}</th>" for x in columns)
+    sections = "".join(
+        f'<section><h2>Per question {group}</h2><table id="{group}s"><thead><tr><th>{group}</th><th>n</th>{head}'
+        f"</tr></thead><tbody>{body}</tbody></table></section>" for group, body in group_tables.items())
     judged = sorted(((_verdict(r), r) for r in rows), key=lambda x: (x[0][0], x[1]["id"]))
     q_rows = "".join(
         f'<tr class="{"pass" if ok else "fail"}"><td>{e(r["id"])}</td><td>{e(r["kind"])}</td><td>{e(r["question"])}</td>'
@@ -129,9 +134,7 @@ def render_report(summary: dict, rows: list[Row], threshold: float) -> str:
 <div>{summary['n']} questions · {status} · {e(json.dumps(meta))}</div></header><main>
 <section><h2>Headline figures</h2><div class="cards">{''.join(cards)}</div></section>
 <section><h2>Plots</h2><div class="plots">{plots}</div></section>
-<section><h2>Per question kind</h2><table id="kinds"><thead><tr><th>kind</th><th>n</th><th>hit@1</th><th>hit@3</th>
-<th>dense hit@1</th><th>BM25 hit@1</th><th>refused</th><th>closest</th><th>cited</th><th>grounded</th></tr></thead>
-<tbody>{kind_rows}</tbody></table></section>
+{sections}
 <section><h2>Every question (failures first)</h2><input id="filter" placeholder="Filter questions…">
 <table id="questions"><thead><tr><th>id</th><th>kind</th><th>question</th><th>expected</th><th>answer</th>
 <th>cited</th><th>verdict</th></tr></thead><tbody>{q_rows}</tbody></table></section>

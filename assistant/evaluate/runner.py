@@ -66,6 +66,7 @@ def _evaluate(assistant: Assistant, q: EvalQuestion, retrieval_only: bool, alias
         elapsed = round((time.perf_counter() - started) * 1000 / len(METHODS), 2)
         row.update(answer=None, citations=None, grounded=None, refused=decision.outcome == "refuse",
                    outcome={"answer": "answered"}.get(decision.outcome, decision.outcome), reason=decision.reason,
+                   decided_terms=decision.terms, decided_ask=decision.ask,
                    retrieved=[{"term": h.term, "score": h.score} for h in hybrid.hits], latency_ms=elapsed,
                    timings={"retrieve_ms": elapsed})
         return row

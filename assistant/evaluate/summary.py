@@ -32,6 +32,7 @@ def _group(rows: list[Row], key: str, aliases: dict[str, str], full: bool) -> di
         if full and m.answered(part):
             fig["grounded_rate"] = m.grounded_rate(part)
         fig["closest_share"] = m._mean(r.get("outcome") == "closest" for r in part)
+        fig |= m.outcome_rates(part, aliases)
         out[value] = fig
     return out
 
@@ -50,6 +51,7 @@ def summarize(rows: list[Row], meta: dict, aliases: dict[str, str], gates: dict[
     s["refusal_confusion"] = m.refusal_counts(rows)
     s["closest"] = {"answerable": sum(r.get("outcome") == "closest" for r in rows if r["answerable"]),
                     "unanswerable": sum(r.get("outcome") == "closest" for r in unanswerable)}
+    s.update(m.outcome_rates(rows, aliases))
     s["refused_or_closest_recall"] = m._mean(bool(r["refused"]) or r.get("outcome") == "closest" for r in unanswerable)
     s["grounded_rate"] = None  # the contract's key, also in retrieval-only runs (no answers to check)
     if full:
@@ -95,18 +97,20 @@ def summary_markdown(s: dict) -> str:
     for method, fig in s["retrieval"].items():
         lines.append(f"| {method} | {_fmt(fig['hit@1'])} | {_fmt(fig['hit@3'])} | {_fmt(fig['hit@5'])} | {_fmt(fig['mrr'])} |")
     lines += ["", "| figure | value | gate |", "|---|---|---|"]
-    names = ["refusal_precision", "refusal_recall", "refused_or_closest_recall", "citation_accuracy", "grounded_rate",
+    names = ["answered_right", "covered_refused", "uncovered_answered", "refusal_precision", "refusal_recall", "refused_or_closest_recall", "citation_accuracy", "grounded_rate",
              "unsupported_sentence_rate", "fallback_rate", "bigram_precision_mean", "latency_ms_p50", "latency_ms_p95"]
     for name in names:
         if name in s:
             gate = s["gates"].get(name)
             mark = "" if not gate else (f"≥ {gate['threshold']} ✅" if gate["passed"] else f"≥ {gate['threshold']} ❌")
             lines.append(f"| {name} | {_fmt(s[name])} | {mark} |")
-    lines += ["", "| kind | n | hit@1 | hit@3 | refused | closest | cited | grounded |", "|---|---|---|---|---|---|---|---|"]
-    for kind, fig in s["by_kind"].items():
-        lines.append(f"| {kind} | {fig['n']} | {_fmt(fig.get('hit@1'))} | {_fmt(fig.get('hit@3'))} | "
-                     f"{_fmt(fig['refused_share'])} | {_fmt(fig['closest_share'])} | {_fmt(fig.get('citation_accuracy'))} | "
-                     f"{_fmt(fig.get('grounded_rate'))} |")
+    for group in ("split", "kind"):
+        lines += ["", f"| {group} | n | hit@1 | answered right | covered refused | uncovered answered | closest | "
+                      "grounded |", "|---|---|---|---|---|---|---|---|"]
+        for name, fig in s[f"by_{group}"].items():
+            lines.append(f"| {name} | {fig['n']} | {_fmt(fig.get('hit@1'))} | {_fmt(fig.get('answered_right'))} | "
+                         f"{_fmt(fig.get('covered_refused'))} | {_fmt(fig.get('uncovered_answered'))} | "
+                         f"{_fmt(fig['closest_share'])} | {_fmt(fig.get('grounded_rate'))} |")
     if "cold_prefill" in s:
         c = s["cold_prefill"]
         lines += ["", f"Prefix reuse vs cold prefill: {c['differ']} of {c['checked']} generated answers differ."]

@@ -1,0 +1,90 @@
+"""What a question asks about its subject, and which parts of an entry address that.
+
+    >>> ask_of("When should I use label smoothing?", n_subjects=1)
+    'use'
+    >>> fields_for("use")
+    ('use_case',)
+
+The ask is read from the question's interrogative and cue words wherever they stand, not from whole
+phrasings: "ELI5 label smoothing pls", "what's the intuition behind X" and "X?" are all definitions
+or purposes of X. The entry fields per ask come from the glossary schema (definition, example,
+use_case, analogy, details).
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from assistant.text import words
+
+Ask = Literal["definition", "example", "use", "why", "how", "compare"]
+
+# Cue words per ask, checked in this order: the first ask with a cue wins.
+_CUES: tuple[tuple[Ask, frozenset[str]], ...] = (
+    ("example", frozenset("example examples instance instances illustrate illustration demo".split())),
+    ("why", frozenset("why purpose point intuition motivation benefit benefits advantage advantages useful "
+                      "important matter rationale".split())),
+    ("use", frozenset("when which where usage apply applied application applications use uses used should "
+                      "scenario scenarios case cases".split())),
+    ("how", frozenset("how steps implement implemented implementation compute computed calculate calculated "
+                      "estimate work works working mechanism".split())),
+)
+
+# The entry fields that address each ask, best first. The definition always comes along.
+_FIELDS: dict[Ask, tuple[str, ...]] = {
+    "definition": ("example",),
+    "example": ("example",),
+    "use": ("use_case",),
+    "why": ("use_case", "details", "analogy"),
+    "how": ("details", "analogy"),
+    "compare": (),
+}
+
+
+_COMPARISON = frozenset("vs versus difference differences differ differs compare compared comparison contrast better "
+                        "worse instead same relate related relation relationship".split())
+
+
+def is_comparison(question: str) -> bool:
+    """Whether the question weighs its subjects against each other ("X vs Y", "is X better than Y")."""
+    return bool(_COMPARISON & set(words(question)))
+
+
+def ask_of(question: str, n_subjects: int) -> Ask:
+    """The kind of ask; a question about two or more subjects is a comparison."""
+    if n_subjects >= 2:
+        return "compare"
+    tokens = set(words(question))
+    for ask, cues in _CUES:
+        if tokens & cues:
+            return ask
+    return "definition"
+
+
+def fields_for(ask: Ask) -> tuple[str, ...]:
+    return _FIELDS[ask]
+
+
+# Nouns that name a kind of concept: "which *loss* should I use", "what *kind* of network".
+_CATEGORY = frozenset("""
+technique techniques method methods approach approaches algorithm algorithms model models network networks architecture
+architectures loss losses trick tricks variant variants family kind type sort distance distances metric metrics measure
+score strategy optimizer optimiser regularizer regulariser regularization layer layers function functions activation
+framework procedure process term name concept idea phenomenon effect tool principle rule objective
+criterion schedule policy field area branch statistic representation explanation distribution
+""".split())
+_BETWEEN = frozenset("is are was were 's the a an of kind type sort this that good best common standard usual".split())
+_FIRST_PERSON = frozenset("i i'm i've my me we we're our us".split())
+_STORY_WORDS = 12
+
+
+def asks_for_unknown(question: str) -> bool:
+    """True when the question asks *for* a concept instead of *about* a named one: "which loss should I
+    use ...", "what kind of network ...", "what is the attribution method that ...", or a first-person story
+    ending in "what happened?". Names it mentions are then context, not its subject."""
+    tokens = words(question)
+    for i, token in enumerate(tokens):
+        if token in ("which", "what", "what's"):
+            ahead = [t for t in tokens[i + 1:i + 6] if t not in _BETWEEN]
+            if any(t in _CATEGORY for t in ahead[:2]):
+                return True
+    return len(tokens) >= _STORY_WORDS and bool(_FIRST_PERSON & set(tokens))

@@ -1,0 +1,134 @@
+"""Outside concepts: names of ML concepts that public glossaries define and this glossary does not.
+
+    >>> finder = ConceptFinder.load(Path("corpus/outside-concepts.yaml"), glossary.entries)
+    >>> [m.name for m in finder.find("When should I use focal loss?")]
+    ['focal loss']
+
+A question that names such a concept is about something the glossary lacks, however close a
+neighbouring entry scores ("weight decay" is not Elastic Weight Consolidation). The vocabulary is a
+data file with its sources (``corpus/outside-concepts.md``); the glossary's own names are removed from it
+when it is loaded, and so are one-word names that the glossary itself uses as ordinary words ("baseline",
+"temperature", "softmax"): a word the glossary's own text uses is no evidence that a question is about
+something else. Names of several words match on word stems (British/American spelling, plurals,
+hyphens); one-word names match the word itself or its plural ("expected" is not "expectation"), and
+all-capital abbreviations ("GMM", "LIME") only in upper case unless the whole question is lower case.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.corpus import Entry
+from assistant.errors import CorpusError
+from assistant.match import tokenize
+
+_MAX_WORDS = 6
+
+
+class _Concept(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class _Source(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    url: str | None = None
+
+
+class _ConceptFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int
+    sources: list[_Source] = Field(default_factory=list)
+    concepts: list[_Concept]
+
+
+@dataclass(frozen=True)
+class ConceptMention:
+    name: str  # the concept's main name
+    start: int  # token span [start, end) in the question, as ``match.tokenize`` counts tokens
+    end: int
+    stems: tuple[str, ...]
+
+
+def _stems(name: str) -> tuple[str, ...]:
+    return tuple(t.stem for t in tokenize(name.replace("-", " ")))
+
+
+class ConceptFinder:
+    """Finds outside-concept names in text. ``names``: every spelling -> the concept's main name;
+    ``known_words``: the glossary's own words (one-word names among them are dropped). ``words``: every
+    word of every outside name, real words that the glossary-name matcher must not take for typos."""
+
+    def __init__(self, names: dict[str, str], entries: list[Entry] | tuple[Entry, ...],
+                 known_words: set[str] = frozenset()) -> None:
+        own = {_stems(n) for e in entries for n in e.names}
+        known = {t.stem for w in known_words for t in tokenize(w)}
+        self._by_stems: dict[tuple[str, ...], str] = {}  # names of several words
+        self._by_word: dict[str, tuple[str, bool]] = {}  # one-word name -> (main name, abbreviation)
+        self.words: frozenset[str] = frozenset(t.raw for n in names for t in tokenize(n.replace("-", " ")))
+        for spelling, main in names.items():
+            tokens = tokenize(spelling.replace("-", " "))
+            key = tuple(t.stem for t in tokens)
+            if not key or key in own or len(key) > _MAX_WORDS:
+                continue
+            if len(tokens) > 1:
+                self._by_stems.setdefault(key, main)
+            elif len(tokens[0].raw) >= 3 and tokens[0].stem not in known:
+                abbreviation = spelling.isupper()
+                self._by_word.setdefault(tokens[0].raw, (main, abbreviation))
+
+    @classmethod
+    def load(cls, path: Path | None, entries: list[Entry] | tuple[Entry, ...],
+             known_words: set[str] = frozenset()) -> ConceptFinder:
+        """The vocabulary file (none, or a missing file: an empty finder); invalid files raise CorpusError."""
+        if path is None or not path.is_file():
+            return cls({}, entries, known_words)
+        try:
+            data = _ConceptFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise CorpusError(f"Cannot read the outside-concept vocabulary {path}: {exc}") from exc
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise CorpusError(f"{path}, field '{'.'.join(map(str, err['loc']))}': {err['msg']}") from exc
+        known_sources = {source.id for source in data.sources}
+        for i, concept in enumerate(data.concepts):
+            unknown = set(concept.sources) - known_sources
+            if unknown:
+                raise CorpusError(f"{path}, concept '{concept.name}' (#{i + 1}), field 'sources': unknown source id(s) "
+                                  f"{sorted(unknown)}")
+        names = {spelling: c.name for c in data.concepts for spelling in (c.name, *c.aliases)}
+        return cls(names, entries, known_words)
+
+    def __len__(self) -> int:
+        return len(self._by_stems) + len(self._by_word)
+
+    def find(self, text: str) -> list[ConceptMention]:
+        """Non-overlapping mentions in text order; the longest name wins an overlap."""
+        tokens = tokenize(text)
+        stems = [t.stem for t in tokens]
+        lowercase_text = text == text.lower()
+        found = []
+        for start, token in enumerate(tokens):
+            for end in range(min(len(stems), start + _MAX_WORDS), start + 1, -1):
+                name = self._by_stems.get(tuple(stems[start:end]))
+                if name:
+                    found.append(ConceptMention(name, start, end, tuple(stems[start:end])))
+                    break
+            word = self._by_word.get(token.raw) or self._by_word.get(token.raw.removesuffix("s"))
+            if word and (not word[1] or token.upper or lowercase_text):
+                found.append(ConceptMention(word[0], start, start + 1, (token.stem,)))
+        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        taken: set[int] = set()
+        chosen = []
+        for m in found:
+            span = set(range(m.start, m.end))
+            if not span & taken:
+                taken |= span
+                chosen.append(m)
+        return sorted(chosen, key=lambda m: m.start)

@@ -1,0 +1,95 @@
+"""Builds eval/real/questions.jsonl from the collected files in eval/real/raw/ (questions copied from
+public sources, each with its source). Run from the repository root: ``python eval/real/assemble.py``.
+
+Every question keeps its text exactly as collected. A second reader's review (``review_*.jsonl``: drop a
+question whose subject was lost in trimming, or relabel it) is applied on top. Questions are split by
+*source page*: all the questions of one page go to the same split, chosen by a hash of the page address,
+so that the test split holds pages no rule or threshold was developed on. Duplicates are dropped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HERE = Path(__file__).resolve().parent
+TEST_SHARE = 45  # percent of source pages that go to the test split
+FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
+
+
+def page_of(source: str) -> str:
+    """The page a question came from: its address without fragment or query (a GitHub file: repo and path)."""
+    parts = urlsplit(source.strip())
+    path = parts.path.rstrip("/")
+    if parts.netloc == "github.com" and "/blob/" in path:  # any commit or branch of one file is one page
+        owner_repo, _, rest = path.partition("/blob/")
+        path = owner_repo + "/" + rest.partition("/")[2]
+    return f"{parts.netloc}{path}".lower()
+
+
+def split_of(source: str) -> str:
+    digest = int(hashlib.sha1(page_of(source).encode()).hexdigest(), 16)
+    return "test" if digest % 100 < TEST_SHARE else "dev"
+
+
+def kind_of(item: dict) -> str:
+    if item["answerable"]:
+        return item.get("ask") or "definition"
+    return "uncovered_near" if item.get("near") else "uncovered"
+
+
+def reviews() -> dict[str, dict]:
+    """question text -> the reviewer's action (drop, or relabel with expected_terms and answerable)."""
+    out = {}
+    for path in sorted(HERE.glob("review_*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                out[item["question"]] = item
+    return out
+
+
+def main() -> int:
+    seen: set[str] = set()
+    review = reviews()
+    rows = []
+    for path in sorted((HERE / "raw").glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            missing = [f for f in ("question", "expected_terms", "answerable", "source") if f not in item]
+            if missing:
+                sys.exit(f"{path.name}, line {number}: missing {missing}")
+            key = " ".join(item["question"].lower().split())
+            if key in seen:
+                continue
+            seen.add(key)
+            action = review.get(item["question"])
+            if action and action["action"] == "drop":
+                continue
+            if action and action["action"] == "relabel":
+                item |= {"expected_terms": action["expected_terms"], "answerable": action["answerable"],
+                         "relabelled": action["why"]}
+            row = {f: item[f] for f in FIELDS if f in item}
+            row |= {k: item[k] for k in ("near", "relabelled") if item.get(k)}
+            row |= {"kind": kind_of(item), "split": split_of(item["source"]), "collected_in": path.name}
+            rows.append(row)
+    rows.sort(key=lambda r: (r["split"], not r["answerable"], page_of(r["source"]), r["question"]))
+    width = len(str(len(rows)))
+    with open(HERE / "questions.jsonl", "w", encoding="utf-8") as out:
+        for i, row in enumerate(rows, 1):
+            out.write(json.dumps({"id": f"r{i:0{width}d}", **row}, ensure_ascii=False) + "\n")
+    for split in ("dev", "test"):
+        part = [r for r in rows if r["split"] == split]
+        terms = {t for r in part for t in r["expected_terms"]}
+        print(f"{split}: {len(part)} questions, {sum(r['answerable'] for r in part)} answerable over "
+              f"{len(terms)} entries, {sum(not r['answerable'] for r in part)} uncovered, "
+              f"{len({page_of(r['source']) for r in part})} source pages")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

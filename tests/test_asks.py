@@ -1,0 +1,47 @@
+"""What a question asks, read from its cue words wherever they stand."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.asks import ask_of, asks_for_unknown, fields_for
+
+
+@pytest.mark.parametrize("question, ask", [
+    ("What is label smoothing?", "definition"),
+    ("ELI5 label smoothing pls", "definition"),
+    ("What's the intuition behind knowledge distillation?", "why"),
+    ("What's the purpose of gradient clipping?", "why"),
+    ("When should I use mixup?", "use"),
+    ("Can you give an example of concept drift?", "example"),
+    ("How does DTW work?", "how"),
+])
+def test_the_ask_comes_from_cue_words(question, ask):
+    assert ask_of(question, n_subjects=1) == ask
+
+
+def test_two_subjects_make_a_comparison():
+    assert ask_of("label smoothing or mixup, which one?", n_subjects=2) == "compare"
+
+
+def test_each_ask_reads_the_entry_fields_that_address_it():
+    assert fields_for("use") == ("use_case",) and fields_for("example") == ("example",)
+    assert "details" in fields_for("how")
+
+
+@pytest.mark.parametrize("question", [
+    "Which loss should I train a face verification embedding with?",
+    "What kind of network keeps its predictions when the molecule is rotated?",
+    "What is the attribution method that accumulates gradients along a path from a baseline?",
+    "My model trained on animals forgot them after I retrained it on cars - what happened?",
+])
+def test_questions_asking_for_a_concept(question):
+    assert asks_for_unknown(question)
+
+
+@pytest.mark.parametrize("question", [
+    "What does weight decay do to the weights?",
+    "What problem does layer normalization solve?",
+    "When should I use focal loss?",
+])
+def test_questions_about_a_named_concept(question):
+    assert not asks_for_unknown(question)

@@ -1,0 +1,67 @@
+"""The outside-concept vocabulary: what it finds in a question, and what it must leave alone."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from assistant.concepts import ConceptFinder
+from assistant.errors import CorpusError
+from assistant.settings import ROOT
+
+VOCABULARY = ROOT / "corpus" / "outside-concepts.yaml"
+
+
+@pytest.fixture(scope="module")
+def finder(stack):
+    return stack.retriever.concepts
+
+
+def test_the_vocabulary_is_data_with_sources():
+    data = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
+    sources = {s["id"]: s for s in data["sources"]}
+    assert len(sources) >= 4 and all(s["url"].startswith("https://") for s in sources.values())
+    assert len(data["concepts"]) >= 800
+    assert all(c["sources"] and set(c["sources"]) <= set(sources) for c in data["concepts"])
+
+
+@pytest.mark.parametrize("question, concept", [
+    ("What does weight decay do to the weights?", "weight decay"),
+    ("How does beam search pick the output sequence?", "Beam search"),
+    ("What problem does layer normalisation solve?", "layer normalization"),  # British spelling
+    ("Why are Gaussian mixture models fitted with EM?", "Gaussian mixture model"),  # plural
+    ("Is a GMM a kind of k-means?", "Gaussian mixture model"),  # abbreviation
+])
+def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
+    assert concept.lower() in [m.name.lower() for m in finder.find(question)]
+
+
+@pytest.mark.parametrize("question", [
+    "What is gradient clipping?",  # a glossary term is never an outside concept, even if a source lists it
+    "What is label smoothing?",
+    "I expected the softmax label and the dropout weights to change",  # words the glossary uses; "expected" is no
+    # "expectation"
+    "Is the gmm of this Gmm thing right?",  # abbreviations only in upper case ...
+])
+def test_glossary_names_and_ordinary_words_are_not_outside_concepts(finder, question):
+    assert [m.name for m in finder.find(question)] == []
+
+
+def test_an_abbreviation_in_a_lower_case_question_still_counts(finder):
+    assert "Gaussian mixture model" in [m.name for m in finder.find("how does gmm relate to k-means")]
+
+
+def test_a_missing_vocabulary_file_means_no_outside_concepts(glossary, tmp_path):
+    assert len(ConceptFinder.load(tmp_path / "none.yaml", glossary.entries)) == 0
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("version: 1\nconcepts: [{name: x}]\nsurprise: 1\n", "surprise"),
+    ("version: 1\nsources: [{id: a}]\nconcepts: [{name: focal loss, sources: [b]}]\n", "unknown source"),
+    ("version: 1\nconcepts: [{aliases: []}]\n", "name"),
+    ("version: [\n", "Cannot read"),
+])
+def test_a_broken_vocabulary_file_is_a_clear_error(glossary, tmp_path, text, problem):
+    path = tmp_path / "outside.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CorpusError, match=problem):
+        ConceptFinder.load(path, glossary.entries)
