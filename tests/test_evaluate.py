@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from assistant.evaluate.metrics import bigram_precision, first_rank, percentiles, refusal_counts, term_key
+from assistant.evaluate.metrics import (bigram_precision, first_rank, outcome_rates, percentiles, refusal_counts,
+                                        term_key)
 from assistant.settings import ROOT
 
 SUMMARY_KEYS = {"hit@1", "hit@3", "mrr", "refusal_precision", "refusal_recall", "grounded_rate", "latency_ms_p50",
@@ -67,6 +68,18 @@ def test_retrieval_only_and_compare(tmp_path, smoke_run, settings):
     assert "### Compared with" in proc.stdout
 
 
+def test_real_question_runs_report_the_three_outcome_rates_per_split_and_kind(tmp_path, settings):
+    proc = _eval(tmp_path, "--questions", str(ROOT / "eval" / "real" / "questions.jsonl"), "--split", "dev",
+                 "--retrieval-only", env={"GLOSSARY_INDEX_DIR": str(settings.index_dir)})
+    assert proc.returncode in (0, 1), proc.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    rates = ("answered_right", "covered_refused", "uncovered_answered")
+    assert all(0 <= summary[r] <= 1 for r in rates) and set(summary["by_split"]) == {"dev"}
+    assert all(summary["by_kind"]["uncovered_near"][r] is None for r in rates[:2])
+    assert all(r in summary["by_kind"]["how"] for r in rates)
+    assert "answered right" in (tmp_path / "report.html").read_text() and "| covered_refused |" in proc.stdout
+
+
 def test_gate_failure_exits_non_zero(tmp_path, settings):
     proc = _eval(tmp_path, "--retrieval-only", "--kinds", "direct", "--limit", "10",
                  env={"GLOSSARY_GATE_HIT_AT_1": "1.01", "GLOSSARY_INDEX_DIR": str(settings.index_dir)})
@@ -102,5 +115,13 @@ def test_metric_helpers():
     rows = [{"refused": True, "answerable": False}, {"refused": True, "answerable": True},
             {"refused": False, "answerable": False}, {"refused": False, "answerable": True}]
     assert refusal_counts(rows) == {"tp": 1, "fp": 1, "fn": 1, "tn": 1}
+    outcomes = [{"answerable": True, "expected_terms": ["Mixup"], "outcome": "answered", "refused": False,
+                 "citations": [{"term": "Mixup"}]},
+                {"answerable": True, "expected_terms": ["Mixup"], "outcome": "refused", "refused": True, "citations": []},
+                {"answerable": False, "expected_terms": [], "outcome": "closest", "refused": False,
+                 "citations": [{"term": "Mixup"}]},
+                {"answerable": False, "expected_terms": [], "outcome": "answered", "refused": False,
+                 "decided_terms": ["Mixup"], "citations": None}]
+    assert outcome_rates(outcomes, {}) == {"answered_right": 0.5, "covered_refused": 0.5, "uncovered_answered": 0.5}
     assert bigram_precision("label smoothing softens labels", ["Label smoothing softens the labels"]) == 2 / 3
     assert percentiles([1, 2, 3, None])["p50"] == 2
