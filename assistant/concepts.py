@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.corpus import Entry
 from assistant.errors import CorpusError
-from assistant.match import tokenize
+from assistant.match import non_overlapping, tokenize
 
 _MAX_WORDS = 6
 
@@ -123,12 +123,4 @@ class ConceptFinder:
             word = self._by_word.get(token.raw) or self._by_word.get(token.raw.removesuffix("s"))
             if word and (not word[1] or token.upper or lowercase_text):
                 found.append(ConceptMention(word[0], start, start + 1, (token.stem,)))
-        found.sort(key=lambda m: (-(m.end - m.start), m.start))
-        taken: set[int] = set()
-        chosen = []
-        for m in found:
-            span = set(range(m.start, m.end))
-            if not span & taken:
-                taken |= span
-                chosen.append(m)
-        return sorted(chosen, key=lambda m: m.start)
+        return non_overlapping(sorted(found, key=lambda m: (-(m.end - m.start), m.start)))

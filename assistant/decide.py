@@ -3,23 +3,21 @@
     >>> decide("What is dropout?", retrieval, entries_by_term, thresholds).outcome
     'refuse'
 
-The decision reads what the question *mentions*, wherever it stands: glossary names (terms, aliases,
-spelling variants, typos) and outside concepts (names public glossaries define and this one lacks,
-``assistant/concepts.py``). Where the two overlap the longer, more specific name wins ("Fleiss' kappa"
-is not Cohen's kappa) unless its extra words belong to the entry itself. In order:
+The decision reads what the question *mentions* (``assistant/mentions.py``): glossary names and outside
+concepts, wherever they stand. In order:
 
 1. prompt injection -> refuse;
 2. a glossary name -> answer from it (several: a comparison); outside concepts it is compared with are
-   named in the answer as not defined by the glossary; a longer outside name built on a glossary name
-   ("denoising score matching") gets that entry as the closest one, marked as such;
-3. "what is X" whose X is no glossary name -> refuse, however close its neighbours score;
-4. a short question about an outside concept that the best entry does not even mention -> refuse ("weight decay" is not
-   Elastic Weight Consolidation); concepts that many entries use ("neural network") are context;
-   In a long question (an issue body, a story) named concepts may be context, so it goes on to 5;
-5. descriptive questions that name nothing: answered when the fused score and the share of the
-   question's content words the top entry covers are high enough, the closest entry (clearly marked)
-   when middling, refused below; short and long questions have their own thresholds, since long ones
-   score higher against everything.
+   named in the answer as not defined by the glossary;
+3. an outside name built on a glossary name ("denoising score matching") -> that entry as the closest
+   one, marked as such, when the question's content agrees; else refuse;
+4. "what is X" whose X is no glossary name -> refuse, however close its neighbours score;
+5. a short question about an outside concept that the best entry does not even mention -> refuse
+   ("weight decay" is not Elastic Weight Consolidation). In a long question (an issue body, a story) or
+   one that asks *for* a technique ("which loss should I use ...") named concepts are context: go on;
+6. descriptive questions: answered when the fused score and the share of the question's content words
+   the top entry covers are high enough, the closest entry (clearly marked) when middling, refused
+   below; short and long questions have their own thresholds, since long ones score higher.
 """
 from __future__ import annotations
 
@@ -27,15 +25,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from functools import lru_cache
-
 from assistant.asks import Ask, ask_of, asks_for_unknown, is_comparison
-from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
-from assistant.match import NameMatch, TermMatcher, tokenize
+from assistant.match import TermMatcher, tokenize
+from assistant.mentions import entry_mentions, foreign_modifier, mentions
 from assistant.retrieve import Retrieval
-from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences
+from assistant.text import QUERY_WORDS, content_stems, split_sentences
 
 Outcome = Literal["answer", "closest", "refuse"]
 Reason = Literal["named", "definition", "descriptive", "closest", "relative", "injection", "not_in_glossary",
@@ -69,8 +65,6 @@ _NOT_A_NAME = re.compile(r"\b(it|this|they|these|those|that|which|who|whom|whose
                          r"difference|name|term|word|technique|method|approach|way|loss that|kind of|type of)\b",
                          re.IGNORECASE)
 _MAX_NAME_WORDS = 6
-_PREPOSITIONS = frozenset("behind of about for in on with from regarding within into".split())
-_CONTEXT_ENTRIES = 3  # an outside concept mentioned by this many entries is the domain's context ("neural network")
 
 
 @dataclass(frozen=True)
@@ -94,8 +88,8 @@ class Decision:
     undefined: list[str] = field(default_factory=list)  # outside concepts asked about beside the entries
 
 
-_ASPECT = re.compile(r"^(?:(?:(?:an?|some)\s+)?examples?(?:\s+of)?|(?:the\s+)?(?:purpose|point|intuition|idea|problem|role|"
-                     r"concept|notion|significance|importance|advantages?|benefits?)\s+(?:behind|of|for))"
+_ASPECT = re.compile(r"^(?:(?:(?:an?|some)\s+)?examples?(?:\s+of)?|(?:the\s+)?(?:purpose|point|intuition|idea|problem|"
+                     r"role|concept|notion|significance|importance|advantages?|benefits?)\s+(?:behind|of|for))"
                      r"\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
 
 
@@ -144,16 +138,6 @@ def subject_term(subject: str, matcher: TermMatcher) -> str | None:
     return matches[0].term if _QUALIFIER.match(" ".join(rest)) else None
 
 
-def _foreign_modifier(subject: str, matcher: TermMatcher) -> bool:
-    """X names another concept built on a glossary name: a word the glossary never uses stands right before the
-    name ("Fleiss' kappa", "Nesterov lookahead"), where a known word ("good kappa value") does not."""
-    matches = matcher.find(subject)
-    if not matches or matches[0].start == 0:
-        return False
-    word = tokenize(subject)[matches[0].start - 1].raw
-    return word not in STOPWORDS and word not in _PREPOSITIONS and not matcher.is_known(word)
-
-
 def coverage(question: str, entry: Entry) -> float:
     """Share of the question's content stems (question words removed) found in the entry's text."""
     wanted = set(content_stems(question, QUERY_WORDS))
@@ -163,66 +147,26 @@ def coverage(question: str, entry: Entry) -> float:
     return len(wanted & have) / len(wanted)
 
 
-@lru_cache(maxsize=4096)
-def _entry_stems(entry: Entry) -> tuple[frozenset[str], str]:
-    """(stem set, " stem stem ... " sequence) of an entry's names and passages, for word and phrase lookups."""
-    stems = [t.stem for text in (*entry.names, *(t for _, t in entry.passages())) for t in tokenize(text.replace("-", " "))]
-    return frozenset(stems), " " + " ".join(stems) + " "
-
-
-def _mentions_phrase(entry: Entry, stems: tuple[str, ...]) -> bool:
-    return f" {' '.join(stems)} " in _entry_stems(entry)[1]
-
-
-def _resolve(matches: list[NameMatch], outside: list[ConceptMention], entries: dict[str, Entry]
-             ) -> tuple[list[NameMatch], list[ConceptMention], dict[str, str]]:
-    """Drops the loser of each overlap between a glossary name and an outside concept: the outside one wins
-    when it is longer and its extra words are foreign to the entry ("Fleiss' kappa" vs "kappa"). Returns the
-    kept names, the kept outside concepts, and {outside name: glossary term} for the names that lost that way
-    (a variant or relative of the entry: the closest entry, not the answer)."""
-    kept_outside = []
-    relatives: dict[str, str] = {}
-    for o in outside:
-        overlapping = [m for m in matches if m.start < o.end and o.start < m.end]
-        if not overlapping:
-            kept_outside.append(o)
-            continue
-        wins = all(o.end - o.start > m.end - m.start and
-                   not {s for i, s in enumerate(o.stems) if not m.start <= o.start + i < m.end} <=
-                   _entry_stems(entries[m.term])[0] for m in overlapping)
-        if wins:
-            kept_outside.append(o)
-            relatives[o.name] = overlapping[0].term
-            matches = [m for m in matches if m not in overlapping]
-    return matches, kept_outside, relatives
-
-
-def _is_context(concept: ConceptMention, entries: dict[str, Entry]) -> bool:
-    return sum(_mentions_phrase(e, concept.stems) for e in entries.values()) >= _CONTEXT_ENTRIES
-
-
 def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: dict[str, Entry],
            thresholds: Thresholds) -> Decision:
     if not has_words(question):
         return Decision("refuse", "no_words")
     if looks_like_injection(question):
         return Decision("refuse", "injection")
-    matches, outside, relatives = _resolve(retrieval.matches, retrieval.outside, entries)
-    outside = [o for o in outside if not _is_context(o, entries)]
+    found = mentions(retrieval, entries)
     top = max(retrieval.hits, key=lambda h: h.fused)  # by content alone: a mentioned name is no evidence here
-    # A one-word name that other entries use as an ordinary word ("anchors") counts when the content agrees.
-    named = list(dict.fromkeys(m.term for m in matches if not m.ambiguous or m.term == top.term))
+    named = found.named[:3]
     subject = definitional_subject(question)
-    if subject is not None and _foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"
+    if subject is not None and foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"
         return Decision("refuse", "not_in_glossary", subject=subject)
     if named and not _REVERSE.search(question):  # a name inside "what is this called?" is context, not the subject
         undefined = [] if not is_comparison(question) else list(dict.fromkeys(
-            o.name for o in outside if not any(_mentions_phrase(entries[t], o.stems) for t in named[:3])))
-        return Decision("answer", "named", named[:3], coverage=1.0,
-                        ask=ask_of(question, len(named[:3]) + len(undefined)), undefined=undefined)
-    if relatives:  # "denoising score matching": not the entry, but the entry may be the closest thing there is
-        name, term = next(iter(relatives.items()))
-        if top.term == term and top.fused >= thresholds.closest_score:  # the content agrees: "anchor boxes" is no Anchors
+            o.name for o in found.outside if not any(entry_mentions(entries[t], o) for t in named)))
+        return Decision("answer", "named", named, coverage=1.0, ask=ask_of(question, len(named) + len(undefined)),
+                        undefined=undefined)
+    if found.relatives:
+        name, term = next(iter(found.relatives.items()))
+        if top.term == term and top.fused >= thresholds.closest_score:  # the content agrees ("anchor boxes": no)
             return Decision("closest", "relative", [term], subject=name, ask=ask_of(question, 1))
         return Decision("refuse", "not_in_glossary", subject=name)
     if subject is not None:
@@ -234,7 +178,7 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
     ask = ask_of(question, 1)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
-        foreign = [o for o in outside if not _mentions_phrase(entries[top.term], o.stems)]
+        foreign = [o for o in found.outside if not entry_mentions(entries[top.term], o)]
         if foreign and not _REVERSE.search(question) and not asks_for_unknown(question):
             return Decision("refuse", "not_in_glossary", subject=foreign[0].name)
         if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage:

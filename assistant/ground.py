@@ -3,12 +3,14 @@
     >>> checker.check("Label smoothing softens the labels during training.", [entry]).supported
     True
 
-A sentence is supported when most of its content words occur in the cited entries' text and it
-adds no specifics the entries lack: no number, no capitalised name, no outside concept the entries do
-not mention, no word whose opposite is what the entry says ("more" where the entry says "less"), no
-negation that the entry sentence it restates lacks (or the reverse), and it does not repeat an earlier
-sentence. Measured on eval/grounding.jsonl and the judged real answers in eval/real/judged.jsonl
-(``python -m assistant eval --grounding FILE``).
+A sentence is supported when most of its content words occur in the cited entries' text, and it neither
+combines them anew (most of its adjacent content-word pairs never stand close together in an entry
+sentence: "adds the easy ones last") nor adds specifics the entries lack: a number, a capitalised name,
+an outside concept named with a word the entries never use, another subject ("CutMix is ..."), a word
+whose opposite is what the entry says ("more" where it says "less"), or a negation the entry sentence it
+restates does not have. Questions, bare names and repeats of an earlier sentence are not answers.
+Measured on eval/grounding.jsonl (written by the team) and eval/real/judged.jsonl (sentences the assistant
+produced for real questions, judged by a reader): ``python -m assistant eval --grounding FILE``.
 """
 from __future__ import annotations
 
@@ -21,22 +23,23 @@ from assistant.text import QUERY_WORDS, STOPWORDS, americanize, content_stems, s
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z0-9]*(?:[-'][A-Za-z0-9]+)*)")
-_OPPOSITES = [("more", "less"), ("increase", "decrease"), ("higher", "lower"), ("high", "low"), ("larger", "smaller"),
-              ("large", "small"), ("minimize", "maximize"), ("minimizes", "maximizes"), ("minimizing", "maximizing"),
-              ("closer", "farther"), ("easy", "hard"), ("easiest", "hardest"), ("simple", "complex"), ("before", "after"),
-              ("first", "last"), ("better", "worse"), ("stable", "unstable"), ("overconfident", "underconfident"),
-              ("wider", "narrower"), ("sharp", "flat"), ("supervised", "unsupervised"), ("discrete", "continuous"),
-              ("similar", "dissimilar"), ("apart", "together"), ("fewer", "more"), ("slower", "faster"), ("slow", "fast"),
-              ("confident", "humble"), ("preserve", "ignore"), ("preserves", "ignores"), ("allow", "prevent"),
-              ("allows", "prevents"), ("improve", "worsen"), ("always", "never"), ("inside", "outside")]
+_OPPOSITES = [
+    ("more", "less"), ("increase", "decrease"), ("higher", "lower"), ("high", "low"), ("larger", "smaller"),
+    ("large", "small"), ("minimize", "maximize"), ("minimizes", "maximizes"), ("minimizing", "maximizing"),
+    ("closer", "farther"), ("easy", "hard"), ("easiest", "hardest"), ("simple", "complex"), ("before", "after"),
+    ("first", "last"), ("better", "worse"), ("stable", "unstable"), ("overconfident", "underconfident"),
+    ("wider", "narrower"), ("sharp", "flat"), ("supervised", "unsupervised"), ("discrete", "continuous"),
+    ("similar", "dissimilar"), ("apart", "together"), ("fewer", "more"), ("slower", "faster"), ("slow", "fast"),
+    ("confident", "humble"), ("preserve", "ignore"), ("preserves", "ignores"), ("allow", "prevent"),
+    ("allows", "prevents"), ("improve", "worsen"), ("always", "never"), ("inside", "outside")]
 _OPPOSITE = {a: b for a, b in _OPPOSITES} | {b: a for a, b in _OPPOSITES}
 _SUBJECT = re.compile(r"^(?P<subject>(?:[\w'-]+\s+){0,4}?[\w'-]+)\s+(?:is|are|was|were|uses|use|means|refers)\b")
 _NEGATION = frozenset("not no never cannot can't don't doesn't isn't aren't won't without neither nor none".split())
-_NEGATIVE_SENSE = frozenset("prevent prevents avoid avoids stop stops from instead rather".split())  # "not" in other words
+_NEGATIVE_SENSE = frozenset("prevent prevents avoid avoids stop stops from instead rather".split())  # "not", reworded
 _NEGATION_SCOPE = 4  # words after a negation that it covers
-_REPEAT_OVERLAP = 0.8
+_REPEAT_OVERLAP = 0.8  # share of content stems shared with an earlier sentence that makes it a repeat
 _PAIR_WINDOW = 3  # entry words this close together count as said together
-_MAX_NEW_PAIRS = 0.7  # share of a sentence's adjacent content-word pairs the entry never puts together  # share of content stems shared with an earlier sentence that makes it a repeat
+_MAX_NEW_PAIRS = 0.7  # share of a sentence's adjacent content-word pairs the entry never puts together
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ class GroundingChecker:
             if number.rstrip("%") not in source.text:
                 return f"number {number} is not in the entry"
         for name in _NAME.findall(sentence.strip()):
-            if len(name) > 2 and any(w not in source.words and stem(w) not in source.stems and w not in STOPWORDS for w in words(name)):
+            if len(name) > 2 and any(w not in source.words and stem(w) not in source.stems and w not in STOPWORDS
+                                     for w in words(name)):
                 return f"name {name} is not in the entry"
         for w in map(americanize, words(sentence)):  # every word: "more"/"less" are stopwords for the support share
             if w not in source.words and _OPPOSITE.get(w) in source.words:

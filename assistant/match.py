@@ -15,6 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -22,6 +23,12 @@ from rapidfuzz.distance import OSA
 from assistant.corpus import Entry
 from assistant.text import americanize, stem
 
+class _HasSpan(Protocol):
+    start: int
+    end: int
+
+
+Span = TypeVar("Span", bound=_HasSpan)
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 
 
@@ -62,6 +69,18 @@ def tokenize(text: str) -> list[_Token]:
     return out
 
 
+def non_overlapping(best_first: list[Span]) -> list[Span]:
+    """The spans that overlap no better one, in text order; ``best_first`` is sorted best first."""
+    taken: set[int] = set()
+    chosen = []
+    for m in best_first:
+        span = set(range(m.start, m.end))
+        if not span & taken:
+            taken |= span
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
 class TermMatcher:
     """Matches glossary names in free text. ``known_words`` are words that are never typos."""
 
@@ -98,15 +117,7 @@ class TermMatcher:
         tokens = tokenize(text)
         lowercase_text = not any(ch.isupper() for ch in text)
         candidates = self._aligned(tokens, lowercase_text) + self._joined_matches(tokens, lowercase_text)
-        candidates.sort(key=lambda m: (-(m.end - m.start), -m.score, m.start))
-        taken: set[int] = set()
-        chosen: list[NameMatch] = []
-        for m in candidates:
-            span = set(range(m.start, m.end))
-            if not span & taken:
-                taken |= span
-                chosen.append(m)
-        return sorted(chosen, key=lambda m: m.start)
+        return non_overlapping(sorted(candidates, key=lambda m: (-(m.end - m.start), -m.score, m.start)))
 
     def is_known(self, word: str) -> bool:
         """Whether the word is one of the glossary's (or a known outside name's) own words."""

@@ -125,7 +125,7 @@ def test_checker_catches_what_the_model_really_got_wrong(glossary, stack):
 @pytest.mark.parametrize("term, sentence", [
     ("Curriculum Learning", "Curriculum learning starts with the hardest examples and adds the easiest ones last."),
     ("Label Smoothing", "Label smoothing is not a way to soften the labels."),
-    ("Triplet Loss", "Focal loss is a loss that embeds similar inputs closer together."),  # another concept's definition
+    ("Triplet Loss", "Focal loss is a loss that embeds similar inputs closer together."),  # another concept
     ("Catastrophic Forgetting", "Should I retrain it?"),
 ])
 def test_checker_rejects_contradictions_and_claims_about_other_concepts(glossary, stack, term, sentence):

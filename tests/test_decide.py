@@ -174,7 +174,8 @@ def test_a_longer_outside_name_built_on_a_glossary_name_gets_that_entry_as_close
 
 
 @pytest.mark.parametrize("question, term", [
-    ("My model trained on animals forgot them after I retrained it on cars - what happened?", "Catastrophic Forgetting"),
+    ("My model trained on animals forgot them after I retrained it on cars - what happened?",
+     "Catastrophic Forgetting"),
     ("Which loss pulls embeddings of similar pairs together and pushes dissimilar ones apart, as SimCLR does?",
      "Contrastive Loss"),
 ])
@@ -185,7 +186,8 @@ def test_named_concepts_in_a_question_that_asks_for_a_technique_are_context(judg
 
 def test_an_outside_concept_inside_a_long_story_is_context(judge):
     q = ("I know that if I correct my data by one known batch, I should include the biological variables of interest "
-         "that I want to keep just in case they show differences because of batch effects. Should I keep the covariance "
+         "that I want to keep just in case they show differences because of batch effects. Should I keep the "
+         "covariance "
          "terms as well?")
     decision = judge(q)
     assert decision.outcome == "answer" and decision.terms == ["Batch Effect"]

@@ -117,7 +117,8 @@ def test_metric_helpers():
     assert refusal_counts(rows) == {"tp": 1, "fp": 1, "fn": 1, "tn": 1}
     outcomes = [{"answerable": True, "expected_terms": ["Mixup"], "outcome": "answered", "refused": False,
                  "citations": [{"term": "Mixup"}]},
-                {"answerable": True, "expected_terms": ["Mixup"], "outcome": "refused", "refused": True, "citations": []},
+                {"answerable": True, "expected_terms": ["Mixup"], "outcome": "refused", "refused": True,
+                 "citations": []},
                 {"answerable": False, "expected_terms": [], "outcome": "closest", "refused": False,
                  "citations": [{"term": "Mixup"}]},
                 {"answerable": False, "expected_terms": [], "outcome": "answered", "refused": False,

@@ -21,7 +21,8 @@ def _figures(pairs: list[tuple[bool, bool]]) -> dict:
         counts["tp" if flagged and bad else "fp" if flagged else "fn" if bad else "tn"] += 1
     precision = counts["tp"] / (counts["tp"] + counts["fp"]) if counts["tp"] + counts["fp"] else 1.0
     recall = counts["tp"] / (counts["tp"] + counts["fn"]) if counts["tp"] + counts["fn"] else 1.0
-    return {"n": len(pairs), "flag_precision": round(precision, 4), "flag_recall": round(recall, 4), "confusion": counts}
+    return {"n": len(pairs), "flag_precision": round(precision, 4), "flag_recall": round(recall, 4),
+            "confusion": counts}
 
 
 def evaluate_checker(path: Path, assistant: Assistant) -> dict:
@@ -35,9 +36,9 @@ def evaluate_checker(path: Path, assistant: Assistant) -> dict:
         flagged = not assistant.checker.check(case.sentence, [entries[t] for t in case.terms]).supported
         results.append((case, flagged))
     kinds = sorted({c.kind for c, _ in results})
-    splits = sorted({s for c, _ in results if (s := (c.model_extra or {}).get("split"))})
+    split_of = {c.id: (c.model_extra or {}).get("split") for c, _ in results}
     return {"file": str(path), **_figures([(f, not c.supported) for c, f in results]),
             "flagged_share_by_kind": {k: round(sum(f for c, f in results if c.kind == k) /
                                                sum(c.kind == k for c, _ in results), 3) for k in kinds},
-            "by_split": {s: _figures([(f, not c.supported) for c, f in results if (c.model_extra or {}).get("split") == s])
-                         for s in splits}}
+            "by_split": {s: _figures([(f, not c.supported) for c, f in results if split_of[c.id] == s])
+                         for s in sorted({s for s in split_of.values() if s})}}

@@ -1,0 +1,87 @@
+"""What a question mentions: the glossary names and outside concepts in it, with their overlaps resolved.
+
+    >>> m = mentions(retrieval, entries)
+    >>> m.named, [o.name for o in m.outside]
+    (['Elastic Weight Consolidation'], ['weight decay'])
+
+Where a glossary name and an outside concept overlap, the longer, more specific name wins ("Fleiss'
+kappa" is not Cohen's kappa) unless its extra words belong to the entry itself; the glossary term it
+was built on is kept as a *relative*. Outside concepts that several entries mention ("neural network")
+are the domain's context, not a subject. A one-word glossary name that other entries use as an
+ordinary word ("anchors") counts only when the question's content points to the same entry.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.concepts import ConceptMention
+from assistant.corpus import Entry
+from assistant.match import NameMatch, TermMatcher, tokenize
+from assistant.retrieve import Retrieval
+from assistant.text import STOPWORDS
+
+_CONTEXT_ENTRIES = 3  # an outside concept mentioned by this many entries is the domain's context
+_PREPOSITIONS = frozenset("behind of about for in on with from regarding within into".split())
+
+
+@dataclass(frozen=True)
+class Mentions:
+    named: list[str]  # glossary terms the question names, in order
+    outside: list[ConceptMention]  # outside concepts it names (context words of the domain left out)
+    relatives: dict[str, str] = field(default_factory=dict)  # outside name -> the glossary term it is built on
+
+
+def mentions(retrieval: Retrieval, entries: dict[str, Entry]) -> Mentions:
+    top = max(retrieval.hits, key=lambda h: h.fused).term  # by content alone
+    matches, outside, relatives = _resolve(retrieval.matches, retrieval.outside, entries)
+    named = list(dict.fromkeys(m.term for m in matches if not m.ambiguous or m.term == top))
+    return Mentions(named, [o for o in outside if not _is_context(o, entries)], relatives)
+
+
+def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:
+    """Whether the entry's names or text contain the concept's name (as word stems, in order)."""
+    return f" {' '.join(concept.stems)} " in _entry_stems(entry)[1]
+
+
+def foreign_modifier(subject: str, matcher: TermMatcher) -> bool:
+    """The X of "what is X?" names another concept built on a glossary name: a word the glossary never uses
+    stands right before the name ("Fleiss' kappa"), where a known word ("good kappa value") does not."""
+    matches = matcher.find(subject)
+    if not matches or matches[0].start == 0:
+        return False
+    word = tokenize(subject)[matches[0].start - 1].raw
+    return word not in STOPWORDS and word not in _PREPOSITIONS and not matcher.is_known(word)
+
+
+@lru_cache(maxsize=4096)
+def _entry_stems(entry: Entry) -> tuple[frozenset[str], str]:
+    """(stem set, " stem stem ... " sequence) of an entry's names and passages, for word and phrase lookups."""
+    stems = [t.stem for text in (*entry.names, *(t for _, t in entry.passages()))
+             for t in tokenize(text.replace("-", " "))]
+    return frozenset(stems), " " + " ".join(stems) + " "
+
+
+def _resolve(matches: list[NameMatch], outside: list[ConceptMention], entries: dict[str, Entry]
+             ) -> tuple[list[NameMatch], list[ConceptMention], dict[str, str]]:
+    """Drops the loser of each overlap between a glossary name and an outside concept: the outside one wins
+    when it is longer and its extra words are foreign to the entry."""
+    kept_outside = []
+    relatives: dict[str, str] = {}
+    for o in outside:
+        overlapping = [m for m in matches if m.start < o.end and o.start < m.end]
+        if not overlapping:
+            kept_outside.append(o)
+            continue
+        wins = all(o.end - o.start > m.end - m.start and
+                   not {s for i, s in enumerate(o.stems) if not m.start <= o.start + i < m.end} <=
+                   _entry_stems(entries[m.term])[0] for m in overlapping)
+        if wins:
+            kept_outside.append(o)
+            relatives[o.name] = overlapping[0].term
+            matches = [m for m in matches if m not in overlapping]
+    return matches, kept_outside, relatives
+
+
+def _is_context(concept: ConceptMention, entries: dict[str, Entry]) -> bool:
+    return sum(entry_mentions(e, concept) for e in entries.values()) >= _CONTEXT_ENTRIES
