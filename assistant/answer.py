@@ -22,8 +22,8 @@ from assistant.asks import Ask
 from assistant.corpus import Entry, Glossary
 from assistant.decide import Thresholds, decide
 from assistant.errors import GenerationError
-from assistant.extractive import (closest_answer, extractive_answer, refusal_text, unaddressed, undefined_text,
-                                  completed)
+from assistant.extractive import closest_answer, completed, extractive_answer, refusal_text
+from assistant.gaps import unaddressed, undefined_text
 from assistant.gate import GenerationGate
 from assistant.generate import Cancel, Generator
 from assistant.ground import GroundingChecker, Verdict

@@ -44,6 +44,11 @@ def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:
     return f" {' '.join(concept.stems)} " in _entry_stems(entry)[1]
 
 
+def entry_stems(entry: Entry) -> frozenset[str]:
+    """Stems of every word of the entry's names and passages."""
+    return _entry_stems(entry)[0]
+
+
 def foreign_modifier(subject: str, matcher: TermMatcher) -> bool:
     """The X of "what is X?" names another concept built on a glossary name: a word the glossary never uses
     stands right before the name ("Fleiss' kappa"), where a known word ("good kappa value") does not."""
