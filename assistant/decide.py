@@ -153,8 +153,8 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
         return Decision("refuse", "no_words")
     if looks_like_injection(question):
         return Decision("refuse", "injection")
-    found = mentions(retrieval, entries)
     top = max(retrieval.hits, key=lambda h: h.fused)  # by content alone: a mentioned name is no evidence here
+    found = mentions(retrieval, entries, top.term)
     named = found.named[:3]
     subject = definitional_subject(question)
     if subject is not None and foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"

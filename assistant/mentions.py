@@ -1,6 +1,6 @@
 """What a question mentions: the glossary names and outside concepts in it, with their overlaps resolved.
 
-    >>> m = mentions(retrieval, entries)
+    >>> m = mentions(retrieval, entries, top_term="Elastic Weight Consolidation")
     >>> m.named, [o.name for o in m.outside]
     (['Elastic Weight Consolidation'], ['weight decay'])
 
@@ -32,10 +32,10 @@ class Mentions:
     relatives: dict[str, str] = field(default_factory=dict)  # outside name -> the glossary term it is built on
 
 
-def mentions(retrieval: Retrieval, entries: dict[str, Entry]) -> Mentions:
-    top = max(retrieval.hits, key=lambda h: h.fused).term  # by content alone
+def mentions(retrieval: Retrieval, entries: dict[str, Entry], top_term: str) -> Mentions:
+    """``top_term``: the entry the question's content scores highest, whatever names it mentions."""
     matches, outside, relatives = _resolve(retrieval.matches, retrieval.outside, entries)
-    named = list(dict.fromkeys(m.term for m in matches if not m.ambiguous or m.term == top))
+    named = list(dict.fromkeys(m.term for m in matches if not m.ambiguous or m.term == top_term))
     return Mentions(named, [o for o in outside if not _is_context(o, entries)], relatives)
 
 
