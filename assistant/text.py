@@ -8,12 +8,13 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
 
-_STEMMER = snowballstemmer.stemmer("english")
+_THREAD = threading.local()  # a Snowball stemmer keeps state between calls: one per thread
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z0-9\"“(])")
 # British -> American spellings, so "normalisation" and "normalization" are one word.
@@ -55,7 +56,10 @@ def americanize(word: str) -> str:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter 2) stem of the American spelling: ``stem("normalisations")`` -> 'normal'."""
-    return _STEMMER.stemWord(americanize(word.lower().strip("'")).removesuffix("'s"))
+    stemmer = getattr(_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _THREAD.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(americanize(word.lower().strip("'")).removesuffix("'s"))
 
 
 def words(text: str) -> list[str]:

@@ -1,0 +1,30 @@
+"""Pure text helpers, under the conditions the server runs them in."""
+from __future__ import annotations
+
+import random
+import threading
+
+from assistant.text import stem
+
+
+def test_stemming_from_many_threads_gives_each_thread_the_right_stems():
+    """Request threads stem at once; a stemmer keeps state between calls, so one shared object mixes them up."""
+    rng = random.Random(0)
+    words = sorted({"".join(rng.choice("abcdefghilmnoprstu") for _ in range(rng.randint(5, 14)))
+                    + rng.choice(["ing", "ation", "ised", "izes", "ness", "ly", "s"]) for _ in range(40_000)})
+    expected = {w: stem.__wrapped__(w) for w in words}  # one thread, no cache
+    stem.cache_clear()  # every word below is a cache miss
+    errors: list[str] = []
+
+    def work(chunk: list[str]) -> None:
+        try:
+            errors.extend(w for w in chunk if stem(w) != expected[w])
+        except Exception as exc:  # noqa: BLE001 - a crashed thread is the failure under test
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(words[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
