@@ -137,8 +137,8 @@ def test_several_workers_share_the_port(tmp_path, own_settings):
     port = free_port()
     env = {**os.environ, "GLOSSARY_INDEX_DIR": str(own_settings.index_dir), "GLOSSARY_INDEX_MMAP": "true",
            "GLOSSARY_BACKEND": "extractive", "GLOSSARY_CORPUS_PATH": str(own_settings.corpus_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), "--workers", "2"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), "--workers", "2",
+                             "--no-ui"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline, ready = time.monotonic() + 150, 0
         while time.monotonic() < deadline and ready < 6:  # both workers loaded: several ready answers in a row
@@ -151,6 +151,8 @@ def test_several_workers_share_the_port(tmp_path, own_settings):
                    for _ in range(4)]
         assert all(a.status_code == 200 for a in answers)
         assert len(psutil_children(proc.pid)) >= 2
+        homes = [httpx.get(f"http://127.0.0.1:{port}/", timeout=10) for _ in range(6)]  # served by both workers
+        assert all(h.status_code == 307 and h.headers["location"] == "/docs" for h in homes), "--no-ui reaches them"
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -26,6 +27,7 @@ from assistant.web.middleware import AccessLog, BodySizeLimit, RateLimiter, cors
 from assistant.web.state import ServerState  # noqa: E402
 
 log = logging.getLogger(__name__)
+_WORKER_SETTINGS = "ASSISTANT_WORKER_SETTINGS"  # the settings ``serve`` hands to its worker processes, as JSON
 MAX_BODY_BYTES = 64 * 1024
 
 
@@ -90,12 +92,14 @@ def serve(settings: Settings) -> None:
         log.info("privacy: question text is left out of request logs")
     doors = "API docs at /docs, widget at /widget.js" + ("" if settings.ui else "; no chat UI (--no-ui)")
     print(f"Glossary Assistant: http://{settings.host}:{settings.port}/  ({doors})", flush=True)
-    # Several workers need an import string; each builds its app (and loads its models) from the settings.
+    # Several workers need an import string; each builds its app (and loads its models) from these settings,
+    # handed over whole so that command-line options (--no-ui ...) reach the workers too.
     if settings.workers == 1:
         state = ServerState(settings)
         state.start_loading()  # the models load while Gradio is imported
         app = create_app(settings, state=state)
     else:
+        os.environ[_WORKER_SETTINGS] = settings.model_dump_json()
         app = "assistant.web.server:app_from_settings"
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", workers=settings.workers,
                 factory=settings.workers > 1, timeout_graceful_shutdown=int(settings.shutdown_grace_s),
@@ -103,7 +107,9 @@ def serve(settings: Settings) -> None:
 
 
 def app_from_settings() -> FastAPI:
-    """uvicorn factory for multi-worker serving: settings from GLOSSARY_* and the TOML file."""
+    """uvicorn factory for multi-worker serving: the settings ``serve`` resolved (command line included), else
+    those from GLOSSARY_* and the TOML file."""
     from assistant.settings import load_settings
 
-    return create_app(load_settings())
+    handed_over = os.environ.get(_WORKER_SETTINGS)
+    return create_app(load_settings(**json.loads(handed_over)) if handed_over else load_settings())
