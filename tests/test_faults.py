@@ -137,8 +137,8 @@ def test_several_workers_share_the_port(tmp_path, own_settings):
     port = free_port()
     env = {**os.environ, "GLOSSARY_INDEX_DIR": str(own_settings.index_dir), "GLOSSARY_INDEX_MMAP": "true",
            "GLOSSARY_BACKEND": "extractive", "GLOSSARY_CORPUS_PATH": str(own_settings.corpus_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), "--workers", "2",
-                             "--no-ui"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--workers", "2", "--no-ui"]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline, ready = time.monotonic() + 150, 0
         while time.monotonic() < deadline and ready < 6:  # both workers loaded: several ready answers in a row
