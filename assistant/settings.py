@@ -75,7 +75,8 @@ class Settings(BaseSettings):
                                                           "checked in one batch (prompt lookup decoding); 0 = off")
     generation_timeout_s: float = Field(20.0, gt=0)
     min_supported_share: float = Field(0.5, description="below this share of supported sentences, answer extractively")
-    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_base_url: str = Field("http://127.0.0.1:8000/v1", pattern=r"^https?://\S+$",
+                                 description="an OpenAI-compatible server's base URL (http:// or https://)")
     openai_model: str = "default"
     openai_api_key_env: str = Field("OPENAI_API_KEY", description="environment variable holding the API key")
     openai_timeout_s: float = 30.0

@@ -162,3 +162,25 @@ def psutil_children(pid: int) -> list:
     import psutil
 
     return [c for c in psutil.Process(pid).children(recursive=True) if "python" in c.name()]
+
+
+def test_a_load_failure_of_any_kind_is_reported_not_hidden(own_settings, monkeypatch):
+    """Plumbing fake: a loader that crashes with a library error, not an AssistantError."""
+    from assistant.web import state as state_module
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the backend library crashed")
+
+    monkeypatch.setattr(state_module, "build_assistant", crash)
+    state = state_module.ServerState(own_settings)
+    state.start_loading()
+    assert not state.wait_ready(30)
+    with pytest.raises(state_module.NotReady, match="backend library crashed"):
+        state.require()
+
+
+def test_a_malformed_server_url_is_a_clear_error_before_loading():
+    env = {**os.environ, "GLOSSARY_BACKEND": "openai", "GLOSSARY_OPENAI_BASE_URL": "localhost:8000/v1"}
+    proc = subprocess.run([sys.executable, "-m", "assistant", "ask", "what is mixup?"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "openai_base_url" in proc.stderr and "Traceback" not in proc.stderr

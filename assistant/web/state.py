@@ -59,6 +59,9 @@ class ServerState:
         except AssistantError as exc:
             self.error = str(exc)
             log.error("the assistant could not start: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - any load failure must reach /healthz, not end the thread unseen
+            self.error = f"The assistant could not start: {type(exc).__name__}: {exc}"
+            log.exception("the assistant could not start")
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         if self._thread is not None:
