@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from assistant.asks import Ask, fields_for
 from assistant.corpus import Entry
-from assistant.ground import repeats
+from assistant.ground import repeats, says
 from assistant.text import content_stems, split_sentences
 
 _MAX_SENTENCES = 3
@@ -56,19 +56,14 @@ def completed(answer: str, entry: Entry, ask: Ask) -> str:
     """A generated ``answer`` made to say what the term is (the definition's opening sentence first, unless it
     says that already) and to address the ask (the passage for it last, unless it says that already)."""
     opening = split_sentences(entry.definition)[0]
-    if _says(answer, opening, _DEFINED):
+    if says(answer, opening, _DEFINED):
         parts = [answer]
     else:  # the opening first; generated sentences that only restate it go
         parts = [opening, *(s for s in split_sentences(answer) if not repeats(s, opening))]
     passage = ask_passage(entry, ask)
-    if passage and not _says(answer, passage, _ALREADY_SAID):
+    if passage and not says(answer, passage, _ALREADY_SAID):
         parts.append(passage)
     return " ".join(parts)
-
-
-def _says(answer: str, passage: str, share: float) -> bool:
-    wanted = set(content_stems(passage))
-    return not wanted or len(wanted & set(content_stems(answer))) / len(wanted) >= share
 
 
 def _labelled(field: str, sentence: str) -> str:

@@ -150,10 +150,15 @@ def _new_pairs(stems: list[str], source: _Source) -> float:
     return sum(p not in source.pairs for p in pairs) / len(pairs) if pairs else 0.0
 
 
+def says(text: str, passage: str, share: float) -> bool:
+    """Whether ``text`` holds at least ``share`` of ``passage``'s content stems (a passage without any: True)."""
+    wanted = set(content_stems(passage))
+    return not wanted or len(wanted & set(content_stems(text))) / len(wanted) >= share
+
+
 def repeats(sentence: str, earlier: str) -> bool:
     """Whether ``sentence`` mostly says again what ``earlier`` says."""
-    mine, theirs = set(content_stems(sentence)), set(content_stems(earlier))
-    return bool(mine) and len(mine & theirs) / len(mine) >= _REPEAT_OVERLAP
+    return bool(content_stems(sentence)) and says(earlier, sentence, _REPEAT_OVERLAP)
 
 
 @dataclass(frozen=True)
