@@ -1,14 +1,17 @@
 """The pipeline: clean -> retrieve -> decide -> generate -> check -> Answer.
 
-    >>> assistant = build_assistant(load_settings())
     >>> assistant.ask("What is label smoothing?").citations[0].term
     'Label Smoothing'
-    >>> for event in assistant.stream("what is mixup?"):
-    ...     print(event if isinstance(event, str) else event.answer)
+    >>> events = list(assistant.stream("what is mixup?"))   # text chunks, then the Answer
+    >>> events[-1].citations[0].term
+    'Mixup'
+    >>> assistant.route("what is dropout?").decision.outcome
+    'refused'
 
-``stream`` yields text chunks as the model writes them, then the final ``Answer``. The support check
-runs on the finished text: unsupported sentences are dropped, and when too little survives the answer
-becomes the extractive one. The final Answer then has ``revised: true`` and its ``answer`` replaces
+``route`` is the part before generation (clean, retrieve, decide); the eval uses it too. ``stream``
+yields text chunks as the model writes them, then the final ``Answer``. The support check runs on the
+finished text: unsupported sentences are dropped, and when too little survives the answer becomes the
+extractive one. The final Answer then has ``revised: true`` and its ``answer`` replaces
 what was streamed (the UI and widget swap the text and say so).
 """
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 
 from assistant.asks import Ask
 from assistant.corpus import Entry, Glossary
-from assistant.decide import Thresholds, decide
+from assistant.decide import Decision, Thresholds, decide
 from assistant.errors import GenerationError
 from assistant.extractive import closest_answer, completed, extractive_answer, refusal_text
 from assistant.gaps import unaddressed, undefined_text
@@ -48,6 +51,16 @@ class AnswerConfig:
     thresholds: Thresholds
 
 
+@dataclass(frozen=True)
+class Route:
+    """What a question is, before any generation: its cleaned text, what retrieval found, what was decided."""
+
+    question: str
+    retrieval: Retrieval
+    decision: Decision
+    retrieve_ms: float
+
+
 class Assistant:
     """Answers questions from the glossary. Build it with ``assistant.wiring.build_assistant``."""
 
@@ -69,22 +82,30 @@ class Assistant:
         if self.generator is not None:
             self.generator.warm_up(fixed_prefix())
 
-    def ask(self, question: object, cancel: Cancel | None = None) -> Answer:
+    def ask(self, question: object, cancel: Cancel | None = None, route: Route | None = None) -> Answer:
         answer = None
-        for event in self.stream(question, cancel):
+        for event in self.stream(question, cancel, route):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None
         return answer
 
-    def stream(self, question: object, cancel: Cancel | None = None) -> Iterator[Event]:
+    def route(self, question: object) -> Route:
+        """Clean, retrieve and decide; raises InvalidQuestion for what the doors would reject."""
         started = time.perf_counter()
         text = clean_question(question, self.config.max_question_chars)
         retrieval = self.retriever.retrieve(text, k=max(5, self.config.top_k))
         decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
-        timings = Timings(retrieve_ms=_ms(started))
+        return Route(text, retrieval, decision, _ms(started))
+
+    def stream(self, question: object, cancel: Cancel | None = None, route: Route | None = None) -> Iterator[Event]:
+        """``route``: the question already routed (the eval reuses its retrieval); else it is routed here."""
+        route = route or self.route(question)
+        started = time.perf_counter() - route.retrieve_ms / 1000  # totals count the routing, wherever it ran
+        text, retrieval, decision = route.question, route.retrieval, route.decision
+        timings = Timings(retrieve_ms=route.retrieve_ms)
         base = dict(question=text, retrieved=self._retrieved(retrieval), reason=decision.reason, backend=self.backend)
-        if decision.outcome == "refuse":
+        if decision.outcome == "refused":
             suggestions = [] if decision.reason in ("injection", "no_words") else \
                 [h.term for h in retrieval.hits[:3] if h.fused >= self.config.suggest_threshold]
             reply = refusal_text(decision.reason, decision.subject, suggestions)

@@ -15,12 +15,15 @@ import sys
 from collections.abc import Sequence
 
 from assistant.errors import AssistantError, ConfigError, CorpusError, InvalidQuestion
+from assistant.process import configure_process
 from assistant.settings import load_settings
 
 log = logging.getLogger("assistant")
 
 
 def _parser() -> argparse.ArgumentParser:
+    from assistant.fusion import FUSIONS  # numpy: imported after configure_process()
+
     p = argparse.ArgumentParser(prog="python -m assistant", description="Grounded Q&A over a machine-learning glossary.")
     p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level on stderr")
     sub = p.add_subparsers(dest="command", required=True)
@@ -32,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help="retrieval only, best first")
     s.add_argument("question")
     s.add_argument("--k", type=int, default=5)
-    s.add_argument("--method", choices=["hybrid", "dense", "bm25", "rrf"], default="hybrid")
+    s.add_argument("--method", choices=list(FUSIONS), default=next(iter(FUSIONS)))
     s.add_argument("--json", action="store_true")
     a = sub.add_parser("ask", help="answer a question (streams; --json prints the Answer object)")
     a.add_argument("question")
@@ -51,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    configure_process()  # before numpy, bm25s or gradio load: the commands import them lazily
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")

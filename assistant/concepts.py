@@ -1,8 +1,8 @@
 """Outside concepts: names of ML concepts that public glossaries define and this glossary does not.
 
-    >>> finder = ConceptFinder.load(Path("corpus/outside-concepts.yaml"), glossary.entries)
+    >>> finder = ConceptFinder.load(settings.outside_concepts_path, glossary.entries)
     >>> [m.name for m in finder.find("When should I use focal loss?")]
-    ['focal loss']
+    ['Focal Loss']
 
 A question that names such a concept is about something the glossary lacks, however close a
 neighbouring entry scores ("weight decay" is not Elastic Weight Consolidation). The vocabulary is a

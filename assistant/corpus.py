@@ -1,6 +1,6 @@
 """The glossary file: pydantic models, loading and validation with errors that name file, line, entry, field.
 
-    >>> glossary = load_glossary(Path("corpus/glossary.yaml"))
+    >>> glossary = load_glossary(settings.corpus_path)
     >>> glossary.entries[0].term
     'Curriculum Learning'
 """
@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import CorpusError
+from assistant.formats import Locator, parse
 from assistant.text import normalize_name
 
 FORMAT_VERSION = 1
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: 10x faster
 
 
 class Entry(BaseModel):
@@ -97,24 +96,19 @@ class Glossary(BaseModel):
 
 
 def load_glossary(path: Path) -> Glossary:
-    """Read, parse and validate the glossary file; any problem raises CorpusError naming where it is."""
+    """Read, parse (by the file's format) and validate the glossary; any problem raises CorpusError naming
+    where it is."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"Cannot read the glossary file {path}: {exc.strerror or exc}") from exc
     try:
         text = raw.decode("utf-8")
-        root = yaml.compose(text, Loader=_YAML_LOADER)
-        data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise CorpusError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    data, locate = (parsed := parse(path, text)).data, parsed.locate
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected a mapping with 'version' and 'entries' at the top level")
-    locate = _LineFinder(root)
     try:
         glossary = Glossary.model_validate({**data, "content_hash": hashlib.sha256(raw).hexdigest()})
     except ValidationError as exc:
@@ -124,7 +118,7 @@ def load_glossary(path: Path) -> Glossary:
     return glossary
 
 
-def _check_consistency(path: Path, glossary: Glossary, locate: _LineFinder) -> None:
+def _check_consistency(path: Path, glossary: Glossary, locate: Locator) -> None:
     if glossary.version != FORMAT_VERSION:
         raise CorpusError(f"{path}: format version {glossary.version} is not supported (expected {FORMAT_VERSION})")
     categories = {c.name for c in glossary.categories}
@@ -145,7 +139,7 @@ def _check_consistency(path: Path, glossary: Glossary, locate: _LineFinder) -> N
             owner[key] = (i, entry.term)
 
 
-def _describe(path: Path, data: dict, loc: tuple, msg: str, locate: _LineFinder) -> str:
+def _describe(path: Path, data: dict, loc: tuple, msg: str, locate: Locator) -> str:
     if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int):
         i = loc[1]
         items = data.get("entries") or []
@@ -154,24 +148,3 @@ def _describe(path: Path, data: dict, loc: tuple, msg: str, locate: _LineFinder)
         msg = "unknown field (not allowed)" if msg.startswith("Extra inputs") else msg
         return f"{path}, line {locate.entry_line(i, str(field))}, entry '{term}', field '{field}': {msg}"
     return f"{path}: field '{'.'.join(map(str, loc))}': {msg}"
-
-
-class _LineFinder:
-    """Maps entry indexes (and their fields) to 1-based line numbers of the YAML source."""
-
-    def __init__(self, root: yaml.Node | None) -> None:
-        self._entries: list[yaml.Node] = []
-        if isinstance(root, yaml.MappingNode):
-            for key, value in root.value:
-                if key.value == "entries" and isinstance(value, yaml.SequenceNode):
-                    self._entries = list(value.value)
-
-    def entry_line(self, index: int, field: str | None = None) -> int:
-        if index >= len(self._entries):
-            return 0
-        node = self._entries[index]
-        if field and isinstance(node, yaml.MappingNode):
-            for key, _ in node.value:
-                if key.value == field:
-                    return key.start_mark.line + 1
-        return node.start_mark.line + 1

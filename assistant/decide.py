@@ -1,7 +1,10 @@
 """Does the glossary cover the question? Decided before any generation, from names, question form and scores.
 
-    >>> decide("What is dropout?", retrieval, entries_by_term, thresholds).outcome
-    'refuse'
+    >>> question, entries = "What is dropout?", {e.term: e for e in glossary.entries}
+    >>> retrieval = assistant.retriever.retrieve(question)
+    >>> decision = decide(question, retrieval, assistant.retriever.matcher, entries, assistant.config.thresholds)
+    >>> decision.outcome, decision.reason, decision.subject
+    ('refused', 'not_in_glossary', 'dropout')
 
 The decision reads what the question *mentions* (``assistant/mentions.py``): glossary names and outside
 concepts, wherever they stand. In order:
@@ -31,9 +34,9 @@ from assistant.guard import has_words, looks_like_injection
 from assistant.match import TermMatcher, tokenize
 from assistant.mentions import entry_mentions, foreign_modifier, mentions
 from assistant.retrieve import Retrieval
+from assistant.schema import Outcome
 from assistant.text import QUERY_WORDS, content_stems, split_sentences
 
-Outcome = Literal["answer", "closest", "refuse"]
 Reason = Literal["named", "definition", "descriptive", "closest", "relative", "injection", "not_in_glossary",
                  "low_score", "no_words"]
 
@@ -150,46 +153,46 @@ def coverage(question: str, entry: Entry) -> float:
 def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: dict[str, Entry],
            thresholds: Thresholds) -> Decision:
     if not has_words(question):
-        return Decision("refuse", "no_words")
+        return Decision("refused", "no_words")
     if looks_like_injection(question):
-        return Decision("refuse", "injection")
+        return Decision("refused", "injection")
     top = max(retrieval.hits, key=lambda h: h.fused)  # by content alone: a mentioned name is no evidence here
     found = mentions(retrieval, entries, top.term)
     named = found.named[:3]
     subject = definitional_subject(question)
     if subject is not None and foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"
-        return Decision("refuse", "not_in_glossary", subject=subject)
+        return Decision("refused", "not_in_glossary", subject=subject)
     if named and not _REVERSE.search(question):  # a name inside "what is this called?" is context, not the subject
         undefined = [] if not is_comparison(question) else list(dict.fromkeys(
             o.name for o in found.outside if not any(entry_mentions(entries[t], o) for t in named)))
-        return Decision("answer", "named", named, coverage=1.0, ask=ask_of(question, len(named) + len(undefined)),
+        return Decision("answered", "named", named, coverage=1.0, ask=ask_of(question, len(named) + len(undefined)),
                         undefined=undefined)
     if found.relatives:
         name, term = next(iter(found.relatives.items()))
         if top.term == term and top.fused >= thresholds.closest_score:  # the content agrees ("anchor boxes": no)
             return Decision("closest", "relative", [term], subject=name, ask=ask_of(question, 1))
-        return Decision("refuse", "not_in_glossary", subject=name)
+        return Decision("refused", "not_in_glossary", subject=name)
     if subject is not None:
         term = subject_term(subject, matcher)
         if term:
-            return Decision("answer", "definition", [term], subject, 1.0, ask=ask_of(question, 1))
-        return Decision("refuse", "not_in_glossary", subject=subject)
+            return Decision("answered", "definition", [term], subject, 1.0, ask=ask_of(question, 1))
+        return Decision("refused", "not_in_glossary", subject=subject)
     cov = coverage(question, entries[top.term])
     ask = ask_of(question, 1)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         foreign = [o for o in found.outside if not entry_mentions(entries[top.term], o)]
         if foreign and not _REVERSE.search(question) and not asks_for_unknown(question):
-            return Decision("refuse", "not_in_glossary", subject=foreign[0].name)
+            return Decision("refused", "not_in_glossary", subject=foreign[0].name)
         if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage:
-            return Decision("answer", "descriptive", [top.term], coverage=cov, ask=ask)
+            return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
         if top.fused >= thresholds.answer_score:
             return Decision("closest", "closest", [top.term], coverage=cov, ask=ask)
-        return Decision("refuse", "low_score", coverage=cov)
+        return Decision("refused", "low_score", coverage=cov)
     # Long descriptions score high against everything; only content coverage tells them apart, and not
     # always: below it the answer is the closest entry, clearly marked as such.
     if top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage:
-        return Decision("answer", "descriptive", [top.term], coverage=cov, ask=ask)
+        return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
     if top.fused >= thresholds.closest_score:
         return Decision("closest", "closest", [top.term], coverage=cov, ask=ask)
-    return Decision("refuse", "low_score", coverage=cov)
+    return Decision("refused", "low_score", coverage=cov)

@@ -1,9 +1,12 @@
 """Text embedders. The default is the packaged all-MiniLM-L6-v2; any sentence-transformers id or path works.
 
-    >>> embedder = SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+    >>> embedder = make_embedder(settings)
     >>> embedder.warm_up()
     >>> embedder.encode_query("what is label smoothing?").shape
     (384,)
+
+An embedder class is registered by name in ``EMBEDDERS`` and built by its ``from_settings`` (the setting
+``embedder_backend`` picks one); adding one is adding its file and its line there.
 
 Batches (index builds) go through sentence-transformers. Single questions go through the torch-free
 ``NumpyBertEncoder`` when the model is a local BERT mean-pooling folder (``query_runtime="auto"``), so
@@ -15,13 +18,17 @@ import importlib.util
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
 from assistant.errors import ConfigError, ModelLoadError
 from assistant.numpy_bert import NumpyBertEncoder, supported
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 _PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
@@ -65,6 +72,10 @@ class SentenceTransformerEmbedder:
         self._lock = threading.Lock()
         self._model = None
         self._query_encoder: NumpyBertEncoder | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SentenceTransformerEmbedder:
+        return cls(settings.embedder, query_runtime=settings.embedder_query_runtime)
 
     @property
     def dim(self) -> int:
@@ -133,3 +144,12 @@ class SentenceTransformerEmbedder:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return vector
+
+
+EMBEDDERS: dict[str, Callable[[Settings], Embedder]] = {  # name -> builder from Settings
+    "sentence_transformers": SentenceTransformerEmbedder.from_settings,
+}
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    return EMBEDDERS[settings.embedder_backend](settings)

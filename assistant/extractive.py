@@ -1,7 +1,7 @@
 """Answers assembled from glossary sentences alone: the accuracy floor, and the fallback when generated text
 is not supported by the entry. Also the wording of refusals.
 
-    >>> extractive_answer([entry], "what is label smoothing?")
+    >>> extractive_answer([glossary.by_term("Label Smoothing")], "what is label smoothing?")
     'Label smoothing is a method of softening the labels ... It gives the wrong classes a tiny portion ...'
 """
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """A bounded queue in front of the one generator a process holds.
 
     >>> gate = GenerationGate(slots=1, queue_size=8, wait_s=30)
-    >>> with gate.slot():
-    ...     generate()
+    >>> with gate.slot():               # generate here
+    ...     gate.load["running"]
+    1
 
 At most ``slots`` generations run at once and at most ``queue_size`` wait; the next caller gets
 ``Busy`` at once instead of piling up. A waiter that waits longer than ``wait_s`` also gets ``Busy``.

@@ -1,7 +1,10 @@
 """The support check: is each answer sentence backed by the cited entries?
 
-    >>> checker.check("Label smoothing softens the labels during training.", [entry]).supported
+    >>> entry = glossary.by_term("Label Smoothing")
+    >>> assistant.checker.check("Label smoothing softens the labels during training.", [entry]).supported
     True
+    >>> assistant.checker.check("Label smoothing was introduced by Google in 2015.", [entry]).supported
+    False
 
 A sentence is supported when most of its content words occur in the cited entries' text, and it neither
 combines them anew (most of its adjacent content-word pairs never stand close together in an entry

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.errors import InvalidQuestion
+from assistant.errors import InvalidQuestion, QuestionTooLong
 
 # Each pattern is a *kind* of instruction aimed at the assistant rather than a question about a term.
 _INJECTION = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
@@ -51,18 +51,19 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def clean_question(question: object, max_chars: int) -> str:
-    """The question as text without control characters; InvalidQuestion when empty, too long or not text."""
+    """The question as text without control characters. InvalidQuestion when it is not text, empty or blank,
+    or too long; a question of control characters only comes back empty (answered as one without words)."""
     if not isinstance(question, str):
         raise InvalidQuestion(f"The question must be text, not {type(question).__name__}.")
     if len(question) > max_chars * 4:  # reject huge input before touching it
-        raise InvalidQuestion(f"The question is too long ({len(question)} characters; the limit is {max_chars}).")
+        raise QuestionTooLong(f"The question is too long ({len(question)} characters; the limit is {max_chars}).")
+    if not question.strip():
+        raise InvalidQuestion("The question is empty: type a question about a machine-learning term.")
     text = _ANSI_ESCAPE.sub("", unicodedata.normalize("NFC", question))
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
-    if not text:
-        raise InvalidQuestion("The question is empty: type a question about a machine-learning term.")
     if len(text) > max_chars:
-        raise InvalidQuestion(f"The question is too long ({len(text)} characters; the limit is {max_chars}).")
+        raise QuestionTooLong(f"The question is too long ({len(text)} characters; the limit is {max_chars}).")
     return text
 
 

@@ -1,7 +1,8 @@
 """The persisted FAISS index of glossary entries, with a versioned manifest and atomic writes.
 
-    >>> store = IndexStore(Path("index"), embedder)
-    >>> index, status = store.load_or_build(glossary)   # "loaded" when fresh, else rebuilt
+    >>> store = IndexStore(settings.index_dir, assistant.retriever.embedder)
+    >>> store.load_or_build(glossary.entries).status   # "built" when missing, stale or damaged
+    'loaded'
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Find the glossary names (terms, aliases, abbreviations) a question mentions, tolerating small typos.
 
-    >>> matcher.find("how does lable smoothing help?")[0].term
+    >>> assistant.retriever.matcher.find("how does lable smoothing help?")[0].term
     'Label Smoothing'
 
 Typos are accepted only for words that are not themselves real words of the corpus, so

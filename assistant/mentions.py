@@ -1,6 +1,7 @@
 """What a question mentions: the glossary names and outside concepts in it, with their overlaps resolved.
 
-    >>> m = mentions(retrieval, entries, top_term="Elastic Weight Consolidation")
+    >>> retrieval = assistant.retriever.retrieve("Is weight decay the same as elastic weight consolidation?")
+    >>> m = mentions(retrieval, {e.term: e for e in glossary.entries}, top_term="Elastic Weight Consolidation")
     >>> m.named, [o.name for o in m.outside]
     (['Elastic Weight Consolidation'], ['weight decay'])
 

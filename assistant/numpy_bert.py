@@ -1,6 +1,8 @@
 """A torch-free forward pass for BERT sentence-transformers models with mean pooling (the packaged
 all-MiniLM-L6-v2 is one), used to encode questions without importing torch.
 
+    >>> from assistant.embed import resolve_embedder_path
+    >>> folder = Path(resolve_embedder_path("all-MiniLM-L6-v2"))
     >>> supported(folder) is None          # else the reason it is not
     True
     >>> encoder = NumpyBertEncoder(folder)

@@ -1,6 +1,6 @@
 """The prompt: a fixed few-shot head for base models, then one glossary entry, the question and a primer.
 
-    >>> p = build_prompt(entry, "why smooth labels?")
+    >>> p = build_prompt(glossary.by_term("Label Smoothing"), "why smooth labels?")
     >>> p.body.endswith("Answer: Label smoothing is")
     True
 

@@ -1,14 +1,14 @@
 """Hybrid retrieval: names the question mentions first, then convex fusion of dense (FAISS) and BM25 scores.
 
-    >>> retriever.retrieve("lable smoothing?", k=3).hits[0].term
+    >>> assistant.retriever.retrieve("lable smoothing?", k=3).hits[0].term
     'Label Smoothing'
+    >>> assistant.retriever.ranked_terms(assistant.retriever.retrieve("lable smoothing?"), "bm25", k=1)
+    ['Label Smoothing']
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
-
 import logging
+from dataclasses import dataclass, field
 
 import bm25s
 import faiss
@@ -17,13 +17,11 @@ import numpy as np
 from assistant.concepts import ConceptFinder, ConceptMention
 from assistant.corpus import Entry
 from assistant.embed import Embedder
-from assistant.fusion import convex, rrf
+from assistant.fusion import FUSIONS, FusionParams
 from assistant.match import NameMatch, TermMatcher
 from assistant.text import QUERY_WORDS, content_stems
 
-Method = Literal["hybrid", "dense", "bm25", "rrf"]
-METHODS: tuple[Method, ...] = ("hybrid", "dense", "bm25", "rrf")
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+METHODS: tuple[str, ...] = tuple(FUSIONS)  # "hybrid" (the default) first
 _CANDIDATES = 64  # per method, before fusion
 _AMBIGUOUS_BOOST = 0.1
 
@@ -44,6 +42,8 @@ class Retrieval:
     hits: list[Hit]  # best first
     matches: list[NameMatch]  # glossary names found in the question, in text order
     outside: list[ConceptMention] = field(default_factory=list)  # outside-concept names found, in text order
+    dense: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) cosine per entry, -1 if not scored
+    bm25: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) BM25 per entry
 
 
 class Retriever:
@@ -60,24 +60,20 @@ class Retriever:
         self.index = index
         self.matcher = matcher
         self.concepts = concepts if concepts is not None else ConceptFinder({}, self.entries)
-        self.dense_weight = dense_weight
-        self.bm25_scale = bm25_scale
+        self.fusion = FusionParams(dense_weight, bm25_scale)
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG when imported: a line per index
         self._bm25 = bm25s.BM25()
         self._bm25.index([content_stems(e.index_text() + " " + (e.analogy or e.details or "")) or ["_"]
                           for e in self.entries], show_progress=False)
 
-    def retrieve(self, question: str, k: int = 5, method: Method = "hybrid") -> Retrieval:
+    def retrieve(self, question: str, k: int = 5, method: str = METHODS[0]) -> Retrieval:
+        """The ``k`` best entries by ``method`` (a key of ``fusion.FUSIONS``); the default method also ranks
+        the entries the question names first, in mention order, and finds outside-concept names."""
+        default = method == METHODS[0]
         query = self.embedder.encode_query(question) if method != "bm25" else None
-        matches = self.matcher.find(question) if method == "hybrid" else []
+        matches = self.matcher.find(question) if default else []
         dense, bm25 = self._scores(question, query)
-        if method == "dense":
-            ranking = dense
-        elif method == "bm25":
-            ranking = bm25
-        elif method == "rrf":
-            ranking = rrf(dense, bm25)
-        else:
-            ranking = convex(dense, bm25, self.dense_weight, self.bm25_scale)
+        ranking = FUSIONS[method](dense, bm25, self.fusion)
         named = self._named_scores(matches)
         boosted = ranking.astype(np.float64)  # named entries first, in mention order, then by fused score
         for i, score in named.items():
@@ -85,13 +81,16 @@ class Retriever:
         for m in matches:  # ambiguous one-word names ("anchor") only nudge the fused ranking
             if m.ambiguous and self._position[m.term] not in named:
                 boosted[self._position[m.term]] += _AMBIGUOUS_BOOST
-        k = min(k, len(self.entries))
-        top = np.argpartition(-boosted, k - 1)[:k]
-        order = top[np.argsort(-boosted[top], kind="stable")]
+        order = _top(boosted, k)
         hits = [Hit(self.entries[i].term, round(float(named.get(i, ranking[i])), 4), round(float(ranking[i]), 4),
                     round(float(dense[i]), 4), round(float(bm25[i]), 4), i in named) for i in order]
-        outside = self.concepts.find(question) if method == "hybrid" else []
-        return Retrieval(question, hits, matches, outside)
+        outside = self.concepts.find(question) if default else []
+        return Retrieval(question, hits, matches, outside, dense, bm25)
+
+    def ranked_terms(self, retrieval: Retrieval, method: str, k: int = 5) -> list[str]:
+        """The ``k`` best terms by a single ``method``, from the scores ``retrieval`` already computed."""
+        assert retrieval.dense is not None and retrieval.bm25 is not None
+        return [self.entries[i].term for i in _top(FUSIONS[method](retrieval.dense, retrieval.bm25, self.fusion), k)]
 
     def _named_scores(self, matches: list[NameMatch]) -> dict[int, float]:
         named: dict[int, float] = {}
@@ -118,3 +117,10 @@ class Retriever:
             if len(missing):
                 dense[missing] = self.index.reconstruct_batch(missing.astype(np.int64)) @ query
         return dense, bm25
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` highest scores, best first (ties in entry order)."""
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    return top[np.argsort(-scores[top], kind="stable")]

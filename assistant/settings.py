@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from assistant.errors import ConfigError
@@ -20,7 +20,6 @@ from assistant.errors import ConfigError
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGED_EMBEDDER = "all-MiniLM-L6-v2"
 PACKAGED_GENERATOR = "gemma-3-270m"
-Backend = Literal["auto", "llama_cpp", "transformers", "openai", "extractive"]
 
 
 def _config_file() -> Path:
@@ -42,6 +41,8 @@ class Settings(BaseSettings):
         ROOT / "corpus" / "outside-concepts.yaml",
         description="names of concepts the glossary does not define (a question about one is declined); none: off")
     embedder: str = Field(PACKAGED_EMBEDDER, description="sentence-transformers id or local path")
+    embedder_backend: str = Field("sentence_transformers", description="what loads `embedder`: a name registered "
+                                                                       "in assistant/embed.py EMBEDDERS")
     embedder_query_runtime: Literal["auto", "numpy", "sentence_transformers"] = Field(
         "auto", description="how questions are encoded: 'auto' uses the torch-free numpy encoder for BERT "
                             "mean-pooling models (fast start) and sentence-transformers otherwise")
@@ -64,7 +65,8 @@ class Settings(BaseSettings):
     suggest_threshold: float = Field(0.2, description="fused score from which an entry is suggested with a refusal")
 
     # --- generation
-    backend: Backend = "auto"
+    backend: str = Field("auto", description="auto, extractive, or a generator backend registered in "
+                                             "assistant/generate/__init__.py (llama_cpp, transformers, openai)")
     generator_model: str = Field(PACKAGED_GENERATOR, description="HF id/path, a .gguf file, or the packaged model")
     model_cache_dir: Path = Field(default_factory=_default_cache_dir)
     max_new_tokens: int = Field(72, ge=8, le=1024)
@@ -107,6 +109,24 @@ class Settings(BaseSettings):
     gate_refusal_recall: float = 0.90
     gate_grounded_rate: float = 0.98
     gate_citation_accuracy: float = 0.95
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        from assistant.generate import backend_choices  # the registry (it imports this module, so not at the top)
+
+        if value not in backend_choices():
+            raise ValueError(f"unknown backend '{value}' (choose from {', '.join(backend_choices())})")
+        return value
+
+    @field_validator("embedder_backend")
+    @classmethod
+    def _known_embedder(cls, value: str) -> str:
+        from assistant.embed import EMBEDDERS
+
+        if value not in EMBEDDERS:
+            raise ValueError(f"unknown embedder backend '{value}' (choose from {', '.join(EMBEDDERS)})")
+        return value
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

@@ -1,7 +1,7 @@
 """The one place that builds the pipeline from Settings; the CLI, server, UI and eval all start here.
 
-    >>> assistant = build_assistant(load_settings())
-    >>> assistant.ask("What is label smoothing?").citations[0].term
+    >>> built = build_assistant(settings.model_copy(update={"backend": "extractive"}))
+    >>> built.ask("What is label smoothing?").citations[0].term
     'Label Smoothing'
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from assistant.concepts import ConceptFinder
 from assistant.corpus import Glossary, load_glossary
 from assistant.errors import CorpusError
 from assistant.decide import Thresholds
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder, make_embedder
 from assistant.gate import GenerationGate
 from assistant.generate import make_generator
 from assistant.ground import GroundingChecker
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class RetrievalStack:
     glossary: Glossary
-    embedder: SentenceTransformerEmbedder
+    embedder: Embedder
     index: BuiltIndex
     retriever: Retriever
     corpus_error: str | None = None  # set when an invalid corpus edit was rejected and the snapshot serves
@@ -48,7 +48,7 @@ def load_glossary_or_snapshot(settings: Settings) -> tuple[Glossary, str | None]
     try:
         return load_glossary(settings.corpus_path), None
     except CorpusError as exc:
-        entries = IndexStore(settings.index_dir, SentenceTransformerEmbedder(settings.embedder)).load_snapshot()
+        entries = IndexStore(settings.index_dir, make_embedder(settings)).load_snapshot()
         if not entries:
             raise
         log.error("%s -- rejected; serving the last valid glossary (%d entries) from %s", exc, len(entries),
@@ -72,7 +72,7 @@ def build_retrieval(settings: Settings, rebuild: bool = False, progress: bool = 
         glossary, corpus_error = load_glossary_or_snapshot(settings)
     else:
         glossary, corpus_error = load_glossary(settings.corpus_path), None
-    embedder = SentenceTransformerEmbedder(settings.embedder, query_runtime=settings.embedder_query_runtime)
+    embedder = make_embedder(settings)
     embedder.warm_up()
     built = IndexStore(settings.index_dir, embedder, settings.hnsw_above, settings.index_mmap).load_or_build(
         glossary.entries, rebuild=rebuild, progress=progress, persist_required=persist_required)

@@ -35,7 +35,7 @@ def _prompts(n: int) -> list[tuple[str, str]]:
 
 def worker(backend: str, n: int) -> dict:
     from assistant.corpus import load_glossary
-    from assistant.generate import make_generator
+    from assistant.generate import ColdPrefill, make_generator
     from assistant.prompt import build_prompt, fixed_prefix
 
     plain = backend == "llama_cpp_plain"
@@ -57,7 +57,7 @@ def worker(backend: str, n: int) -> dict:
         total = time.perf_counter() - t0
         records.append({"ttft": first or total, "total": total, "tokens": len(chunks), "text": "".join(chunks)})
     cold_same = None
-    if hasattr(gen, "stream_cold"):
+    if isinstance(gen, ColdPrefill):
         cold_same = sum("".join(gen.stream_cold(build_prompt(glossary.by_term(t), q), settings.max_new_tokens)) == r["text"]
                         for (t, q), r in zip(_prompts(n), records))
     return {"backend": gen.name, "load_s": round(load_s, 2), "records": records, "cold_prefill_equal": cold_same,

@@ -15,7 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.index import IndexStore  # noqa: E402  (first: the package sets OpenBLAS options before numpy loads)
+from assistant.process import configure_process  # noqa: E402
+
+configure_process()  # before numpy loads
+
+from assistant.index import IndexStore  # noqa: E402
 from assistant.retrieve import METHODS  # noqa: E402
 from assistant.settings import ROOT, load_settings  # noqa: E402
 from assistant.wiring import build_retrieval  # noqa: E402

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from assistant.process import configure_process
+
+configure_process()  # the test process is an entry point too: before numpy and gradio load
 
 from assistant.corpus import load_glossary  # noqa: E402
 from assistant.generate import llama_cpp_available  # noqa: E402

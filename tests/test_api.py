@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -223,3 +226,25 @@ def test_api_only_server_has_no_chat_ui(server_settings, assistant):
     assert answer.status_code == 200 and answer.json()["citations"][0]["term"] == "Label Smoothing"
     assert widget.status_code == 200
     assert gradio_config.status_code == 404
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "TRACE", "QUERY"])
+def test_undeclared_methods_get_405_with_allow_even_under_the_chat_ui(live_server, method):
+    ask = httpx.request(method, f"{live_server.url}/api/ask", json={"question": "what is SAM?"})
+    health = httpx.request("POST" if method == "GET" else method, f"{live_server.url}/healthz")
+    assert (ask.status_code, ask.headers.get("allow")) == (405, "POST")
+    assert (health.status_code, health.headers.get("allow")) == (405, "GET")
+    assert httpx.get(f"{live_server.url}/api/glossary").status_code == 200, "declared methods still answer"
+
+
+def test_the_published_schema_holds_under_fuzzing(server_settings, assistant):
+    """schemathesis (every check, 40 examples per operation, fixed seed) against /openapi.json, chat UI mounted;
+    answers come from the glossary text (no model): the contract, not generation, is under test."""
+    extractive = _variant(assistant, generator=None)
+    with LiveServer(create_app(server_settings, extractive)) as server:
+        run = subprocess.run([str(Path(sys.executable).parent / "schemathesis"), "--config-file",
+                              str(Path(__file__).parent / "schemathesis.toml"), "run", f"{server.url}/openapi.json",
+                              "--checks", "all", "--max-examples", "40", "--seed", "1", "--no-color"],
+                             capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "No issues found" in run.stdout or " passed" in run.stdout, run.stdout[-2000:]

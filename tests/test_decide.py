@@ -26,7 +26,7 @@ def judge(stack, settings):
 ])
 def test_definitional_questions_about_uncovered_terms_are_not_answered(judge, question):
     decision = judge(question)
-    assert (decision.outcome, decision.reason) in (("refuse", "not_in_glossary"), ("closest", "relative")), decision
+    assert (decision.outcome, decision.reason) in (("refused", "not_in_glossary"), ("closest", "relative")), decision
 
 
 @pytest.mark.parametrize("question, term", [
@@ -38,7 +38,7 @@ def test_definitional_questions_about_uncovered_terms_are_not_answered(judge, qu
 ])
 def test_definitional_questions_about_covered_terms_are_answered(judge, question, term):
     decision = judge(question)
-    assert decision.outcome == "answer" and decision.terms == [term]
+    assert decision.outcome == "answered" and decision.terms == [term]
 
 
 def test_names_inside_a_what_is_it_called_question_are_context(judge):
@@ -56,9 +56,9 @@ def test_every_eval_set_route_is_right(judge, questions):
     wrong = []
     for q in questions:
         d = judge(q["question"])
-        if q["answerable"] and d.outcome == "refuse":
+        if q["answerable"] and d.outcome == "refused":
             wrong.append(("refused", q["id"], q["question"]))
-        if q["kind"] in ("injection", "off_topic", "out_of_glossary") and d.outcome != "refuse":
+        if q["kind"] in ("injection", "off_topic", "out_of_glossary") and d.outcome != "refused":
             wrong.append(("answered", q["id"], q["question"]))
     assert len(wrong) <= 3, wrong
 
@@ -95,10 +95,16 @@ def test_definitional_subject(question, subject):
     assert definitional_subject(question) == subject
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "\x00\x01\x02", 42, None, "x" * 5000])
+@pytest.mark.parametrize("raw", ["", "   ", " \t\n\x1c", 42, None, "x" * 5000])
 def test_bad_input_is_rejected_with_a_clear_message(raw):
     with pytest.raises(InvalidQuestion):
         clean_question(raw, max_chars=500)
+
+
+@pytest.mark.parametrize("raw", ["\x00\x01\x02", "\x1b[31m", "\ue000\u200b"])
+def test_control_characters_only_leave_a_question_without_words(raw, judge):
+    text = clean_question(raw, max_chars=500)
+    assert text == "" and judge(text).outcome == "refused" and judge(text).reason == "no_words"
 
 
 def test_control_characters_are_removed():
@@ -116,10 +122,10 @@ def test_definitional_subject_ignores_asides_and_aspects(question, subject):
 
 
 @pytest.mark.parametrize("question, outcome, terms", [
-    ("what is VAT as a regularizer", "answer", ["Virtual Adversarial Training"]),
-    ("whats an example of an anchor explanation?", "answer", ["Anchors"]),
-    ("how does plain old dropout work (the normal kind, not the fancy variants)?", "refuse", []),
-    ("what causes mode collapse in GANs", "refuse", []),
+    ("what is VAT as a regularizer", "answered", ["Virtual Adversarial Training"]),
+    ("whats an example of an anchor explanation?", "answered", ["Anchors"]),
+    ("how does plain old dropout work (the normal kind, not the fancy variants)?", "refused", []),
+    ("what causes mode collapse in GANs", "refused", []),
 ])
 def test_held_out_misses_are_fixed(judge, question, outcome, terms):
     decision = judge(question)
@@ -140,7 +146,7 @@ def test_held_out_misses_are_fixed(judge, question, outcome, terms):
 ])
 def test_covered_terms_are_found_wherever_the_name_sits(judge, question, term):
     decision = judge(question)
-    assert decision.outcome == "answer" and decision.terms[0] == term, decision
+    assert decision.outcome == "answered" and decision.terms[0] == term, decision
 
 
 @pytest.mark.parametrize("question", [
@@ -153,7 +159,7 @@ def test_covered_terms_are_found_wherever_the_name_sits(judge, question, term):
 ])
 def test_uncovered_concepts_are_not_answered_from_a_neighbour(judge, question):
     decision = judge(question)
-    assert decision.outcome == "refuse" and decision.reason == "not_in_glossary", decision
+    assert decision.outcome == "refused" and decision.reason == "not_in_glossary", decision
 
 
 def test_a_concept_asked_about_beside_a_glossary_term_is_named_as_undefined(judge):
@@ -181,7 +187,7 @@ def test_a_longer_outside_name_built_on_a_glossary_name_gets_that_entry_as_close
 ])
 def test_named_concepts_in_a_question_that_asks_for_a_technique_are_context(judge, question, term):
     decision = judge(question)
-    assert decision.outcome != "refuse" and decision.terms == [term], decision
+    assert decision.outcome != "refused" and decision.terms == [term], decision
 
 
 def test_an_outside_concept_inside_a_long_story_is_context(judge):
@@ -190,4 +196,4 @@ def test_an_outside_concept_inside_a_long_story_is_context(judge):
          "covariance "
          "terms as well?")
     decision = judge(q)
-    assert decision.outcome == "answer" and decision.terms == ["Batch Effect"]
+    assert decision.outcome == "answered" and decision.terms == ["Batch Effect"]

@@ -125,4 +125,33 @@ def test_metric_helpers():
                  "decided_terms": ["Mixup"], "citations": None}]
     assert outcome_rates(outcomes, {}) == {"answered_right": 0.5, "covered_refused": 0.5, "uncovered_answered": 0.5}
     assert bigram_precision("label smoothing softens labels", ["Label smoothing softens the labels"]) == 2 / 3
+    assert bigram_precision("Label smoothing softens the labels.", ["Label smoothing softens the labels"]) == 1.0
+    assert bigram_precision("mixup blends images", ["Label smoothing softens the labels"]) == 0.0
     assert percentiles([1, 2, 3, None])["p50"] == 2
+
+
+def test_the_held_out_set_stays_unseen_by_tests_and_development_data():
+    """eval/heldout.jsonl is measured, never tuned on: none of its questions may appear in a test or in the
+    question files rules and thresholds were developed on."""
+    from assistant.text import normalize_name
+
+    held_out = [json.loads(line)["question"] for line in (ROOT / "eval" / "heldout.jsonl").open(encoding="utf-8")]
+    seen = [p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("*.py")]
+    seen += [p.read_text(encoding="utf-8") for p in (ROOT / "eval").rglob("*.jsonl") if p.name != "heldout.jsonl"]
+    seen_text = normalize_name(" ".join(seen))
+    leaked = [q for q in held_out if normalize_name(q) in seen_text]
+    assert len(held_out) >= 80 and not leaked, leaked
+
+
+def test_the_eval_routes_each_question_once_through_the_assistant(assistant, monkeypatch):
+    """Plumbing spy: one retrieval per question, and the eval's outcome is the assistant's own."""
+    from assistant.evaluate.questions import load_questions
+    from assistant.evaluate.runner import run_questions
+
+    questions = load_questions(ROOT / "eval" / "questions.jsonl", limit=4)
+    calls, retrieve = [], assistant.retriever.retrieve
+    monkeypatch.setattr(assistant.retriever, "retrieve", lambda *a, **k: calls.append(a[0]) or retrieve(*a, **k))
+    rows = run_questions(assistant, questions, retrieval_only=False, progress=False)
+    monkeypatch.undo()
+    assert len(calls) == len(questions)
+    assert [r["outcome"] for r in rows] == [assistant.route(q.question).decision.outcome for q in questions]

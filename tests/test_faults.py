@@ -9,13 +9,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
 import pytest
 import yaml
 
-from assistant.errors import ModelLoadError
+from assistant.errors import ModelLoadError, NotReady
 from assistant.generate.models import packaged_gguf
 from assistant.settings import ROOT
 from assistant.web.server import create_app
@@ -32,16 +33,27 @@ def own_settings(server_settings, tmp_path):
                                               "backend": "extractive"})
 
 
-def test_index_deleted_or_truncated_while_serving(own_settings):
-    with LiveServer(create_app(own_settings)) as server:
-        state = server._server.config.app.state.glossary_state
-        assert state.wait_ready(120)
+@pytest.mark.parametrize("mmap", [False, True])
+def test_index_damaged_or_deleted_while_serving(own_settings, mmap):
+    """A server keeps answering from the index it loaded (memory-mapped: from the file it opened); a worker that
+    starts meanwhile finds the damage on disk, rebuilds the index and answers too."""
+    own_settings = own_settings.model_copy(update={"index_mmap": mmap})
+    with LiveServer(create_app(own_settings)) as serving:
+        assert serving._server.config.app.state.glossary_state.wait_ready(120)
         index = own_settings.index_dir / "entries.faiss"
-        index.write_bytes(index.read_bytes()[:100])
-        assert httpx.post(f"{server.url}/api/ask", json={"question": "what is mixup?"}).status_code == 200
+        damaged = index.read_bytes()[:100]
+        index.unlink()  # replaced, as a copy or checkout would: the open (mapped) file stays intact
+        index.write_bytes(damaged)
+        with LiveServer(create_app(own_settings)) as starting:
+            state = starting._server.config.app.state.glossary_state
+            assert state.wait_ready(120), state.error
+            new = httpx.post(f"{starting.url}/api/ask", json={"question": "what is mixup?"})
+        old = httpx.post(f"{serving.url}/api/ask", json={"question": "what is mixup?"})
+        assert len(index.read_bytes()) > len(damaged), "the starting worker rebuilt the file"
         shutil.rmtree(own_settings.index_dir)
-        r = httpx.post(f"{server.url}/api/ask", json={"question": "what is SAM?"})
-        assert r.status_code == 200 and r.json()["citations"][0]["term"] == "Sharpness-Aware Minimization"
+        gone = httpx.post(f"{serving.url}/api/ask", json={"question": "what is SAM?"})
+    assert [r.json()["citations"][0]["term"] for r in (new, old, gone)] == ["Mixup", "Mixup",
+                                                                            "Sharpness-Aware Minimization"]
     assert build_retrieval(own_settings).index.status == "built", "the next start rebuilds"
 
 
@@ -85,18 +97,29 @@ def test_unwritable_model_cache_is_a_clear_error(tmp_path):
         packaged_gguf(blocker / "cache")
 
 
-def test_readiness_and_liveness(own_settings):
+def test_readiness_and_liveness(own_settings, monkeypatch):
+    """Plumbing: loading waits until the test has asked, so the 'still loading' answers are checked on every run."""
+    from assistant.web import state as state_module
+
+    release, build = threading.Event(), state_module.build_assistant
+
+    def held_build(*args, **kwargs):
+        release.wait(60)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(state_module, "build_assistant", held_build)
     with LiveServer(create_app(own_settings)) as server:
         early = httpx.get(f"{server.url}/healthz")
         live = httpx.get(f"{server.url}/healthz", params={"probe": "live"})
         asked = httpx.post(f"{server.url}/api/ask", json={"question": "what is SAM?"})
-        state = server._server.config.app.state.glossary_state
-        assert state.wait_ready(120)
+        release.set()
+        assert server._server.config.app.state.glossary_state.wait_ready(120)
         ready = httpx.get(f"{server.url}/healthz")
-    assert live.status_code == 200 and live.json()["live"]
-    if early.status_code == 503:  # models still loading
-        assert early.json()["status"] == "starting" and asked.status_code == 503 and asked.headers["retry-after"]
-    assert ready.status_code == 200 and ready.json()["ready"]
+        answered = httpx.post(f"{server.url}/api/ask", json={"question": "what is SAM?"})
+    assert live.status_code == 200 and live.json()["live"] and not live.json()["ready"]
+    assert early.status_code == 503 and early.json()["status"] == "starting"
+    assert asked.status_code == 503 and int(asked.headers["retry-after"]) > 0
+    assert ready.status_code == 200 and ready.json()["ready"] and answered.status_code == 200
 
 
 @pytest.mark.parametrize("log_questions", [True, False])
@@ -175,7 +198,7 @@ def test_a_load_failure_of_any_kind_is_reported_not_hidden(own_settings, monkeyp
     state = state_module.ServerState(own_settings)
     state.start_loading()
     assert not state.wait_ready(30)
-    with pytest.raises(state_module.NotReady, match="backend library crashed"):
+    with pytest.raises(NotReady, match="backend library crashed"):
         state.require()
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.fusion import convex, rrf
+from assistant.fusion import FUSIONS, convex, rrf
+from assistant.retrieve import METHODS
 
 KINDS = ["direct", "paraphrase", "reverse", "abbreviation", "misspelled", "example", "use_case", "compare", "described"]
 
@@ -60,8 +61,19 @@ def test_named_entries_rank_first_in_mention_order(retriever):
     assert [h.term for h in hits[:2]] == ["Model Drift", "Concept Drift"] and hits[0].named
 
 
-def test_fusion_functions():
-    dense, bm25 = np.array([0.5, 0.2, 0.1]), np.array([0.0, 8.0, 1.0])
-    assert np.allclose(convex(dense, bm25, weight=0.5, bm25_scale=8.0), [0.25, 0.35, 0.05 + 0.5 / 9])
-    fused = rrf(dense, bm25, k=60)
-    assert fused.argmax() == 1 and np.isclose(fused[0], 1 / 61 + 1 / 63)
+def test_fusion_functions_keep_their_properties():
+    """Properties, not the formulas again: the limits of the convex weight, absolute 0..1 scores, and rank-only RRF."""
+    rng = np.random.default_rng(0)
+    dense, bm25 = rng.uniform(0.0, 1.0, 50), rng.exponential(5.0, 50)
+    assert np.array_equal(np.argsort(-convex(dense, bm25, 1.0, 6.0)), np.argsort(-dense))
+    assert np.array_equal(np.argsort(-convex(dense, bm25, 0.0, 6.0)), np.argsort(-bm25))
+    fused = convex(dense, bm25, 0.45, 6.0)
+    assert ((fused >= 0) & (fused < 1)).all() and np.all(convex(dense, bm25 + 1, 0.45, 6.0) > fused)
+    assert np.allclose(rrf(dense, bm25), rrf(dense * 3 - 1, np.log1p(bm25))), "ranks only"
+    assert np.allclose(rrf(dense, bm25), rrf(bm25, dense))
+    best = int(np.argmax(dense))
+    bm25[best] = bm25.max() + 1  # first by both methods
+    assert rrf(dense, bm25).argmax() == best
+    assert set(FUSIONS) == set(METHODS) and METHODS[0] == "hybrid"
+
+

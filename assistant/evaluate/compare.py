@@ -1,6 +1,6 @@
 """``--compare OLD_RUN_DIR``: figures side by side and the questions whose outcome changed.
 
-    >>> print(compare_runs(old_dir, new_summary, new_rows))
+    $ python -m assistant eval --compare eval/runs/20261201-101500   # prints compare_runs(old_dir, summary, rows)
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """report.html: one self-contained, offline page (plots embedded as PNG data URIs, all text escaped).
 
-    >>> Path("report.html").write_text(render_report(summary, rows))
+    $ python -m assistant eval    # writes render_report(summary, rows) to eval/runs/<timestamp>/report.html
 """
 from __future__ import annotations
 

@@ -1,21 +1,24 @@
 """Runs eval questions through every retrieval method and (unless retrieval-only) the full answer pipeline.
 
-    >>> rows = run_questions(assistant, questions, retrieval_only=False, concurrency=1)
+    >>> from assistant.evaluate.questions import load_questions
+    >>> from assistant.settings import ROOT
+    >>> questions = load_questions(ROOT / "eval" / "questions.jsonl", limit=2)
+    >>> rows = run_questions(assistant, questions, retrieval_only=True, progress=False)
+    >>> [(r["kind"], r["outcome"], r["ranks"]["hybrid"]) for r in rows]
+    [('direct', 'answered', 1), ('example', 'closest', 1)]
 """
 from __future__ import annotations
 
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from tqdm import tqdm
 
 from assistant.answer import Assistant
-from assistant.decide import decide
 from assistant.errors import AssistantError
 from assistant.evaluate.metrics import Row, bigram_precision, first_rank, term_key
 from assistant.evaluate.questions import EvalQuestion
-from assistant.guard import clean_question
+from assistant.generate import ColdPrefill
 from assistant.retrieve import METHODS
 
 
@@ -44,34 +47,29 @@ def run_questions(assistant: Assistant, questions: list[EvalQuestion], retrieval
 
 def _evaluate(assistant: Assistant, q: EvalQuestion, retrieval_only: bool, aliases: dict[str, str],
               entries: dict) -> Row:
+    """One question through the assistant's own routing (retrieved once); every retrieval method's ranks come
+    from the scores that retrieval computed."""
     row: Row = q.model_dump()
-    ranks: dict[str, int | None] = {}
     try:
-        text = clean_question(q.question, assistant.config.max_question_chars)
+        route = assistant.route(q.question)
     except AssistantError as exc:  # an eval line that the doors would reject counts as a refusal
         return {**row, "ranks": {m: None for m in METHODS}, "refused": True, "outcome": "refused", "reason": "invalid",
                 "error": str(exc), "answer": None, "citations": None, "grounded": None, "retrieved": [],
                 "latency_ms": 0.0, "timings": {}, "top_score": None}
-    started = time.perf_counter()
-    hybrid = None
-    for method in METHODS:
-        retrieval = assistant.retriever.retrieve(text, k=5, method=method)
-        ranks[method] = first_rank([h.term for h in retrieval.hits], q.expected_terms, aliases)
-        if method == "hybrid":
-            hybrid = retrieval
-    row.update(ranks=ranks, top_score=hybrid.hits[0].fused, top_term=hybrid.hits[0].term,
-               both_in_top3=all(first_rank([h.term for h in hybrid.hits[:3]], [t], aliases) for t in q.expected_terms))
+    hits, retriever = route.retrieval.hits, assistant.retriever
+    ranks = {m: first_rank([h.term for h in hits] if m == METHODS[0] else retriever.ranked_terms(route.retrieval, m),
+                           q.expected_terms, aliases) for m in METHODS}
+    row.update(ranks=ranks, top_score=hits[0].fused, top_term=hits[0].term,
+               both_in_top3=all(first_rank([h.term for h in hits[:3]], [t], aliases) for t in q.expected_terms))
     if retrieval_only:
-        decision = decide(text, hybrid, assistant.retriever.matcher, entries, assistant.config.thresholds)
-        elapsed = round((time.perf_counter() - started) * 1000 / len(METHODS), 2)
-        row.update(answer=None, citations=None, grounded=None, refused=decision.outcome == "refuse",
-                   outcome={"answer": "answered"}.get(decision.outcome, decision.outcome), reason=decision.reason,
-                   decided_terms=decision.terms, decided_ask=decision.ask,
-                   retrieved=[{"term": h.term, "score": h.score} for h in hybrid.hits], latency_ms=elapsed,
-                   timings={"retrieve_ms": elapsed})
+        decision = route.decision
+        row.update(answer=None, citations=None, grounded=None, refused=decision.outcome == "refused",
+                   outcome=decision.outcome, reason=decision.reason, decided_terms=decision.terms,
+                   decided_ask=decision.ask, retrieved=[{"term": h.term, "score": h.score} for h in hits],
+                   latency_ms=route.retrieve_ms, timings={"retrieve_ms": route.retrieve_ms})
         return row
     try:
-        answer = assistant.ask(text)
+        answer = assistant.ask(q.question, route=route)
     except AssistantError as exc:
         return {**row, "refused": True, "outcome": "refused", "reason": "error", "error": str(exc), "answer": None,
                 "citations": [], "grounded": None, "retrieved": [], "latency_ms": 0.0, "timings": {}}
@@ -87,7 +85,7 @@ def cold_prefill_check(assistant: Assistant, rows: list[Row], n: int) -> dict:
     """Regenerates up to ``n`` generated answers twice, with the cached prompt prefix and from a cold
     prefill of the whole prompt, and counts how many texts differ (greedy)."""
     generator = assistant.generator
-    if generator is None or not hasattr(generator, "stream_cold"):
+    if not isinstance(generator, ColdPrefill):
         return {"checked": 0, "differ": 0, "note": f"{assistant.backend} has no local prefix state"}
     from assistant.prompt import build_prompt
 

@@ -1,8 +1,6 @@
 """Aggregate figures of a run (summary.json), the threshold gates, and summary.md for pull requests.
 
-    >>> summary = summarize(rows, meta, aliases, gates)
-    >>> summary["passed"]
-    True
+    $ python -m assistant eval    # summarize(rows, meta, aliases, gates) -> summary.json; exit 1 below a gate
 """
 from __future__ import annotations
 

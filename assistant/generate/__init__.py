@@ -1,18 +1,38 @@
-"""Generator backends behind one protocol; ``make_generator`` picks one from Settings.
+"""Generator backends behind one protocol; ``make_generator`` builds the one Settings names.
 
-    >>> generator = make_generator(load_settings(backend="transformers"))
+    >>> make_generator(Settings(backend="extractive")) is None
+    True
+    >>> sorted(BACKENDS)
+    ['llama_cpp', 'openai', 'transformers']
+
+A backend is one module with a ``from_settings(settings) -> Generator`` function, registered by name in
+``BACKENDS`` (imported only when chosen: torch and llama.cpp are heavy). Two more choices exist:
+``auto`` (llama.cpp for GGUF models when llama-cpp-python imports, else transformers) and
+``extractive`` (no model: answers are glossary text).
 """
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
-from pathlib import Path
 
-from assistant.generate.base import Cancel, Generator, Prompt
+from assistant.generate.base import Cancel, ColdPrefill, Generator, Prompt
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
-__all__ = ["Cancel", "Generator", "Prompt", "make_generator", "llama_cpp_available"]
+__all__ = ["BACKENDS", "Cancel", "ColdPrefill", "Generator", "Prompt", "backend_choices", "make_generator",
+           "llama_cpp_available"]
+
+BACKENDS: dict[str, str] = {  # name -> module with from_settings()
+    "llama_cpp": "assistant.generate.llamacpp_backend",
+    "transformers": "assistant.generate.transformers_backend",
+    "openai": "assistant.generate.openai_backend",
+}
+
+
+def backend_choices() -> tuple[str, ...]:
+    """What the ``backend`` setting accepts."""
+    return ("auto", *BACKENDS, "extractive")
 
 
 def llama_cpp_available() -> bool:
@@ -26,45 +46,23 @@ def llama_cpp_available() -> bool:
     return True
 
 
-def _gguf_for(settings: Settings) -> Path:
-    from assistant.generate.models import is_packaged, packaged_gguf
-
-    if is_packaged(settings.generator_model):
-        return packaged_gguf(settings.model_cache_dir)
-    return Path(settings.generator_model).expanduser()
-
-
 def make_generator(settings: Settings) -> Generator | None:
-    """The configured backend, or None for ``backend="extractive"`` (answers from glossary text only).
-
-    ``auto`` uses llama.cpp for GGUF models (the packaged default) when llama-cpp-python imports, and
-    transformers otherwise, saying so once.
-    """
-    backend = settings.backend
+    """The configured backend, or None for ``backend="extractive"`` (answers from glossary text only)."""
+    backend = _auto(settings) if settings.backend == "auto" else settings.backend
     if backend == "extractive":
         return None
-    if backend == "openai":
-        from assistant.generate.openai_backend import OpenAIChatGenerator
+    return importlib.import_module(BACKENDS[backend]).from_settings(settings)
 
-        return OpenAIChatGenerator.from_env(settings.openai_base_url, settings.openai_model,
-                                            settings.openai_api_key_env, settings.openai_timeout_s,
-                                            settings.openai_retries)
+
+def _auto(settings: Settings) -> str:
+    """llama.cpp for GGUF models (the packaged default) when llama-cpp-python imports, else transformers,
+    saying so once."""
     from assistant.generate.models import is_packaged
 
     gguf_model = is_packaged(settings.generator_model) or settings.generator_model.endswith(".gguf")
-    if backend == "auto":
-        if gguf_model and llama_cpp_available():
-            backend = "llama_cpp"
-        else:
-            if gguf_model:
-                log.warning("llama-cpp-python is not available (pip install '.[llama]'); using transformers, "
-                            "which is about 3x slower on this model")
-            backend = "transformers"
-    if backend == "llama_cpp":
-        from assistant.generate.llamacpp_backend import LlamaCppGenerator
-
-        return LlamaCppGenerator(_gguf_for(settings), n_threads=settings.n_threads, n_ctx=settings.n_ctx,
-                                 state_dir=settings.model_cache_dir / "llama-state", draft_tokens=settings.draft_tokens)
-    from assistant.generate.transformers_backend import TransformersGenerator
-
-    return TransformersGenerator(settings.generator_model, settings.model_cache_dir, n_threads=settings.n_threads)
+    if gguf_model and llama_cpp_available():
+        return "llama_cpp"
+    if gguf_model:
+        log.warning("llama-cpp-python is not available (pip install '.[llama]'); using transformers, "
+                    "which is about 3x slower on this model")
+    return "transformers"

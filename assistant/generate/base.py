@@ -1,7 +1,10 @@
 """What every generator backend offers, and the prompt it receives.
 
-    >>> for chunk in generator.stream(prompt, max_new_tokens=60):
-    ...     print(chunk, end="")
+    >>> from assistant.prompt import build_prompt
+    >>> prompt = build_prompt(glossary.by_term("Mixup"), "what is mixup?")
+    >>> text = "".join(assistant.generator.stream(prompt, max_new_tokens=40))
+    >>> text != "" and "\\n" not in text     # the completion stops at the end of the answer line
+    True
 
 A backend turns a ``Prompt`` into streamed text. Local backends evaluate ``prompt.fixed`` (instructions
 and worked examples) once, keep that state, and restore it for every request, so an answer never
@@ -12,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,14 @@ class Generator(Protocol):
     def stream(self, prompt: Prompt, max_new_tokens: int, temperature: float = 0.0,
                cancel: Cancel | None = None) -> Iterator[str]:
         """Yield text chunks of the completion, stopping at the first stop string (not yielded)."""
+
+
+@runtime_checkable
+class ColdPrefill(Protocol):
+    """Optional capability of local backends: generate from a cold prefill of the whole prompt, without the
+    saved fixed-prefix state (``eval --cold-check`` compares the two)."""
+
+    def stream_cold(self, prompt: Prompt, max_new_tokens: int) -> Iterator[str]: ...
 
 
 class StopWatcher:

@@ -1,7 +1,10 @@
 """Where generator weights come from: the packaged GGUF, its cached safetensors conversion, or any HF id/path.
 
-    >>> gguf = packaged_gguf(Path("~/.cache/glossary-assistant").expanduser())   # assembled once
-    >>> hf_dir = converted_checkpoint(gguf, cache_dir)                            # converted once (~1 min)
+    >>> gguf = packaged_gguf(settings.model_cache_dir)   # assembled once
+    >>> gguf.suffix
+    '.gguf'
+
+``converted_checkpoint(gguf, cache_dir)`` converts it once (about a minute) for the transformers backend.
 """
 from __future__ import annotations
 

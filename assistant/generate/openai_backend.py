@@ -1,7 +1,10 @@
 """Generation through any OpenAI-compatible chat-completions server (vLLM, TGI, llama.cpp server).
 
     >>> gen = OpenAIChatGenerator("http://127.0.0.1:8000/v1", model="qwen2.5-1.5b-instruct")
-    >>> "".join(gen.stream(prompt, max_new_tokens=120))
+    >>> gen.name
+    'openai:qwen2.5-1.5b-instruct@http://127.0.0.1:8000/v1'
+
+``"".join(gen.stream(prompt, max_new_tokens=120))`` then asks the server (tests run a real llama.cpp one).
 
 Streams over server-sent events. Connection errors, 429 and 5xx are retried with backoff, but only
 before the first token arrives: a half-streamed answer is never silently restarted.
@@ -18,6 +21,7 @@ import httpx
 
 from assistant.errors import GenerationError
 from assistant.generate.base import Cancel, Prompt
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 _RETRY_STATUS = {408, 429, 500, 502, 503, 504}
@@ -34,10 +38,6 @@ class OpenAIChatGenerator:
         self.timeout = httpx.Timeout(timeout_s, connect=min(5.0, timeout_s))
         self.retries = retries
         self.name = f"openai:{model}@{self.base_url}"
-
-    @classmethod
-    def from_env(cls, base_url: str, model: str, key_env: str, timeout_s: float, retries: int) -> OpenAIChatGenerator:
-        return cls(base_url, model, os.environ.get(key_env) or None, timeout_s, retries)
 
     def warm_up(self, fixed_prefix: str) -> None:
         """Remote servers manage their own prefix caching; nothing to precompute here."""
@@ -91,3 +91,9 @@ def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
         text = (choice.get("delta") or {}).get("content") or choice.get("text") or ""
         if text:
             yield text
+
+
+def from_settings(settings: Settings) -> OpenAIChatGenerator:
+    return OpenAIChatGenerator(settings.openai_base_url, settings.openai_model,
+                               os.environ.get(settings.openai_api_key_env) or None, settings.openai_timeout_s,
+                               settings.openai_retries)

@@ -1,8 +1,11 @@
 """Generation with Hugging Face transformers: the packaged model (converted once) or any causal-LM id/path.
 
-    >>> gen = TransformersGenerator("gemma-3-270m", cache_dir=Path("~/.cache/glossary-assistant"))
-    >>> gen.warm_up(prompt.fixed)
-    >>> "".join(gen.stream(prompt, max_new_tokens=60))
+    >>> gen = TransformersGenerator("gemma-3-270m", cache_dir=settings.model_cache_dir)
+    >>> gen.name
+    'transformers:gemma-3-270m'
+
+``gen.warm_up(prompt.fixed)`` loads the model (converting the packaged GGUF once, about a minute); then
+``"".join(gen.stream(prompt, max_new_tokens=60))`` answers.
 
 Models with a chat template get ``prompt.system``/``prompt.user`` as messages; base models get the
 few-shot completion. Either way the part of the prompt that never changes is run once and its KV
@@ -20,6 +23,7 @@ from pathlib import Path
 from assistant.errors import GenerationError, ModelLoadError
 from assistant.generate.base import Cancel, Prompt, StopWatcher
 from assistant.generate.models import converted_checkpoint, discard_conversion, is_packaged, packaged_gguf
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -189,3 +193,7 @@ def _pick(logits, temperature: float) -> int:
         return int(torch.argmax(logits))
     probs = torch.softmax(logits / temperature, dim=-1)
     return int(torch.multinomial(probs, 1))
+
+
+def from_settings(settings: Settings) -> TransformersGenerator:
+    return TransformersGenerator(settings.generator_model, settings.model_cache_dir, n_threads=settings.n_threads)

@@ -21,11 +21,11 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from sse_starlette import EventSourceResponse
 
-from assistant.errors import AssistantError, Busy, InvalidQuestion
+from assistant.errors import AssistantError
 from assistant.generate import Cancel
 from assistant.schema import Answer
 from assistant.web.middleware import RateLimiter
-from assistant.web.state import NotReady, ServerState
+from assistant.web.state import ServerState
 
 STATIC = Path(__file__).parent / "static"
 _END = object()
@@ -33,27 +33,27 @@ _END = object()
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: StrictStr = Field(description="a question about a machine-learning term", examples=["What is SAM?"])
+    # The pattern documents what the guard enforces (blank -> 422); maxLength is set from Settings by the server.
+    question: StrictStr = Field(description="a question about a machine-learning term", examples=["What is SAM?"],
+                                json_schema_extra={"pattern": r"\S"})
 
 
 class ErrorBody(BaseModel):
     detail: str
 
 
-def error_response(exc: Exception) -> JSONResponse:
-    """The HTTP form of an assistant error: 4xx for the client's input, 503 (+ Retry-After) for load."""
-    if isinstance(exc, Busy):
-        return JSONResponse({"detail": str(exc)}, 503, headers={"Retry-After": str(exc.retry_after_s)})
-    if isinstance(exc, NotReady):
-        return JSONResponse({"detail": exc.detail}, 503, headers={"Retry-After": "5"})
-    if isinstance(exc, InvalidQuestion):
-        return JSONResponse({"detail": str(exc)}, 413 if "too long" in str(exc) else 422)
-    return JSONResponse({"detail": f"The assistant failed: {exc}"}, 500)
+def error_response(exc: BaseException) -> JSONResponse:
+    """The HTTP form of an error: the status (and Retry-After) an AssistantError carries; 500 otherwise."""
+    if not isinstance(exc, AssistantError) or exc.http_status == 500:
+        return JSONResponse({"detail": f"The assistant failed: {exc}"}, 500)
+    headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+    return JSONResponse({"detail": str(exc)}, exc.http_status, headers=headers)
 
 
 def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
     router = APIRouter()
     responses: dict[int | str, dict[str, Any]] = {
+        400: {"model": ErrorBody, "description": "the body cannot be parsed (not UTF-8 JSON text)"},
         422: {"model": ErrorBody, "description": "empty or malformed question"},
         413: {"model": ErrorBody, "description": "question or body too long"},
         429: {"model": ErrorBody, "description": "rate limited; see Retry-After"},
@@ -79,7 +79,7 @@ def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
         try:
             assistant = state.require()
             answer = await _in_own_thread(assistant.ask, body.question)
-        except (AssistantError, NotReady) as exc:
+        except AssistantError as exc:
             return error_response(exc)
         note(request, answer)
         return JSONResponse(answer.model_dump(mode="json"))
@@ -95,7 +95,7 @@ def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
             return refusal
         try:
             assistant = state.require()
-        except NotReady as exc:
+        except AssistantError as exc:  # not ready
             return error_response(exc)
         cancel = Cancel()
         queue = _start_worker(assistant, body.question, cancel)

@@ -10,21 +10,21 @@ import json
 import logging
 import os
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from threadpoolctl import threadpool_limits
 
-import uvicorn  # noqa: E402
-from fastapi import FastAPI, Request  # noqa: E402
-from fastapi.exceptions import RequestValidationError  # noqa: E402
-from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
-from fastapi.responses import JSONResponse, RedirectResponse  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-from assistant import __version__  # noqa: E402
-from assistant.answer import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from assistant.web.api import build_router  # noqa: E402
-from assistant.web.middleware import AccessLog, BodySizeLimit, RateLimiter, cors_origin_regex  # noqa: E402
-from assistant.web.state import ServerState  # noqa: E402
+from assistant import __version__
+from assistant.answer import Assistant
+from assistant.process import configure_process
+from assistant.settings import Settings
+from assistant.web.api import build_router
+from assistant.web.middleware import AccessLog, BodySizeLimit, RateLimiter, cors_origin_regex
+from assistant.web.state import ServerState
 
 log = logging.getLogger(__name__)
 _WORKER_SETTINGS = "ASSISTANT_WORKER_SETTINGS"  # the settings ``serve`` hands to its worker processes, as JSON
@@ -58,8 +58,11 @@ def create_app(settings: Settings, assistant: Assistant | None = None, state: Se
                   description="Grounded answers about machine-learning terms. See also "
                               + ("the chat UI at / and " if settings.ui else "") + "the embeddable widget at /widget.js.")
     app.state.glossary_state = state
+    _document_question_limit(app, settings.max_question_chars)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.include_router(build_router(state, RateLimiter(settings.rate_limit_per_minute)))
+    router = build_router(state, RateLimiter(settings.rate_limit_per_minute))
+    app.include_router(router)
+    _refuse_other_methods(app, router)
     if settings.ui:
         _mount_ui(app, state)
     else:
@@ -71,6 +74,38 @@ def create_app(settings: Settings, assistant: Assistant | None = None, state: Se
                        allow_credentials=False, allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["Content-Type"], expose_headers=["Retry-After"], max_age=600)
     return app
+
+
+def _document_question_limit(app: FastAPI, max_chars: int) -> None:
+    """The OpenAPI schema states the configured question length limit (longer questions get 413)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            build()["components"]["schemas"]["AskRequest"]["properties"]["question"]["maxLength"] = max_chars
+        return app.openapi_schema
+
+    app.openapi = openapi
+
+
+def _refuse_other_methods(app: FastAPI, router: APIRouter) -> None:
+    """Undeclared methods on the API's paths get 405 and ``Allow``, not the 404 of the chat UI mounted at /."""
+    allowed: dict[str, set[str]] = {}
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            allowed.setdefault(route.path, set()).update(route.methods)
+    for path, methods in allowed.items():  # routes are tried in order: the declared methods match first
+        app.add_route(path, _MethodNotAllowed(", ".join(sorted(methods))), include_in_schema=False)
+
+
+class _MethodNotAllowed:
+    """An ASGI app, so that its route matches every method (QUERY and custom ones too): 405 with ``Allow``."""
+
+    def __init__(self, allow: str) -> None:
+        self.allow = allow
+
+    async def __call__(self, scope, receive, send) -> None:
+        await JSONResponse({"detail": "Method Not Allowed"}, 405, headers={"Allow": self.allow})(scope, receive, send)
 
 
 def _mount_ui(app: FastAPI, state: ServerState) -> None:
@@ -111,5 +146,6 @@ def app_from_settings() -> FastAPI:
     those from GLOSSARY_* and the TOML file."""
     from assistant.settings import load_settings
 
+    configure_process()
     handed_over = os.environ.get(_WORKER_SETTINGS)
     return create_app(load_settings(**json.loads(handed_over)) if handed_over else load_settings())

@@ -1,7 +1,11 @@
 """What the web doors share: settings, the glossary, and the assistant once it has loaded.
 
-    >>> state = ServerState(settings); state.start_loading()
-    >>> state.require()   # the Assistant, or ServiceUnavailable while models load
+    >>> state = ServerState(settings)      # ServerState(settings, assistant) when it is already built
+    >>> state.require()
+    Traceback (most recent call last):
+    assistant.errors.NotReady: The assistant is still loading its models; retry in a few seconds.
+    >>> state.start_loading(); state.wait_ready(120)
+    True
 
 The server listens at once and loads models in the background, so ``/healthz`` can tell liveness
 (the process answers) from readiness (models and index loaded).
@@ -14,17 +18,11 @@ import time
 
 from assistant.answer import Assistant
 from assistant.corpus import Glossary
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, NotReady
 from assistant.settings import Settings
 from assistant.wiring import build_assistant, load_glossary_or_snapshot
 
 log = logging.getLogger(__name__)
-
-
-class NotReady(Exception):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class ServerState:

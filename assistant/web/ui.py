@@ -1,6 +1,7 @@
 """The Gradio chat page: streamed answers with source cards, follow-ups for refusals, a browsable glossary.
 
-    >>> blocks = build_ui(state)   # mounted at / by assistant.web.server
+    >>> from assistant.web.state import ServerState
+    >>> blocks = build_ui(ServerState(settings, assistant))   # mounted at / by assistant.web.server
 
 Thin by design: every function here renders an ``Answer`` (or the glossary) the pipeline produced.
 All glossary and model text is shown as text: the chat renders no Markdown or HTML, and the source
@@ -15,7 +16,7 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.schema import Answer
-from assistant.web.state import NotReady, ServerState
+from assistant.web.state import ServerState
 
 TITLE = "Glossary Assistant"
 EXAMPLES = ["What is label smoothing?", "lable smoothing vs mixup", "What does EWC stand for?",
@@ -84,7 +85,7 @@ def build_ui(state: ServerState) -> gr.Blocks:
                     streamed += event
                     history[-1] = {"role": "assistant", "content": html.escape(streamed)}
                     yield history, "", hidden, ""
-        except (AssistantError, NotReady) as exc:
+        except AssistantError as exc:
             raise gr.Error(str(exc)) from exc
 
     def ask_about(term: str | None) -> str:
