@@ -237,7 +237,7 @@ def test_undeclared_methods_get_405_with_allow_even_under_the_chat_ui(live_serve
     assert httpx.get(f"{live_server.url}/api/glossary").status_code == 200, "declared methods still answer"
 
 
-def test_the_published_schema_holds_under_fuzzing(server_settings, assistant):
+def test_the_published_schema_holds_under_fuzzing(server_settings, assistant, tmp_path):
     """schemathesis (every check, 40 examples per operation, fixed seed) against /openapi.json, chat UI mounted;
     answers come from the glossary text (no model): the contract, not generation, is under test."""
     extractive = _variant(assistant, generator=None)
@@ -245,6 +245,6 @@ def test_the_published_schema_holds_under_fuzzing(server_settings, assistant):
         run = subprocess.run([str(Path(sys.executable).parent / "schemathesis"), "--config-file",
                               str(Path(__file__).parent / "schemathesis.toml"), "run", f"{server.url}/openapi.json",
                               "--checks", "all", "--max-examples", "40", "--seed", "1", "--no-color"],
-                             capture_output=True, text=True, timeout=300)
+                             capture_output=True, text=True, timeout=300, cwd=tmp_path)  # its cache goes there
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "No issues found" in run.stdout or " passed" in run.stdout, run.stdout[-2000:]
