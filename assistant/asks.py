@@ -73,18 +73,27 @@ framework procedure process term name concept idea phenomenon effect tool princi
 criterion schedule policy field area branch statistic representation explanation distribution
 """.split())
 _BETWEEN = frozenset("is are was were 's the a an of kind type sort this that good best common standard usual".split())
+_DEMONSTRATIVE = frozenset("this that these those".split())  # "what is this <noun>?" points at the description
 _FIRST_PERSON = frozenset("i i'm i've my me we we're our us".split())
 _STORY_WORDS = 12
 
 
 def asks_for_unknown(question: str) -> bool:
-    """True when the question asks *for* a concept instead of *about* a named one: "which loss should I
-    use ...", "what kind of network ...", "what is the attribution method that ...", or a first-person story
-    ending in "what happened?". Names it mentions are then context, not its subject."""
+    """True when the question asks *for* a concept instead of *about* a named one (``asks_for_kind``), or
+    is a first-person story ending in "what happened?". Names it mentions are then context, not its subject."""
+    tokens = words(question)
+    return asks_for_kind(question) or (len(tokens) >= _STORY_WORDS and bool(_FIRST_PERSON & set(tokens)))
+
+
+def asks_for_kind(question: str) -> bool:
+    """"which loss should I use ...", "what kind of network ...", "what is the attribution method that ...",
+    "what is this augmentation?": the question wants the name of a thing it describes."""
     tokens = words(question)
     for i, token in enumerate(tokens):
         if token in ("which", "what", "what's"):
             ahead = [t for t in tokens[i + 1:i + 6] if t not in _BETWEEN]
             if any(t in _CATEGORY for t in ahead[:2]):
                 return True
-    return len(tokens) >= _STORY_WORDS and bool(_FIRST_PERSON & set(tokens))
+            if _DEMONSTRATIVE & set(tokens[i + 1:i + 3]) and len(tokens) - i <= 4:  # ends "what is this X?"
+                return True
+    return False

@@ -15,6 +15,7 @@ all-capital abbreviations ("GMM", "LIME") only in upper case unless the whole qu
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,8 @@ class ConceptFinder:
         self._by_stems: dict[tuple[str, ...], str] = {}  # names of several words
         self._by_word: dict[str, tuple[str, bool]] = {}  # one-word name -> (main name, abbreviation)
         self.words: frozenset[str] = frozenset(t.raw for n in names for t in tokenize(n.replace("-", " ")))
+        self.stem_use: Counter[str] = Counter(s for key in {_stems(n) for n in names} for s in set(key))  # stem ->
+        # how many outside names (any spelling, before the glossary's own are set aside) use it
         for spelling, main in names.items():
             tokens = tokenize(spelling.replace("-", " "))
             key = tuple(t.stem for t in tokens)

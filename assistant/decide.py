@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.asks import Ask, ask_of, asks_for_unknown, is_comparison
+from assistant.asks import Ask, ask_of, asks_for_kind, asks_for_unknown, is_comparison
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
 from assistant.match import TermMatcher, tokenize
@@ -37,8 +37,8 @@ from assistant.retrieve import Retrieval
 from assistant.schema import Outcome
 from assistant.text import QUERY_WORDS, content_stems, split_sentences
 
-Reason = Literal["named", "definition", "descriptive", "closest", "relative", "injection", "not_in_glossary",
-                 "low_score", "no_words"]
+Reason = Literal["named", "definition", "name_part", "descriptive", "closest", "relative", "injection",
+                 "not_in_glossary", "low_score", "no_words"]
 
 _ARTICLE = r"(?:an?\s+|the\s+)?"
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
@@ -179,20 +179,32 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
         return Decision("refused", "not_in_glossary", subject=subject)
     cov = coverage(question, entries[top.term])
     ask = ask_of(question, 1)
+    # "dilation rate": the content and a name word agree. A question asking for a name describes the thing:
+    # words of a name in it are content ("at the end of each cycle"), not a mention.
+    asks_for_name = bool(_REVERSE.search(question)) or asks_for_kind(question)
+    name_part = top.term in retrieval.name_parts and not asks_for_name
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         foreign = [o for o in found.outside if not entry_mentions(entries[top.term], o)]
-        if foreign and not _REVERSE.search(question) and not asks_for_unknown(question):
+        if foreign and not name_part and not asks_for_name and not asks_for_unknown(question):
             return Decision("refused", "not_in_glossary", subject=foreign[0].name)
         if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage:
             return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
         if top.fused >= thresholds.answer_score:
-            return Decision("closest", "closest", [top.term], coverage=cov, ask=ask)
+            return _closest_or_named_part(top.term, name_part, cov, ask)
         return Decision("refused", "low_score", coverage=cov)
     # Long descriptions score high against everything; only content coverage tells them apart, and not
     # always: below it the answer is the closest entry, clearly marked as such.
     if top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage:
         return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
     if top.fused >= thresholds.closest_score:
-        return Decision("closest", "closest", [top.term], coverage=cov, ask=ask)
+        return _closest_or_named_part(top.term, name_part, cov, ask)
     return Decision("refused", "low_score", coverage=cov)
+
+
+def _closest_or_named_part(term: str, name_part: bool, cov: float, ask: Ask) -> Decision:
+    """A middling score is the closest entry, marked as such, unless the question also uses a distinctive
+    word of that entry's names (``name_parts.py``): then it is about that entry."""
+    if name_part:
+        return Decision("answered", "name_part", [term], coverage=cov, ask=ask)
+    return Decision("closest", "closest", [term], coverage=cov, ask=ask)

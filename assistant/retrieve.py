@@ -19,6 +19,7 @@ from assistant.corpus import Entry
 from assistant.embed import Embedder
 from assistant.fusion import FUSIONS, FusionParams
 from assistant.match import NameMatch, TermMatcher
+from assistant.name_parts import NameParts
 from assistant.text import QUERY_WORDS, content_stems
 
 METHODS: tuple[str, ...] = tuple(FUSIONS)  # "hybrid" (the default) first
@@ -42,6 +43,7 @@ class Retrieval:
     hits: list[Hit]  # best first
     matches: list[NameMatch]  # glossary names found in the question, in text order
     outside: list[ConceptMention] = field(default_factory=list)  # outside-concept names found, in text order
+    name_parts: list[str] = field(default_factory=list)  # entries whose distinctive name words it uses
     dense: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) cosine per entry, -1 if not scored
     bm25: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) BM25 per entry
 
@@ -60,6 +62,7 @@ class Retriever:
         self.index = index
         self.matcher = matcher
         self.concepts = concepts if concepts is not None else ConceptFinder({}, self.entries)
+        self.name_parts = NameParts(self.entries, self.concepts)
         self.fusion = FusionParams(dense_weight, bm25_scale)
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG when imported: a line per index
         self._bm25 = bm25s.BM25()
@@ -85,7 +88,8 @@ class Retriever:
         hits = [Hit(self.entries[i].term, round(float(named.get(i, ranking[i])), 4), round(float(ranking[i]), 4),
                     round(float(dense[i]), 4), round(float(bm25[i]), 4), i in named) for i in order]
         outside = self.concepts.find(question) if default else []
-        return Retrieval(question, hits, matches, outside, dense, bm25)
+        parts = self.name_parts.find(question, outside) if default else []
+        return Retrieval(question, hits, matches, outside, parts, dense, bm25)
 
     def ranked_terms(self, retrieval: Retrieval, method: str, k: int = 5) -> list[str]:
         """The ``k`` best terms by a single ``method``, from the scores ``retrieval`` already computed."""

@@ -197,3 +197,28 @@ def test_an_outside_concept_inside_a_long_story_is_context(judge):
          "terms as well?")
     decision = judge(q)
     assert decision.outcome == "answered" and decision.terms == ["Batch Effect"]
+
+
+@pytest.mark.parametrize("question, term", [
+    ("Does snntorch need to encode the input data into a spike train?", "Spiking Neural Network"),
+    ("why are the dilation rates set to 1, 3, and 6 in sequence? Is this a conventional setting or a parameter "
+     "setting obtained through ablation experiments?", "Dilated Convolution"),
+    ("why softmax for teacher output , but log softmax for student output ?", "Knowledge Distillation"),
+])
+def test_a_distinctive_word_of_an_entry_name_makes_the_question_about_that_entry(judge, question, term):
+    """Real questions (GitHub issues) that never say the whole name: answered, not hedged or refused (the
+    outside concepts beside the name word, "softmax", are context)."""
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == ("answered", [term]), decision
+
+
+@pytest.mark.parametrize("question", [
+    "Why would you use many small convolutional kernels such as 3x3 rather than a few large ones?",  # a category word
+    "An augmentation that cuts a rectangular patch out of one training image and pastes it onto another, assigning "
+    "a label mixed in proportion to the area of the patch. What is this augmentation?",  # asks for the name
+    "In addition to Fleiss Kappa, Krippendorff's alpha is another metric used in attribute agreement analysis. "
+    "Which one should I report?",  # the word belongs to an outside concept
+])
+def test_name_words_that_are_categories_descriptions_or_other_concepts_do_not_count(judge, question):
+    decision = judge(question)
+    assert decision.reason != "name_part" and decision.outcome != "answered", decision
