@@ -7,9 +7,10 @@ says the whole name ("dilation rate" -> Dilated Convolution, "spike train" -> Sp
     >>> parts.find("Why use many small convolution kernels?", outside=[])   # a category word, not a name part
     []
 
-A distinctive word is a modifier in a name of several words (the last word names the kind of thing:
-"convolution", "network", "loss", "store"), that no other entry's names or text use and few outside
-concepts' names do ("dilated", "spiking", "teacher" in "teacher-student training"). A word inside an
+A distinctive word is a one-word name in any case ("som" for SOM), or a modifier in a name of several words
+(the last word names the kind of thing: "convolution", "network", "loss", "store"), that no other entry's
+names or text use and few outside concepts' names do ("dilated", "spiking", "teacher" in "teacher-student
+training"). A word inside an
 outside-concept name the question mentions is that concept's, not the entry's ("Fleiss' kappa").
 """
 from __future__ import annotations
@@ -31,8 +32,8 @@ class NameParts:
         texts = {e.term: set(content_stems(" ".join(t for _, t in e.passages())))
                  | {t.stem for name in tokens[e.term] for t in name} for e in entries}
         used = Counter(s for stems in texts.values() for s in stems)
-        modifiers = {term: {t.stem for name in names for t in name[:-1] if t.raw.lower() not in STOPWORDS}
-                     for term, names in tokens.items()}
+        modifiers = {term: {t.stem for name in names for t in (name if len(name) == 1 else name[:-1])
+                            if t.raw.lower() not in STOPWORDS} for term, names in tokens.items()}
         self._owner = {s: term for term, stems in modifiers.items() for s in stems  # stem -> the one entry it names
                        if used[s] == 1 and len(s) >= _MIN_CHARS and concepts.stem_use[s] <= _CATEGORY_USE}
 
