@@ -10,8 +10,9 @@ A sentence is supported when most of its content words occur in the cited entrie
 combines them anew (most of its adjacent content-word pairs never stand close together in an entry
 sentence: "adds the easy ones last") nor adds specifics the entries lack: a number, a capitalised name,
 an outside concept named with a word the entries never use, another subject ("CutMix is ..."), a word
-whose opposite is what the entry says ("more" where it says "less"), or a negation the entry sentence it
-restates does not have. Questions, bare names and repeats of an earlier sentence are not answers.
+whose opposite is what the entry says ("more" where it says "less"), a comparison in a quality the entry never
+names ("more accurate" where it says "more meaningful"), or a negation the entry sentence it restates does
+not have. Questions, bare names and repeats of an earlier sentence are not answers.
 Measured on eval/grounding.jsonl (written by the team) and eval/real/judged.jsonl (sentences the assistant
 produced for real questions, judged by a reader): ``python -m assistant eval --grounding FILE``.
 """
@@ -40,6 +41,7 @@ _SUBJECT = re.compile(r"^(?P<subject>(?:[\w'-]+\s+){0,4}?[\w'-]+)\s+(?:is|are|wa
 _NEGATION = frozenset("not no never cannot can't don't doesn't isn't aren't won't without neither nor none".split())
 _NEGATIVE_SENSE = frozenset("prevent prevents avoid avoids stop stops from instead rather".split())  # "not", reworded
 _NEGATION_SCOPE = 4  # words after a negation that it covers
+_DEGREE = frozenset(("more", "less"))  # comparatives; superlatives ("the most influence") paraphrase rankings
 _REPEAT_OVERLAP = 0.8  # share of content stems shared with an earlier sentence that makes it a repeat
 _PAIR_WINDOW = 3  # entry words this close together count as said together
 _MAX_NEW_PAIRS = 0.7  # share of a sentence's adjacent content-word pairs the entry never puts together
@@ -85,7 +87,7 @@ class GroundingChecker:
             return Verdict(sentence, False, 1.0, "it only names the term")
         support = sum(w in source.stems for w in wanted) / len(wanted)
         problem = (self._specifics(sentence, source) or self._outside(sentence, source) or _negation(sentence, source)
-                   or _foreign_subject(sentence, source))
+                   or _comparison(sentence, source) or _foreign_subject(sentence, source))
         if problem is None and support < self.min_support:
             problem = f"only {support:.0%} of its content words are in the entry"
         if problem is None and _new_pairs(wanted, source) >= _MAX_NEW_PAIRS:
@@ -130,6 +132,25 @@ def _negation(sentence: str, source: _Source) -> str | None:
     if all(n is None or n in scoped for n in negated):
         return None
     return "a negation the entry sentence it restates does not have"
+
+
+def _comparison(sentence: str, source: _Source) -> str | None:
+    """A comparison in a quality the entries never name: "more accurate" where the entry says "more meaningful"
+    (a quality word the entry uses, "more robust" where it says "robust", is left to the other checks)."""
+    for degree, quality in _compared(words(sentence)):
+        if quality not in source.all_stems:
+            return f"a comparison the entry does not make ('{degree} {quality}')"
+    return None
+
+
+def _compared(text_words: list[str]) -> list[tuple[str, str]]:
+    """("more", stem) for "more accurate", "less stable": the degree word and the next content word."""
+    found = []
+    for i, w in enumerate(text_words):
+        following = next((m for m in text_words[i + 1:i + 3] if m not in STOPWORDS), None) if w in _DEGREE else None
+        if following:
+            found.append((w, stem(americanize(following))))
+    return found
 
 
 def _foreign_subject(sentence: str, source: _Source) -> str | None:

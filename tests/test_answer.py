@@ -150,6 +150,15 @@ def test_checker_catches_numbers_names_and_reversals(glossary):
     assert not checker.check("It gives less meaningful distances than KL divergence.", wasserstein).supported
 
 
+def test_checker_tells_a_comparison_the_entry_makes_from_one_it_does_not(glossary):
+    checker = GroundingChecker()
+    wasserstein = [glossary.by_term("Wasserstein Distance")]
+    assert "comparison" in checker.check("The Wasserstein distance is more accurate than KL divergence.",
+                                         wasserstein).problem  # the entry says "more meaningful"
+    renorm = [glossary.by_term("Batch Renormalization")]
+    assert checker.check("Batch renormalization is more stable when small batch sizes are used.", renorm).supported
+
+
 # --- Real questions: the answer says what the glossary does not cover --------------------------------------------
 
 @pytest.mark.parametrize("question", [
