@@ -32,7 +32,7 @@ from assistant.asks import Ask, ask_of, asks_for_kind, asks_for_unknown, is_comp
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
 from assistant.match import TermMatcher, tokenize
-from assistant.mentions import entry_mentions, foreign_modifier, mentions
+from assistant.mentions import entry_mentions, foreign_modifier, mentions, subject_concept
 from assistant.retrieve import Retrieval
 from assistant.schema import Outcome
 from assistant.text import QUERY_WORDS, content_stems, split_sentences
@@ -183,19 +183,22 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
     # words of a name in it are content ("at the end of each cycle"), not a mention.
     asks_for_name = bool(_REVERSE.search(question)) or asks_for_kind(question)
     name_part = top.term in retrieval.name_parts and not asks_for_name
+    # "How does data augmentation improve generalization?" is about data augmentation, which the best entry
+    # (Mixup) only mentions: that entry is the closest one, not the answer.
+    about_other = subject_concept(question, found.outside) is not None and not name_part and not asks_for_name
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         foreign = [o for o in found.outside if not entry_mentions(entries[top.term], o)]
         if foreign and not name_part and not asks_for_name and not asks_for_unknown(question):
             return Decision("refused", "not_in_glossary", subject=foreign[0].name)
-        if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage:
+        if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage and not about_other:
             return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
         if top.fused >= thresholds.answer_score:
             return _closest_or_named_part(top.term, name_part, cov, ask)
         return Decision("refused", "low_score", coverage=cov)
     # Long descriptions score high against everything; only content coverage tells them apart, and not
     # always: below it the answer is the closest entry, clearly marked as such.
-    if top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage:
+    if top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage and not about_other:
         return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
     if top.fused >= thresholds.closest_score:
         return _closest_or_named_part(top.term, name_part, cov, ask)

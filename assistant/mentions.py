@@ -23,6 +23,9 @@ from assistant.retrieve import Retrieval
 from assistant.text import STOPWORDS
 
 _CONTEXT_ENTRIES = 3  # an outside concept mentioned by this many entries is the domain's context
+_QUESTION_OPENING = frozenset("what what's whats how why when where which who does do did is are was were can could "
+                              "would should will the a an".split())
+_ASKS_FOR_KIND = frozenset("which what what's whats".split())
 _PREPOSITIONS = frozenset("behind of about for in on with from regarding within into".split())
 
 
@@ -38,6 +41,17 @@ def mentions(retrieval: Retrieval, entries: dict[str, Entry], top_term: str) -> 
     matches, outside, relatives = _resolve(retrieval.matches, retrieval.outside, entries)
     named = list(dict.fromkeys(m.term for m in matches if not m.ambiguous or m.term == top_term))
     return Mentions(named, [o for o in outside if not _is_context(o, entries)], relatives)
+
+
+def subject_concept(question: str, outside: list[ConceptMention]) -> ConceptMention | None:
+    """The outside concept a question opens with, after its question words: "How does data augmentation
+    improve ...", "what does KL divergence measure". Not in "which learning rate schedule ...": there it is
+    the kind of thing asked for."""
+    tokens = [t.raw.lower() for t in tokenize(question)]
+    opening = next((i for i, t in enumerate(tokens) if t not in _QUESTION_OPENING), None)
+    if opening is None or (opening and tokens[opening - 1] in _ASKS_FOR_KIND):
+        return None
+    return next((o for o in outside if o.start == opening), None)
 
 
 def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:

@@ -11,7 +11,8 @@ A distinctive word is a one-word name in any case ("som" for SOM), or a modifier
 (the last word names the kind of thing: "convolution", "network", "loss", "store"), that no other entry's
 names or text use and few outside concepts' names do ("dilated", "spiking", "teacher" in "teacher-student
 training"). A word inside an
-outside-concept name the question mentions is that concept's, not the entry's ("Fleiss' kappa").
+outside-concept name the question mentions is that concept's, not the entry's ("Fleiss' kappa"), and so is
+the entry's word anywhere in a question naming an outside concept built on it ("cutmix" and Mixup's "mix").
 """
 from __future__ import annotations
 
@@ -36,9 +37,16 @@ class NameParts:
                             if t.raw.lower() not in STOPWORDS} for term, names in tokens.items()}
         self._owner = {s: term for term, stems in modifiers.items() for s in stems  # stem -> the one entry it names
                        if used[s] == 1 and len(s) >= _MIN_CHARS and concepts.stem_use[s] <= _CATEGORY_USE}
+        self._parts = {term: {s for s, owner in self._owner.items() if owner == term} for term in modifiers}
 
     def find(self, question: str, outside: list[ConceptMention]) -> list[str]:
         """Entries whose distinctive name words the question uses outside the outside-concept names it mentions."""
+        tokens = tokenize(question)
         taken = {i for o in outside for i in range(o.start, o.end)}
-        found = (self._owner.get(t.stem) for i, t in enumerate(tokenize(question)) if i not in taken)
-        return list(dict.fromkeys(term for term in found if term))
+        inside = " ".join(tokens[i].raw.lower() for i in sorted(taken))
+        found = (self._owner.get(t.stem) for i, t in enumerate(tokens) if i not in taken)
+        return list(dict.fromkeys(term for term in found if term and not self._explained(term, inside)))
+
+    def _explained(self, term: str, outside_text: str) -> bool:
+        """An outside name built on the word explains it: "cutmix" holds Mixup's "mix"."""
+        return any(stem in outside_text for stem in self._parts[term])

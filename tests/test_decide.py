@@ -222,3 +222,18 @@ def test_a_distinctive_word_of_an_entry_name_makes_the_question_about_that_entry
 def test_name_words_that_are_categories_descriptions_or_other_concepts_do_not_count(judge, question):
     decision = judge(question)
     assert decision.reason != "name_part" and decision.outcome != "answered", decision
+
+
+@pytest.mark.parametrize("question", [
+    "How does data augmentation improve model generalization?",  # Mixup's entry only mentions it
+    "what does KL divergence measure",  # Wasserstein Distance compares itself with it
+    "Does the cutmix of unlabeled data mix the same image using mask_params?",  # "cutmix" holds Mixup's "mix"
+])
+def test_a_question_about_a_concept_the_entry_only_mentions_is_not_answered_from_it(judge, question):
+    decision = judge(question)
+    assert decision.outcome != "answered", decision
+
+
+def test_a_question_asking_which_kind_keeps_the_kind_as_context(judge):
+    decision = judge("Which data augmentation cuts overfitting by mixing pairs of examples together with their labels?")
+    assert (decision.outcome, decision.terms) == ("answered", ["Mixup"]), decision
