@@ -40,6 +40,7 @@ _OPPOSITE = {a: b for a, b in _OPPOSITES} | {b: a for a, b in _OPPOSITES}
 _SUBJECT = re.compile(r"^(?P<subject>(?:[\w'-]+\s+){0,4}?[\w'-]+)\s+(?:is|are|was|were|uses|use|means|refers)\b")
 _NEGATION = frozenset("not no never cannot can't don't doesn't isn't aren't won't without neither nor none".split())
 _NEGATIVE_SENSE = frozenset("prevent prevents avoid avoids stop stops from instead rather".split())  # "not", reworded
+_REDUCING = frozenset("reduce reduces reducing lower lowers limit limits less fewer avoid avoids".split())  # "not", reworded
 _NEGATION_SCOPE = 4  # words after a negation that it covers
 _DEGREE = frozenset(("more", "less"))  # comparatives; superlatives ("the most influence") paraphrase rankings
 _REPEAT_OVERLAP = 0.8  # share of content stems shared with an earlier sentence that makes it a repeat
@@ -113,6 +114,11 @@ class GroundingChecker:
         for concept in self.concepts.find(sentence) if self.concepts else []:
             if not set(concept.stems) <= source.all_stems:  # named with a word the entry never uses
                 return f"it speaks of {concept.name}, which the entry does not mention"
+        m = _SUBJECT.match(sentence)
+        subject = m.group("subject") if m else ""
+        if subject and self.concepts and not set(content_stems(subject)) & source.name_stems:
+            for concept in self.concepts.find(subject):  # "Group normalization is ...": another concept's definition
+                return f"it defines {concept.name}, not the cited entry"
         return None
 
 
@@ -123,12 +129,13 @@ def _negation(sentence: str, source: _Source) -> str | None:
     mine = words(sentence)
     negated = [next((stem(w) for w in mine[i + 1:i + 6] if w not in STOPWORDS), None)
                for i, w in enumerate(mine) if w in _NEGATION]
-    if not negated:
-        return None
     wanted = set(content_stems(sentence))
     theirs = words(max(source.sentences, key=lambda s: len(wanted & set(content_stems(s))), default=""))
     scoped = {stem(w) for i, m in enumerate(theirs) if m in _NEGATION or m in _NEGATIVE_SENSE
-              for w in theirs[i + 1:i + 1 + _NEGATION_SCOPE]}
+              for w in theirs[i + 1:i + 1 + _NEGATION_SCOPE] if w not in STOPWORDS}
+    if not negated:  # "requires retraining on everything" where the entry says "without retraining on everything"
+        dropped = scoped & wanted if not set(mine) & (_NEGATION | _NEGATIVE_SENSE | _REDUCING) else set()
+        return "it drops a negation the entry sentence has" if len(dropped) >= 2 else None
     if all(n is None or n in scoped for n in negated):
         return None
     return "a negation the entry sentence it restates does not have"

@@ -159,6 +159,17 @@ def test_checker_tells_a_comparison_the_entry_makes_from_one_it_does_not(glossar
     assert checker.check("Batch renormalization is more stable when small batch sizes are used.", renorm).supported
 
 
+def test_checker_catches_a_dropped_negation_and_another_concepts_definition(glossary, stack):
+    """Sentences the model wrote for real questions (eval/real/judged.jsonl, round 2), judged contradictions."""
+    checker = GroundingChecker(concepts=stack.retriever.concepts)
+    forgetting = [glossary.by_term("Catastrophic Forgetting")]
+    assert "drops a negation" in checker.check("It requires a continuous learning process that requires retraining on "
+                                               "everything it has ever seen.", forgetting).problem
+    renorm = [glossary.by_term("Batch Renormalization")]
+    assert "defines" in checker.check("Group normalization is a group-based normalization technique that fixes "
+                                      "differences between batch and global statistics.", renorm).problem
+
+
 # --- Real questions: the answer says what the glossary does not cover --------------------------------------------
 
 @pytest.mark.parametrize("question", [
