@@ -50,6 +50,7 @@ class _Name:
     stems: tuple[str, ...]
     case_sensitive: bool  # short upper-case abbreviation
     ambiguous: bool
+    exact: bool = False  # an abbreviation ("SNNs", "OOD"): a near-miss is another word ("sense"), not a typo
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,9 @@ class TermMatcher:
                     joined = "".join(t.raw for t in toks)
                     short_abbrev = len(toks) == 1 and len(joined) <= 3 and name.isupper()
                     ambiguous = len(toks) == 1 and bool(used_by[toks[0].stem] - {entry.term})
+                    abbreviation = len(toks) == 1 and name.rstrip("s").isupper()
                     self._names.append(_Name(entry.term, name, tuple(t.raw for t in toks),
-                                             tuple(t.stem for t in toks), short_abbrev, ambiguous))
+                                             tuple(t.stem for t in toks), short_abbrev, ambiguous, abbreviation))
         self._known = {stem(w) for w in known_words}
         self._vocab = sorted({w for n in self._names for w in (*n.raw, *n.stems)})
         self._by_word: dict[str, list[tuple[_Name, int]]] = defaultdict(list)
@@ -158,7 +160,7 @@ class TermMatcher:
                         continue
                     window = tokens[start:end]
                     dists = [self._word_distance(t, r, s) for t, r, s in zip(window, name.raw, name.stems)]
-                    if None in dists or not self._allowed(name, window, lowercase_text):
+                    if None in dists or (name.exact and any(dists)) or not self._allowed(name, window, lowercase_text):
                         continue
                     found[(name.term, start, end)] = NameMatch(name.term, name.text, 1.0 - 0.05 * sum(dists), start,
                                                                end, name.ambiguous)

@@ -29,6 +29,7 @@ def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
     "what is adversarial training",
     "what is data drift",
     "How did Sam train his model?",  # capitalised name, not the abbreviation SAM
+    "Do you have a sense of how important this is?",  # a real word one edit from "SNNs": abbreviations take no typos
 ])
 def test_near_misses_do_not_match(retriever, text):
     assert retriever.matcher.find(text) == []
