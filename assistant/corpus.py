@@ -106,7 +106,8 @@ def load_glossary(path: Path) -> Glossary:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
-    data, locate = (parsed := parse(path, text)).data, parsed.locate
+    parsed = parse(path, text)
+    data, locate = parsed.data, parsed.locate
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected a mapping with 'version' and 'entries' at the top level")
     try:

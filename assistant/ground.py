@@ -11,8 +11,10 @@ combines them anew (most of its adjacent content-word pairs never stand close to
 sentence: "adds the easy ones last") nor adds specifics the entries lack: a number, a capitalised name,
 an outside concept named with a word the entries never use, another subject ("CutMix is ..."), a word
 whose opposite is what the entry says ("more" where it says "less"), a comparison in a quality the entry never
-names ("more accurate" where it says "more meaningful"), or a negation the entry sentence it restates does
-not have. Questions, bare names and repeats of an earlier sentence are not answers.
+names ("more accurate" where it says "more meaningful"), a negation the entry sentence it restates does not
+have or lacks one it has ("requires retraining" where it says "without retraining"), or a definition of another
+named concept ("Group normalization is ..."). Questions, bare names and repeats of an earlier sentence are not
+answers.
 Measured on eval/grounding.jsonl (written by the team) and eval/real/judged.jsonl (sentences the assistant
 produced for real questions, judged by a reader): ``python -m assistant eval --grounding FILE``.
 """
@@ -40,7 +42,7 @@ _OPPOSITE = {a: b for a, b in _OPPOSITES} | {b: a for a, b in _OPPOSITES}
 _SUBJECT = re.compile(r"^(?P<subject>(?:[\w'-]+\s+){0,4}?[\w'-]+)\s+(?:is|are|was|were|uses|use|means|refers)\b")
 _NEGATION = frozenset("not no never cannot can't don't doesn't isn't aren't won't without neither nor none".split())
 _NEGATIVE_SENSE = frozenset("prevent prevents avoid avoids stop stops from instead rather".split())  # "not", reworded
-_REDUCING = frozenset("reduce reduces reducing lower lowers limit limits less fewer avoid avoids".split())  # "not", reworded
+_REDUCING = frozenset("reduce reduces reducing lower lowers limit limits less fewer avoid avoids".split())  # "not"
 _NEGATION_SCOPE = 4  # words after a negation that it covers
 _DEGREE = frozenset(("more", "less"))  # comparatives; superlatives ("the most influence") paraphrase rankings
 _REPEAT_OVERLAP = 0.8  # share of content stems shared with an earlier sentence that makes it a repeat

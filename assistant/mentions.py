@@ -45,8 +45,8 @@ def mentions(retrieval: Retrieval, entries: dict[str, Entry], top_term: str) -> 
 
 def subject_concept(question: str, outside: list[ConceptMention]) -> ConceptMention | None:
     """The outside concept a question opens with, after its question words: "How does data augmentation
-    improve ...", "what does KL divergence measure". Not in "which learning rate schedule ...": there it is
-    the kind of thing asked for."""
+    improve ...", "How does batch normalization perform ...". Not in "which learning rate schedule ...": there
+    it is the kind of thing asked for."""
     tokens = [t.raw.lower() for t in tokenize(question)]
     opening = next((i for i, t in enumerate(tokens) if t not in _QUESTION_OPENING), None)
     if opening is None or (opening and tokens[opening - 1] in _ASKS_FOR_KIND):

@@ -10,9 +10,9 @@ says the whole name ("dilation rate" -> Dilated Convolution, "spike train" -> Sp
 A distinctive word is a one-word name in any case ("som" for SOM), or a modifier in a name of several words
 (the last word names the kind of thing: "convolution", "network", "loss", "store"), that no other entry's
 names or text use and few outside concepts' names do ("dilated", "spiking", "teacher" in "teacher-student
-training"). A word inside an
-outside-concept name the question mentions is that concept's, not the entry's ("Fleiss' kappa"), and so is
-the entry's word anywhere in a question naming an outside concept built on it ("cutmix" and Mixup's "mix").
+training"). A word inside an outside-concept name the question mentions is that concept's, not the entry's
+("Fleiss' kappa"), and so is the entry's word anywhere in a question naming an outside concept built on it
+("cutmix" and Mixup's "mix").
 """
 from __future__ import annotations
 

@@ -10,24 +10,13 @@ validates what a loader returns. Adding a format is adding a loader file and its
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from assistant.errors import CorpusError
 from assistant.formats import yaml_format
+from assistant.formats.base import Locator, Parsed
 
-
-class Locator(Protocol):
-    def entry_line(self, index: int, field: str | None = None) -> int:
-        """1-based line where entry ``index`` (or its ``field``) starts; 0 when unknown."""
-
-
-@dataclass(frozen=True)
-class Parsed:
-    data: object  # should be a mapping with "version" and "entries"; validated by the caller
-    locate: Locator
-
+__all__ = ["FORMATS", "Locator", "Parsed", "parse"]
 
 FORMATS: dict[str, Callable[[Path, str], Parsed]] = {".yaml": yaml_format.parse, ".yml": yaml_format.parse}
 

@@ -6,21 +6,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
 from assistant.errors import CorpusError
-
-if TYPE_CHECKING:
-    from assistant.formats import Parsed
+from assistant.formats.base import Parsed
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: 10x faster
 
 
 def parse(path: Path, text: str) -> Parsed:
-    from assistant.formats import Parsed
-
     try:
         root = yaml.compose(text, Loader=_YAML_LOADER)
         data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
