@@ -1,49 +1,65 @@
-"""A bounded queue in front of the one generator a process holds.
+"""A queue in front of the one generator a process holds, admitting by the wait it can promise.
 
     >>> gate = GenerationGate(slots=1, queue_size=8, wait_s=30)
     >>> with gate.slot():               # generate here
     ...     gate.load["running"]
     1
 
-At most ``slots`` generations run at once and at most ``queue_size`` wait; the next caller gets
-``Busy`` at once instead of piling up. A waiter that waits longer than ``wait_s`` also gets ``Busy``.
+At most ``slots`` generations run at once. A newcomer is admitted when the wait it would face, estimated
+from how long recent generations held a slot, is within ``wait_s``; otherwise it gets ``Busy`` at once, with
+a ``Retry-After`` from the same estimate. ``queue_size`` only bounds how many may wait (memory), and a
+waiter that still waits longer than ``wait_s`` (a slow burst) also gets ``Busy``.
 """
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from assistant.errors import Busy
 
+_SMOOTHING = 0.3  # weight of the newest generation time in the running estimate
+
 
 class GenerationGate:
-    def __init__(self, slots: int = 1, queue_size: int = 16, wait_s: float = 30.0) -> None:
-        if slots < 1 or queue_size < 0:
-            raise ValueError("slots must be >= 1 and queue_size >= 0")
+    def __init__(self, slots: int = 1, queue_size: int = 16, wait_s: float = 30.0, service_s: float = 1.0) -> None:
+        """``service_s``: the generation time assumed until one has been measured."""
+        if slots < 1 or queue_size < 0 or service_s <= 0:
+            raise ValueError("slots must be >= 1, queue_size >= 0 and service_s > 0")
         self._slots = threading.BoundedSemaphore(slots)
+        self._n_slots = slots
         self._capacity = slots + queue_size
         self._inside = 0  # running + waiting
         self._running = 0
         self._lock = threading.Lock()
         self.wait_s = wait_s
+        self.service_s = service_s  # running estimate of how long one generation holds a slot
 
     @property
-    def load(self) -> dict[str, int]:
+    def load(self) -> dict[str, float]:
         with self._lock:
-            return {"running": self._running, "waiting": self._inside - self._running, "capacity": self._capacity}
+            return {"running": self._running, "waiting": self._inside - self._running, "capacity": self._capacity,
+                    "service_s": round(self.service_s, 3), "wait_s": round(self._wait_for(self._inside), 3)}
+
+    def _wait_for(self, ahead: int) -> float:
+        """Estimated wait of a newcomer with ``ahead`` generations running or waiting before it."""
+        return max(0, ahead - self._n_slots + 1) * self.service_s / self._n_slots
 
     @contextmanager
     def slot(self) -> Iterator[None]:
         with self._lock:
-            if self._inside >= self._capacity:
-                raise Busy()
+            wait = self._wait_for(self._inside)
+            if self._inside >= self._capacity or wait > self.wait_s:
+                raise Busy(retry_after_s=max(1, math.ceil(wait - self.wait_s)))
             self._inside += 1
         acquired = False
         try:
             acquired = self._slots.acquire(timeout=self.wait_s)
             if not acquired:
                 raise Busy("The assistant is still busy after waiting; retry in a few seconds.", retry_after_s=5)
+            started = time.perf_counter()
             with self._lock:
                 self._running += 1
             yield
@@ -52,5 +68,7 @@ class GenerationGate:
                 self._inside -= 1
                 if acquired:
                     self._running -= 1
+                    held = time.perf_counter() - started
+                    self.service_s = (1 - _SMOOTHING) * self.service_s + _SMOOTHING * held
             if acquired:
                 self._slots.release()

@@ -92,8 +92,10 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=1, le=64, description="server processes on the port (each loads its own models)")
     max_question_chars: int = Field(500, ge=10, le=20_000)
     max_concurrent_generations: int = Field(1, ge=1)
-    queue_size: int = Field(8, ge=0, description="questions waiting for a generation slot before 'busy'")
-    queue_timeout_s: float = Field(15.0, gt=0, description="longest wait for a generation slot before 'busy'")
+    queue_size: int = Field(64, ge=0, description="most questions waiting for a generation slot (a memory bound; "
+                                                   "who is admitted is decided by the estimated wait)")
+    queue_timeout_s: float = Field(15.0, gt=0, description="longest wait for a generation slot: a question whose "
+                                                           "estimated wait is longer gets 'busy' at once")
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost", "http://127.0.0.1"],
                                     description="origins (any port) allowed to call the API")
     rate_limit_per_minute: int = Field(60, ge=0, description="ask requests per client per minute; 0 = off")
