@@ -1,0 +1,157 @@
+"""Many answers at once: this project's server against llama.cpp's own server on the same GGUF and prompts.
+
+    $ .venv/bin/python benchmarks/concurrency.py --llama-server PATH/llama-server [--clients 1,2,4,8,16]
+
+For each number of concurrent clients, the same generated-answer questions go to
+- this project (``serve --no-ui``, default settings: one generation at a time, admission by estimated wait),
+  as ``POST /api/ask``;
+- ``llama-server`` with ``--parallel 8`` (continuous batching over 8 slots) on the packaged GGUF, as
+  ``POST /completion`` with the exact prompt this project builds for the question (fixed head + entry +
+  question), greedy, stopping at the end of the answer line.
+Reports answers/s, generated tokens/s (for this project: the model's sentences, re-tokenized with its
+vocabulary) and latency p50/p95. Build llama-server from the llama.cpp sources in llama-cpp-python's sdist:
+``cmake -B build -DLLAMA_CURL=OFF && cmake --build build --target llama-server``. Loopback only, bounded.
+Prints a JSON document; the figures go to docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.process import configure_process  # noqa: E402
+
+configure_process()
+
+from assistant.corpus import load_glossary  # noqa: E402
+from assistant.generate.models import packaged_gguf  # noqa: E402
+from assistant.prompt import build_prompt  # noqa: E402
+from assistant.settings import ROOT, load_settings  # noqa: E402
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_ok(url: str, proc: subprocess.Popen, timeout_s: float = 180) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    sys.exit(f"{url} did not become ready")
+
+
+def _questions(n: int) -> list[tuple[str, str]]:
+    """(term, question) for answerable one-term questions that get a generated answer ("what is X" forms)."""
+    rows = [json.loads(line) for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines()]
+    rows = [r for r in rows if r["answerable"] and r["kind"] == "direct" and len(r["expected_terms"]) == 1]
+    return [(r["expected_terms"][0], r["question"]) for r in rows][:n]
+
+
+def _drive(call, jobs: list, clients: int) -> tuple[list[float], list[int], float]:
+    """Runs ``call(job) -> tokens`` over ``jobs`` from ``clients`` threads: (latencies s, tokens, wall s)."""
+    latencies, tokens, lock, queue = [], [], threading.Lock(), list(jobs)
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if not queue:
+                    return
+                job = queue.pop()
+            started = time.perf_counter()
+            n = call(job)
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                tokens.append(n)
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, tokens, time.perf_counter() - started
+
+
+def _figures(latencies: list[float], tokens: list[int], wall: float) -> dict:
+    return {"answers": len(latencies), "answers_per_s": round(len(latencies) / wall, 2),
+            "tokens_per_s": round(sum(tokens) / wall, 1), "latency_s_p50": round(float(np.percentile(latencies, 50)), 2),
+            "latency_s_p95": round(float(np.percentile(latencies, 95)), 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--llama-server", type=Path, required=True, help="the llama-server binary")
+    parser.add_argument("--clients", default="1,2,4,8,16")
+    parser.add_argument("--parallel", type=int, default=8, help="llama-server slots")
+    args = parser.parse_args()
+    clients = [int(c) for c in args.clients.split(",")]
+    if max(clients) > 32:
+        sys.exit("bounded: at most 32 clients")
+    settings = load_settings()
+    glossary = load_glossary(settings.corpus_path)
+    gguf = packaged_gguf(settings.model_cache_dir)
+    from llama_cpp import Llama
+
+    vocab = Llama(model_path=str(gguf), vocab_only=True, verbose=False)
+
+    def count(text: str) -> int:
+        return len(vocab.tokenize(text.encode("utf-8"), add_bos=False))
+
+    ours_port, llama_port = _free_port(), _free_port()
+    env = {**os.environ, "GLOSSARY_RATE_LIMIT_PER_MINUTE": "0"}
+    ours = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--no-ui", "--port", str(ours_port)], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    llama = subprocess.Popen([str(args.llama_server), "--model", str(gguf), "--port", str(llama_port), "--threads",
+                              str(settings.n_threads), "--parallel", str(args.parallel), "--ctx-size",
+                              str(settings.n_ctx * args.parallel), "--cont-batching"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_ok(f"http://127.0.0.1:{ours_port}/healthz", ours)
+        _wait_ok(f"http://127.0.0.1:{llama_port}/health", llama)
+        http = httpx.Client(timeout=300)
+
+        def ask_ours(job: tuple[str, str]) -> int:  # tokens the model wrote: its sentences, kept or dropped
+            answer = http.post(f"http://127.0.0.1:{ours_port}/api/ask", json={"question": job[1]}).json()
+            return sum(count(v["sentence"]) for v in answer.get("verdicts") or [])
+
+        def ask_llama(job: tuple[str, str]) -> int:
+            prompt = build_prompt(glossary.by_term(job[0]), job[1])
+            body = {"prompt": prompt.fixed + prompt.body, "n_predict": settings.max_new_tokens, "temperature": 0.0,
+                    "stop": list(prompt.stop), "cache_prompt": True}
+            return int(http.post(f"http://127.0.0.1:{llama_port}/completion", json=body).json()["tokens_predicted"])
+
+        questions = _questions(32)
+        results: dict[str, dict] = {"ours": {}, "llama_server": {}}
+        for name, call in (("ours", ask_ours), ("llama_server", ask_llama)):
+            _drive(call, questions[:4], 2)  # warm-up
+            for c in clients:
+                jobs = (questions * 2)[:max(8, 2 * c)]
+                results[name][str(c)] = _figures(*_drive(call, jobs, c))
+        print(json.dumps({"llama_server_parallel": args.parallel, "n_threads": settings.n_threads,
+                          "max_new_tokens": settings.max_new_tokens, "results": results}, indent=2))
+    finally:
+        for proc in (ours, llama):
+            proc.terminate()
+            proc.wait(30)
+
+
+if __name__ == "__main__":
+    main()
