@@ -37,26 +37,7 @@ from assistant.corpus import load_glossary  # noqa: E402
 from assistant.generate.models import packaged_gguf  # noqa: E402
 from assistant.prompt import build_prompt  # noqa: E402
 from assistant.settings import ROOT, load_settings  # noqa: E402
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ok(url: str, proc: subprocess.Popen, timeout_s: float = 180) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    sys.exit(f"{url} did not become ready")
+from tests.conftest import free_port, wait_until_ok  # noqa: E402  (the test suite's loopback helpers)
 
 
 def _questions(n: int) -> list[tuple[str, str]]:
@@ -115,7 +96,7 @@ def main() -> None:
     def count(text: str) -> int:
         return len(vocab.tokenize(text.encode("utf-8"), add_bos=False))
 
-    ours_port, llama_port = _free_port(), _free_port()
+    ours_port, llama_port = free_port(), free_port()
     env = {**os.environ, "GLOSSARY_RATE_LIMIT_PER_MINUTE": "0"}
     ours = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--no-ui", "--port", str(ours_port)], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -124,8 +105,8 @@ def main() -> None:
                               str(settings.n_ctx * args.parallel), "--cont-batching"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_ok(f"http://127.0.0.1:{ours_port}/healthz", ours)
-        _wait_ok(f"http://127.0.0.1:{llama_port}/health", llama)
+        wait_until_ok(f"http://127.0.0.1:{ours_port}/healthz", 180, ours)
+        wait_until_ok(f"http://127.0.0.1:{llama_port}/health", 180, llama)
         http = httpx.Client(timeout=300)
 
         def ask_ours(job: tuple[str, str]) -> int:  # tokens the model wrote: its sentences, kept or dropped

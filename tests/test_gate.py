@@ -22,19 +22,32 @@ def test_the_service_time_is_measured_from_the_generations_themselves():
     assert 0.04 < gate.load["service_s"] < 0.2
 
 
-def test_a_burst_is_admitted_while_its_estimated_wait_fits_and_refused_past_it():
-    gate = GenerationGate(slots=1, queue_size=64, wait_s=1.0, service_s=0.2)
+def _fill(gate: GenerationGate, waiting: int) -> tuple[threading.Event, list[threading.Thread]]:
+    """One generation holding the slot and ``waiting`` more queued behind it, until the event is set."""
     release, first_in = threading.Event(), threading.Event()
     holders = [threading.Thread(target=_hold_until, args=(gate, release, first_in), daemon=True)]
     holders[0].start()
     assert first_in.wait(5)
-    holders += [threading.Thread(target=_hold_until, args=(gate, release, None), daemon=True) for _ in range(4)]
+    holders += [threading.Thread(target=_hold_until, args=(gate, release, None), daemon=True) for _ in range(waiting)]
     for waiter in holders[1:]:
         waiter.start()
     deadline = time.monotonic() + 5
-    while gate.load["waiting"] < 4 and time.monotonic() < deadline:
+    while gate.load["waiting"] < waiting and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert gate.load["waiting"] == 4, "four more fit: the last waits 4 x 0.2 s"
+    return release, holders
+
+
+def _hold_until(gate: GenerationGate, release: threading.Event, entered: threading.Event | None) -> None:
+    with gate.slot():
+        if entered:
+            entered.set()
+        release.wait(5)
+
+
+def test_a_burst_is_admitted_while_its_estimated_wait_fits():
+    gate = GenerationGate(slots=1, queue_size=64, wait_s=1.0, service_s=0.2)
+    release, holders = _fill(gate, 4)
+    assert gate.load["waiting"] == 4, "four fit: the last waits 4 x 0.2 s"
     assert gate.load["wait_s"] == pytest.approx(1.0)  # a sixth would wait 5 x 0.2 s: still within 1 s
     release.set()
     for holder in holders:
@@ -44,16 +57,7 @@ def test_a_burst_is_admitted_while_its_estimated_wait_fits_and_refused_past_it()
 
 def test_a_newcomer_whose_estimated_wait_is_too_long_is_told_when_to_retry():
     gate = GenerationGate(slots=1, queue_size=64, wait_s=0.5, service_s=0.2)
-    release, first_in = threading.Event(), threading.Event()
-    holders = [threading.Thread(target=_hold_until, args=(gate, release, first_in), daemon=True)]
-    holders[0].start()
-    assert first_in.wait(5)
-    holders += [threading.Thread(target=_hold_until, args=(gate, release, None), daemon=True) for _ in range(2)]
-    for waiter in holders[1:]:
-        waiter.start()
-    deadline = time.monotonic() + 5
-    while gate.load["waiting"] < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    release, holders = _fill(gate, 2)
     with pytest.raises(Busy) as refused:  # 3 ahead x 0.2 s = 0.6 s > 0.5 s
         with gate.slot():
             pass
@@ -63,13 +67,6 @@ def test_a_newcomer_whose_estimated_wait_is_too_long_is_told_when_to_retry():
     assert refused.value.retry_after_s >= 1
     with gate.slot():  # the burst is over: admitted again
         pass
-
-
-def _hold_until(gate: GenerationGate, release: threading.Event, entered: threading.Event | None) -> None:
-    with gate.slot():
-        if entered:
-            entered.set()
-        release.wait(5)
 
 
 def test_the_size_bound_still_holds_whatever_the_estimate():
