@@ -77,11 +77,34 @@ def _figures(latencies: list[float], tokens: list[int], wall: float) -> dict:
             "latency_s_p95": round(float(np.percentile(latencies, 95)), 2)}
 
 
+def _plot(results: dict[str, dict], clients: list[int], parallel: int, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (rate, wait) = plt.subplots(1, 2, figsize=(9, 3.4))
+    for name, label in (("ours", "this project (serial, saved prompt head)"),
+                        ("llama_server", f"llama-server, {parallel} parallel slots")):
+        rate.plot(clients, [results[name][str(c)]["tokens_per_s"] for c in clients], marker="o", label=label)
+        wait.plot(clients, [results[name][str(c)]["latency_s_p95"] for c in clients], marker="o", label=label)
+    for ax, title in ((rate, "generated tokens/s"), (wait, "latency p95 (s)")):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(clients, [str(c) for c in clients])
+        ax.set_xlabel("concurrent clients")
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+    rate.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--llama-server", type=Path, required=True, help="the llama-server binary")
     parser.add_argument("--clients", default="1,2,4,8,16")
     parser.add_argument("--parallel", type=int, default=8, help="llama-server slots")
+    parser.add_argument("--plot", type=Path, help="also write a PNG of tokens/s and p95 latency against clients")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
     if max(clients) > 32:
@@ -128,6 +151,8 @@ def main() -> None:
                 results[name][str(c)] = _figures(*_drive(call, jobs, c))
         print(json.dumps({"llama_server_parallel": args.parallel, "n_threads": settings.n_threads,
                           "max_new_tokens": settings.max_new_tokens, "results": results}, indent=2))
+        if args.plot:
+            _plot(results, clients, args.parallel, args.plot)
     finally:
         for proc in (ours, llama):
             proc.terminate()
