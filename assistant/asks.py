@@ -80,9 +80,14 @@ _STORY_WORDS = 12
 
 def asks_for_unknown(question: str) -> bool:
     """True when the question asks *for* a concept instead of *about* a named one (``asks_for_kind``), or
-    is a first-person story ending in "what happened?". Names it mentions are then context, not its subject."""
+    tells a story (``tells_a_story``). Names it mentions are then context, not its subject."""
+    return asks_for_kind(question) or tells_a_story(question)
+
+
+def tells_a_story(question: str) -> bool:
+    """A first-person account of some length, ending in "what happened?"."""
     tokens = words(question)
-    return asks_for_kind(question) or (len(tokens) >= _STORY_WORDS and bool(_FIRST_PERSON & set(tokens)))
+    return len(tokens) >= _STORY_WORDS and bool(_FIRST_PERSON & set(tokens))
 
 
 def asks_for_kind(question: str) -> bool:

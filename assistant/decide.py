@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.asks import Ask, ask_of, asks_for_kind, asks_for_unknown, is_comparison
+from assistant.asks import Ask, ask_of, asks_for_kind, is_comparison, tells_a_story
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
 from assistant.match import TermMatcher, tokenize
@@ -189,7 +189,7 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         foreign = [o for o in found.outside if not entry_mentions(entries[top.term], o)]
-        if foreign and not name_part and not asks_for_name and not asks_for_unknown(question):
+        if foreign and not name_part and not asks_for_name and not tells_a_story(question):
             return Decision("refused", "not_in_glossary", subject=foreign[0].name)
         if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage and not about_other:
             return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)

@@ -90,7 +90,7 @@ class GroundingChecker:
             return Verdict(sentence, False, 1.0, "it only names the term")
         support = sum(w in source.stems for w in wanted) / len(wanted)
         problem = (self._specifics(sentence, source) or self._outside(sentence, source) or _negation(sentence, source)
-                   or _comparison(sentence, source) or _foreign_subject(sentence, source))
+                   or _comparison(sentence, source) or self._other_subject(sentence, source))
         if problem is None and support < self.min_support:
             problem = f"only {support:.0%} of its content words are in the entry"
         if problem is None and _new_pairs(wanted, source) >= _MAX_NEW_PAIRS:
@@ -116,12 +116,21 @@ class GroundingChecker:
         for concept in self.concepts.find(sentence) if self.concepts else []:
             if not set(concept.stems) <= source.all_stems:  # named with a word the entry never uses
                 return f"it speaks of {concept.name}, which the entry does not mention"
-        m = _SUBJECT.match(sentence)
-        subject = m.group("subject") if m else ""
-        if subject and self.concepts and not set(content_stems(subject)) & source.name_stems:
-            for concept in self.concepts.find(subject):  # "Group normalization is ...": another concept's definition
-                return f"it defines {concept.name}, not the cited entry"
         return None
+
+    def _other_subject(self, sentence: str, source: _Source) -> str | None:
+        """The sentence defines something else: its subject, before the first verb, names an outside concept
+        ("Group normalization is ...") or holds a word that neither the entry's names nor its text use
+        ("CutMix is ...")."""
+        m = _SUBJECT.match(sentence)
+        if not m:
+            return None
+        subject = m.group("subject")
+        if self.concepts and not set(content_stems(subject)) & source.name_stems:
+            for concept in self.concepts.find(subject):
+                return f"it defines {concept.name}, not the cited entry"
+        unknown = [w for w in content_stems(subject, QUERY_WORDS) if w not in source.stems]
+        return f"it speaks of {subject.strip()}, which the entry does not" if unknown else None
 
 
 def _negation(sentence: str, source: _Source) -> str | None:
@@ -160,16 +169,6 @@ def _compared(text_words: list[str]) -> list[tuple[str, str]]:
         if following:
             found.append((w, stem(americanize(following))))
     return found
-
-
-def _foreign_subject(sentence: str, source: _Source) -> str | None:
-    """The sentence defines something else: its subject, before the first verb ("CutMix is ..."), holds a word
-    that neither the entry's names nor its text use."""
-    m = _SUBJECT.match(sentence)
-    if not m:
-        return None
-    unknown = [w for w in content_stems(m.group("subject"), QUERY_WORDS) if w not in source.stems]
-    return f"it speaks of {m.group('subject').strip()}, which the entry does not" if unknown else None
 
 
 def _pairs(stems: list[str], window: int) -> set[frozenset[str]]:

@@ -47,7 +47,7 @@ def subject_concept(question: str, outside: list[ConceptMention]) -> ConceptMent
     """The outside concept a question opens with, after its question words: "How does data augmentation
     improve ...", "How does batch normalization perform ...". Not in "which learning rate schedule ...": there
     it is the kind of thing asked for."""
-    tokens = [t.raw.lower() for t in tokenize(question)]
+    tokens = [t.raw for t in tokenize(question)]
     opening = next((i for i, t in enumerate(tokens) if t not in _QUESTION_OPENING), None)
     if opening is None or (opening and tokens[opening - 1] in _ASKS_FOR_KIND):
         return None

@@ -34,7 +34,7 @@ class NameParts:
                  | {t.stem for name in tokens[e.term] for t in name} for e in entries}
         used = Counter(s for stems in texts.values() for s in stems)
         modifiers = {term: {t.stem for name in names for t in (name if len(name) == 1 else name[:-1])
-                            if t.raw.lower() not in STOPWORDS} for term, names in tokens.items()}
+                            if t.raw not in STOPWORDS} for term, names in tokens.items()}
         self._owner = {s: term for term, stems in modifiers.items() for s in stems  # stem -> the one entry it names
                        if used[s] == 1 and len(s) >= _MIN_CHARS and concepts.stem_use[s] <= _CATEGORY_USE}
         self._parts = {term: {s for s, owner in self._owner.items() if owner == term} for term in modifiers}
@@ -43,7 +43,7 @@ class NameParts:
         """Entries whose distinctive name words the question uses outside the outside-concept names it mentions."""
         tokens = tokenize(question)
         taken = {i for o in outside for i in range(o.start, o.end)}
-        inside = " ".join(tokens[i].raw.lower() for i in sorted(taken))
+        inside = " ".join(tokens[i].raw for i in sorted(taken))
         found = (self._owner.get(t.stem) for i, t in enumerate(tokens) if i not in taken)
         return list(dict.fromkeys(term for term in found if term and not self._explained(term, inside)))
 
