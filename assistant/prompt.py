@@ -81,4 +81,4 @@ def build_prompt(entry: Entry, question: str, ask: Ask = "definition") -> Prompt
     primer = primer_for(entry)
     q = _one_line(question)
     return Prompt(fixed=fixed_prefix(), body=f"{block}\nQuestion: {q}\nAnswer: {primer}", system=INSTRUCTIONS,
-                  user=f"Glossary entry:\n{block}\n\nQuestion: {q}", primer=primer, stop=("\n",))
+                  user=f"Glossary entry:\n{block}\n\nQuestion: {q}", primer=primer, stop=("\n",), entry=f"{block}\n")

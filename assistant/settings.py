@@ -72,7 +72,12 @@ class Settings(BaseSettings):
     max_new_tokens: int = Field(72, ge=8, le=1024)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     n_threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
-    n_ctx: int = Field(2048, ge=256)
+    n_ctx: int = Field(1024, ge=256, description="tokens per answer (prompt and completion; the longest here "
+                                                  "is about 570)")
+    max_batch_sequences: int = Field(8, ge=1, le=64, description="llama.cpp: answers decoded together in one batch "
+                                                                 "(continuous batching); each keeps n_ctx tokens")
+    entry_cache_mb: int = Field(192, ge=0, description="llama.cpp: memory for the saved state after prompt head + "
+                                                       "entry (about 5 MB per entry); 0 = evaluate every entry")
     draft_tokens: int = Field(3, ge=0, le=16, description="llama.cpp, greedy: tokens guessed from the prompt and "
                                                           "checked in one batch (prompt lookup decoding); 0 = off")
     generation_timeout_s: float = Field(20.0, gt=0)
@@ -91,7 +96,8 @@ class Settings(BaseSettings):
                                        "Gradio import: the first answer comes about 2.4 s sooner)")
     workers: int = Field(1, ge=1, le=64, description="server processes on the port (each loads its own models)")
     max_question_chars: int = Field(500, ge=10, le=20_000)
-    max_concurrent_generations: int = Field(1, ge=1)
+    max_concurrent_generations: int = Field(1, ge=1, description="openai backend: requests in flight to the "
+                                                                 "engine (llama.cpp: max_batch_sequences)")
     queue_size: int = Field(64, ge=0, description="most questions waiting for a generation slot (a memory bound; "
                                                    "who is admitted is decided by the estimated wait)")
     queue_timeout_s: float = Field(15.0, gt=0, description="longest wait for a generation slot: a question whose "

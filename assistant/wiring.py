@@ -18,7 +18,7 @@ from assistant.errors import CorpusError
 from assistant.decide import Thresholds
 from assistant.embed import Embedder, make_embedder
 from assistant.gate import GenerationGate
-from assistant.generate import make_generator
+from assistant.generate import Generator, make_generator
 from assistant.ground import GroundingChecker
 from assistant.index import BuiltIndex, IndexStore
 from assistant.match import TermMatcher
@@ -97,6 +97,11 @@ def answer_config(settings: Settings) -> AnswerConfig:
                                               short_min_coverage=settings.short_min_coverage))
 
 
+def generation_gate(settings: Settings, generator: Generator | None) -> GenerationGate:
+    """Admits as many generations at once as the backend runs together."""
+    return GenerationGate(generator.parallel if generator else 1, settings.queue_size, settings.queue_timeout_s)
+
+
 def build_assistant(settings: Settings, warm: bool = True, progress: bool = False,
                     keep_serving: bool = False) -> Assistant:
     """Everything the doors need: glossary, index (rebuilt if stale), retriever, generator, checker, gate.
@@ -111,5 +116,5 @@ def build_assistant(settings: Settings, warm: bool = True, progress: bool = Fals
         if loading is not None:
             loading.result()  # re-raises a load error here
     return Assistant(stack.glossary, stack.retriever, generator, GroundingChecker(concepts=stack.retriever.concepts),
-                     GenerationGate(settings.max_concurrent_generations, settings.queue_size, settings.queue_timeout_s),
+                     generation_gate(settings, generator),
                      answer_config(settings))

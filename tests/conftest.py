@@ -50,14 +50,14 @@ def retriever(stack):
 def assistant(settings, stack):
     """The default pipeline (llama.cpp when available), sharing the session's retrieval stack."""
     from assistant.answer import Assistant
-    from assistant.gate import GenerationGate
     from assistant.generate import make_generator
     from assistant.ground import GroundingChecker
-    from assistant.wiring import answer_config
+    from assistant.wiring import answer_config, generation_gate
 
     checker = GroundingChecker(concepts=stack.retriever.concepts)
-    a = Assistant(stack.glossary, stack.retriever, make_generator(settings), checker,
-                  GenerationGate(1, settings.queue_size, settings.queue_timeout_s), answer_config(settings))
+    generator = make_generator(settings)
+    a = Assistant(stack.glossary, stack.retriever, generator, checker, generation_gate(settings, generator),
+                  answer_config(settings))
     a.warm_up()
     return a
 

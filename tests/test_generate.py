@@ -30,7 +30,8 @@ def llama(settings):
 
     gen = LlamaCppGenerator(packaged_gguf(settings.model_cache_dir), n_threads=settings.n_threads)
     gen.warm_up(fixed_prefix())
-    return gen
+    yield gen
+    gen.close()
 
 
 def _check_backend_streams_and_stops(gen, glossary):
@@ -86,7 +87,12 @@ def test_a_damaged_prefix_state_file_is_evaluated_again(llama, glossary, setting
         gen.warm_up(fixed_prefix())
         return gen
 
-    assert fresh_generator().prefix_source == "evaluated"
+    def prefix_source() -> str:
+        gen = fresh_generator()
+        gen.close()
+        return gen.prefix_source
+
+    assert prefix_source() == "evaluated"
     (state_file,) = tmp_path.glob("*.state")
     blob = bytearray(state_file.read_bytes())
     blob[len(blob) // 2] ^= 0xFF  # one flipped byte in the KV data
@@ -94,9 +100,10 @@ def test_a_damaged_prefix_state_file_is_evaluated_again(llama, glossary, setting
     gen = fresh_generator()
     assert gen.prefix_source == "evaluated", "a state that fails its checksum is not used"
     assert _text(gen, glossary, *QUESTIONS[0]) == _text(llama, glossary, *QUESTIONS[0])
+    gen.close()
     state_file.write_bytes(b"")
-    assert fresh_generator().prefix_source == "evaluated"
-    assert fresh_generator().prefix_source == "disk", "the re-evaluated state was written back"
+    assert prefix_source() == "evaluated"
+    assert prefix_source() == "disk", "the re-evaluated state was written back"
 
 
 @needs_llama

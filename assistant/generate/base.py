@@ -28,6 +28,7 @@ class Prompt:
     user: str  # entry + question as one chat message, for chat models
     primer: str = ""  # text the answer starts with (already at the end of ``body``)
     stop: tuple[str, ...] = ("\n",)
+    entry: str = ""  # the start of ``body`` that is the same for every question about the entry (its state is kept)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Cancel:
 
 class Generator(Protocol):
     name: str  # e.g. "llama_cpp:gemma-3-270m-q4_k_m.gguf"
+    parallel: int  # generations it runs at once (the gate admits that many)
 
     def warm_up(self, fixed_prefix: str) -> None:
         """Load the model and precompute the state of ``fixed_prefix`` (no-op for remote backends)."""

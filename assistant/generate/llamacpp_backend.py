@@ -1,116 +1,166 @@
-"""GGUF-native generation with llama-cpp-python, with deterministic reuse of the fixed prompt prefix.
+"""GGUF-native generation with llama-cpp-python: answers decoded together, each from a saved prompt state.
 
     >>> from assistant.prompt import build_prompt
-    >>> gen = from_settings(settings)             # LlamaCppGenerator(gguf_path, n_threads=..., state_dir=...)
+    >>> gen = from_settings(settings)             # LlamaCppGenerator(gguf_path, n_threads=..., parallel=8, ...)
     >>> prompt = build_prompt(glossary.by_term("Mixup"), "what is mixup?")
     >>> gen.warm_up(prompt.fixed)
     >>> "".join(gen.stream(prompt, max_new_tokens=30)) == "".join(gen.stream(prompt, max_new_tokens=30))
     True
 
-The fixed prefix is evaluated once; its context state (~5 MB: KV cache, positions) is saved with
-``llama_state_get_data`` and restored with ``llama_state_set_data`` before every request (about 2 ms),
-so the body is always evaluated on the same state in the same batches: an answer does not depend on
-what was asked before. (llama-cpp-python's own prefix cache reuses whatever the previous request left,
-which changes greedy answers.)
-
-With ``state_dir`` the saved state is also kept on disk (checksummed, keyed by the model file, the
-prefix tokens and every setting that changes it), so a new process restores it instead of evaluating
-the prefix again (0.4 s of a 2 s start).
+Up to ``parallel`` answers are decoded in one batch (``llamacpp_batch.BatchEngine``); more wait for a
+free sequence. Every answer starts from a saved sequence state, never from what the previous request
+left, so an answer does not depend on what was asked before:
+- the fixed prompt head (instructions and worked examples, 230 tokens) is evaluated once; with
+  ``state_dir`` its state is also kept on disk (checksummed, keyed by the model file, the head's tokens
+  and every setting that changes it), so a new process restores it instead of evaluating it (0.3 s);
+- the state after head + entry is kept per entry block in memory (``entry_cache_mb``, least recently
+  used out first; about 5 MB each), so a question about an entry asked before only evaluates the
+  question (about 20 tokens instead of 100).
+Greedy answers use prompt lookup (``draft_tokens`` guesses from the prompt checked in the same batch)
+while the batch is small.
 """
 from __future__ import annotations
 
-import ctypes
+import collections
 import hashlib
 import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-
 from assistant.errors import GenerationError, ModelLoadError
 from assistant.files import atomic_write
-from assistant.generate.base import Cancel, Prompt, StopWatcher
-from assistant.generate.lookup import propose
+from assistant.generate.base import Cancel, Prompt
+from assistant.generate.llamacpp_batch import N_BATCH, BatchEngine, Job, SeqState
 from assistant.generate.models import is_packaged, packaged_gguf
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
-_N_BATCH = 512
-_KEEP_STATES = 8  # state files kept in state_dir (newest first); each is about 5 MB
+_KEEP_STATES = 8  # state files kept in state_dir (newest first); each is about 4 MB
+_STATE_FORMAT = "seq-state-1"  # what the files hold: one sequence's state (llama_state_seq_get_data)
+
+
+class StateCache:
+    """Sequence states by key, the least recently used dropped past ``max_bytes``; thread-safe.
+
+    >>> cache = StateCache(max_bytes=10)
+    >>> cache.put("a", SeqState(b"123456", 3)); cache.put("b", SeqState(b"1234", 2)); cache.get("a").n_tokens
+    3
+    >>> cache.put("c", SeqState(b"12345", 2)); cache.get("b") is None, cache.get("a") is not None
+    (True, True)
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._states: collections.OrderedDict[object, SeqState] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: object) -> SeqState | None:
+        with self._lock:
+            if key in self._states:
+                self._states.move_to_end(key)
+            return self._states.get(key)
+
+    def put(self, key: object, state: SeqState) -> None:
+        with self._lock:
+            self._states[key] = state
+            self._states.move_to_end(key)
+            while sum(len(s.blob) for s in self._states.values()) > self.max_bytes:
+                self._states.popitem(last=False)
 
 
 class LlamaCppGenerator:
-    def __init__(self, gguf_path: Path, n_threads: int = 2, n_ctx: int = 2048, state_dir: Path | None = None,
-                 draft_tokens: int = 3) -> None:
+    def __init__(self, gguf_path: Path, n_threads: int = 2, n_ctx: int = 1024, state_dir: Path | None = None,
+                 draft_tokens: int = 3, parallel: int = 8, entry_cache_mb: int = 192) -> None:
+        """``n_ctx``: tokens per answer (prompt and completion); ``parallel``: answers decoded together."""
         self.gguf_path = Path(gguf_path)
         self.n_threads = n_threads
         self.n_ctx = n_ctx
         self.state_dir = Path(state_dir) if state_dir is not None else None
         self.draft_tokens = draft_tokens
+        self.parallel = parallel
         self.prefix_source = ""  # "evaluated" or "disk": where the current prefix state came from
         self.name = f"llama_cpp:{self.gguf_path.name}"
-        self._llm = None
-        self._lock = threading.Lock()  # one llama context: requests run one at a time
+        self._engine: BatchEngine | None = None
+        self._lock = threading.Lock()  # loading and changing the prefix
         self._prefix_text: str | None = None
-        self._prefix_ids: np.ndarray | None = None
-        self._state: ctypes.Array | None = None
-        self._samplers: dict[float, object] = {}
-        self._n_vocab = 0
-
-    def _sampler(self, temperature: float):
-        """One sampler chain per temperature (> 0), built once."""
-        if temperature not in self._samplers:
-            self._samplers[temperature] = self._llm._init_sampler(temp=temperature, top_k=40, top_p=0.95, min_p=0.05,
-                                                                  repeat_penalty=1.0)
-        return self._samplers[temperature]
+        self._prefix: SeqState | None = None
+        self._prefix_key = ""
+        self._entry_states = StateCache(entry_cache_mb * 2**20)
 
     def warm_up(self, fixed_prefix: str) -> None:
+        self._prefix_for(fixed_prefix)
+
+    @property
+    def load(self) -> dict[str, int]:
+        """Answers decoding and waiting for a sequence."""
+        return self._engine.load if self._engine is not None else {"decoding": 0, "waiting": 0}
+
+    def close(self) -> None:
         with self._lock:
-            self._load()
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
+                self._prefix_text = None
+
+    def stream(self, prompt: Prompt, max_new_tokens: int, temperature: float = 0.0,
+               cancel: Cancel | None = None) -> Iterator[str]:
+        start = self._prefix_for(prompt.fixed)
+        engine = self._engine
+        tokens = engine.tokenize(prompt.body)
+        job = Job(tokens, max_new_tokens, start=start, temperature=temperature, stops=prompt.stop,
+                  cancel=cancel or Cancel(), draft_tokens=self.draft_tokens)
+        entry = engine.tokenize(prompt.entry) if prompt.entry else []
+        if entry and tokens[:len(entry)] == entry:  # the entry's own state saves evaluating it again
+            key = (self._prefix_key, tuple(entry))
+            cached = self._entry_states.get(key)
+            if cached is not None:
+                job.start, job.tokens, job.lookup = cached, tokens[len(entry):], entry
+            else:
+                job.snapshot_at = len(entry)
+                job.on_snapshot = lambda state: self._entry_states.put(key, state)
+        engine.submit(job)
+        yield from job.chunks()
+
+    def stream_cold(self, prompt: Prompt, max_new_tokens: int) -> Iterator[str]:
+        """The same prompt evaluated from an empty sequence in one piece (no saved state): what the state
+        reuse is compared against. Greedy, without prompt lookup guesses."""
+        self._prefix_for(prompt.fixed)
+        job = Job(self._engine.tokenize(prompt.fixed + prompt.body, bos=True), max_new_tokens, stops=prompt.stop)
+        self._engine.submit(job)
+        yield from job.chunks()
+
+    def _prefix_for(self, fixed_prefix: str) -> SeqState:
+        """The saved state of ``fixed_prefix``, loading the model and making the state when needed."""
+        with self._lock:
+            if self._engine is None:
+                self._load()
             if self._prefix_text != fixed_prefix:
                 self._save_prefix(fixed_prefix)
+            return self._prefix
 
     def _load(self) -> None:
-        if self._llm is not None:
-            return
         try:
-            from llama_cpp import Llama
+            import llama_cpp  # noqa: F401
         except ImportError as exc:
             raise ModelLoadError("llama-cpp-python is not installed (pip install '.[llama]')") from exc
         if not self.gguf_path.is_file():
             raise ModelLoadError(f"GGUF file not found: {self.gguf_path}")
-        try:
-            self._llm = Llama(model_path=str(self.gguf_path), n_ctx=self.n_ctx, n_threads=self.n_threads,
-                              n_threads_batch=self.n_threads, n_batch=_N_BATCH, verbose=False)
-        except (ValueError, RuntimeError) as exc:
-            raise ModelLoadError(f"llama.cpp cannot load {self.gguf_path}: {exc}") from exc
-        self._n_vocab = self._llm.n_vocab()
+        self._engine = BatchEngine(self.gguf_path, n_seq=self.parallel, n_ctx_seq=self.n_ctx, n_threads=self.n_threads)
 
     def _save_prefix(self, fixed_prefix: str) -> None:
-        import llama_cpp
-
-        llm = self._llm
-        ids = llm.tokenize(fixed_prefix.encode("utf-8"), add_bos=True, special=False)
-        self._prefix_ids = np.array(ids, dtype=np.intc)
-        self._prefix_text = None  # until a state for these ids is in place
+        ids = self._engine.tokenize(fixed_prefix, bos=True)
         state_file = self._state_file(ids)
-        self._state = self._read_state(state_file)  # each request restores the state before decoding
-        if self._state is not None:
-            self.prefix_source = "disk"
-        else:
-            llm.reset()
-            llm.eval(ids)
-            ctx = llm._ctx.ctx
-            size = llama_cpp.llama_state_get_size(ctx)
-            buf = (ctypes.c_uint8 * size)()
-            used = llama_cpp.llama_state_get_data(ctx, buf, size)
-            self._state = (ctypes.c_uint8 * used).from_buffer_copy(buf)
-            self.prefix_source = "evaluated"
-            self._write_state(state_file)
-        self._prefix_text = fixed_prefix
-        log.info("llama.cpp prefix state (%s): %d tokens, %.1f MB", self.prefix_source, len(ids),
-                 len(self._state) / 1e6)
+        state = self._read_state(state_file)
+        self.prefix_source = "disk" if state is not None else "evaluated"
+        if state is None:
+            made: list[SeqState] = []
+            _run(self._engine, Job(ids, 0, snapshot_at=len(ids), on_snapshot=made.append))
+            state = made[0]
+            self._write_state(state_file, state)
+        self._prefix, self._prefix_text = state, fixed_prefix
+        self._prefix_key = hashlib.sha256(repr(ids).encode()).hexdigest()
+        log.info("llama.cpp prefix state (%s): %d tokens, %.1f MB", self.prefix_source, len(ids), len(state.blob) / 1e6)
 
     def _state_file(self, ids: list[int]) -> Path | None:
         """Where the state for these prefix tokens lives: the name hashes everything that changes it."""
@@ -119,157 +169,50 @@ class LlamaCppGenerator:
         import llama_cpp
 
         stat = self.gguf_path.stat()
-        key = hashlib.sha256(repr((str(self.gguf_path.resolve()), stat.st_size, stat.st_mtime_ns, llama_cpp.__version__,
-                                   self.n_ctx, _N_BATCH, self.n_threads, ids)).encode()).hexdigest()
+        key = hashlib.sha256(repr((_STATE_FORMAT, str(self.gguf_path.resolve()), stat.st_size, stat.st_mtime_ns,
+                                   llama_cpp.__version__, N_BATCH, self.n_threads, ids)).encode()).hexdigest()
         return self.state_dir / f"{self.gguf_path.stem}-{key[:24]}.state"
 
-    def _read_state(self, path: Path | None) -> ctypes.Array | None:
+    def _read_state(self, path: Path | None) -> SeqState | None:
         """The saved state if its checksum holds and llama.cpp accepts it; None (and the file removed) otherwise."""
         if path is None or not path.is_file():
             return None
         blob = path.read_bytes()
-        digest, payload = blob[:32], blob[32:]
-        state = (ctypes.c_uint8 * len(payload)).from_buffer_copy(payload) if payload else None
-        if state is not None and hashlib.sha256(payload).digest() == digest:
-            import llama_cpp
-
-            if llama_cpp.llama_state_set_data(self._llm._ctx.ctx, state, len(state)) == len(state):
+        digest, n_tokens, payload = blob[:32], int.from_bytes(blob[32:36], "little"), blob[36:]
+        if payload and hashlib.sha256(blob[32:]).digest() == digest:
+            state = SeqState(payload, n_tokens)
+            try:
+                _run(self._engine, Job([], 0, start=state))
                 return state
+            except GenerationError:
+                pass
         log.warning("discarding an unusable prefix state file %s; evaluating the prefix again", path)
         path.unlink(missing_ok=True)
         return None
 
-    def _write_state(self, path: Path | None) -> None:
+    def _write_state(self, path: Path | None, state: SeqState) -> None:
         if path is None:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            payload = bytes(self._state)
+            payload = state.n_tokens.to_bytes(4, "little") + state.blob
             atomic_write(path, hashlib.sha256(payload).digest() + payload)
             for old in sorted(path.parent.glob("*.state"), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP_STATES:]:
                 old.unlink(missing_ok=True)
-        except OSError as exc:  # a read-only or full cache only costs the next start 0.4 s
+        except OSError as exc:  # a read-only or full cache only costs the next start 0.3 s
             log.warning("cannot keep the prefix state in %s: %s", path.parent, exc.strerror or exc)
 
-    def _restore_prefix(self) -> None:
-        import llama_cpp
 
-        llm = self._llm
-        n = len(self._prefix_ids)
-        if llama_cpp.llama_state_set_data(llm._ctx.ctx, self._state, len(self._state)) != len(self._state):
-            raise GenerationError("llama.cpp could not restore the prompt prefix state")
-        llm.input_ids[:n] = self._prefix_ids
-        llm.n_tokens = n
-
-    def stream(self, prompt: Prompt, max_new_tokens: int, temperature: float = 0.0,
-               cancel: Cancel | None = None) -> Iterator[str]:
-        with self._lock:
-            if self._prefix_text != prompt.fixed:
-                self._load()
-                self._save_prefix(prompt.fixed)
-            self._restore_prefix()
-            yield from self._decode(prompt.body, prompt.stop, max_new_tokens, temperature, cancel)
-
-    def stream_cold(self, prompt: Prompt, max_new_tokens: int) -> Iterator[str]:
-        """The same prompt evaluated from an empty context in one piece (no saved state): what prefix
-        reuse is compared against. Greedy."""
-        with self._lock:
-            self._load()
-            self._llm.reset()
-            self._prefix_text = None  # the context no longer holds the prefix state
-            yield from self._decode(prompt.fixed + prompt.body, prompt.stop, max_new_tokens, 0.0, None, add_bos=True)
-
-    def _decode(self, text: str, stops: tuple[str, ...], max_new_tokens: int, temperature: float,
-                cancel: Cancel | None, add_bos: bool = False) -> Iterator[str]:
-        """Evaluates ``text`` after the current context, then generates until a stop (caller holds the lock)."""
-        import llama_cpp
-
-        llm = self._llm
-        tokens = llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=False)
-        room = self.n_ctx - llm.n_tokens - len(tokens)
-        if room < 8:
-            raise GenerationError(f"the prompt ({llm.n_tokens + len(tokens)} tokens) does not fit n_ctx={self.n_ctx}")
-        llm.eval(tokens)
-        limit = min(max_new_tokens, room)
-        if temperature > 0:
-            steps = self._sampled_tokens(temperature)
-        else:
-            steps = self._greedy_tokens(llm.input_ids[:llm.n_tokens].tolist(), limit)
-        watcher = StopWatcher(stops)
-        pending = b""  # bytes of a multi-byte character split across tokens
-        vocab = llm._model.vocab
-        for _, token in zip(range(limit), steps):
-            if cancel is not None and cancel.is_set:
-                return
-            if llama_cpp.llama_vocab_is_eog(vocab, token):
-                break
-            pending += llm.detokenize([token])
-            try:
-                piece, pending = pending.decode("utf-8"), b""
-            except UnicodeDecodeError:
-                piece = ""
-            out = watcher.feed(piece) if piece else ""
-            if out:
-                yield out
-            if watcher.stopped:
-                return
-        tail = watcher.flush()
-        if tail:
-            yield tail
-
-    def _sampled_tokens(self, temperature: float) -> Iterator[int]:
-        llm, sampler = self._llm, self._sampler(temperature)
-        while True:
-            token = sampler.sample(llm._ctx, -1)
-            yield token
-            llm.eval([token])
-
-    def _greedy_tokens(self, context: list[int], limit: int) -> Iterator[int]:
-        """Greedy tokens, with prompt lookup: up to ``draft_tokens`` guesses (tokens that followed the same
-        n-gram earlier in the context) are evaluated in the same batch as the next token, and each guess
-        the model agrees with is kept without a decode of its own. Guesses depend only on this prompt,
-        so answers stay independent of earlier requests."""
-        llm = self._llm
-        token = self._best(-1)
-        produced = 0
-        while True:
-            yield token
-            context.append(token)
-            produced += 1
-            guesses = propose(context, min(self.draft_tokens, limit - produced))
-            self._eval_batch([token, *guesses])
-            token = None
-            for i, guess in enumerate(guesses):
-                best = self._best(i)
-                if best != guess:
-                    token = best
-                    break
-                yield guess
-                context.append(guess)
-                produced += 1
-                llm.n_tokens += 1
-            if token is None:
-                token = self._best(len(guesses))
-
-    def _eval_batch(self, batch: list[int]) -> None:
-        """Evaluates ``batch`` after the accepted context with logits at every position; the first token
-        becomes part of the context (guesses are added as they are accepted; the rest are dropped)."""
-        llm = self._llm
-        llm._ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
-        llm._batch.set_batch(batch=batch, n_past=llm.n_tokens, logits_all=True)
-        llm._ctx.decode(llm._batch)
-        llm.n_tokens += 1
-
-    def _best(self, row: int) -> int:
-        """The highest-scoring next token after batch position ``row`` (-1: the last evaluated)."""
-        import llama_cpp
-
-        logits = llama_cpp.llama_get_logits_ith(self._llm._ctx.ctx, row)
-        return int(np.argmax(np.ctypeslib.as_array(logits, shape=(self._n_vocab,))))
+def _run(engine: BatchEngine, job: Job) -> None:
+    """Runs a job that yields no text to its end, raising its error."""
+    engine.submit(job)
+    for _ in job.chunks():
+        pass
 
 
 def from_settings(settings: Settings) -> LlamaCppGenerator:
     gguf = packaged_gguf(settings.model_cache_dir) if is_packaged(settings.generator_model) \
         else Path(settings.generator_model).expanduser()
     return LlamaCppGenerator(gguf, n_threads=settings.n_threads, n_ctx=settings.n_ctx,
-                             state_dir=settings.model_cache_dir / "llama-state", draft_tokens=settings.draft_tokens)
+                             state_dir=settings.model_cache_dir / "llama-state", draft_tokens=settings.draft_tokens,
+                             parallel=settings.max_batch_sequences, entry_cache_mb=settings.entry_cache_mb)

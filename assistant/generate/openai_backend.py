@@ -29,7 +29,8 @@ _RETRY_STATUS = {408, 429, 500, 502, 503, 504}
 
 class OpenAIChatGenerator:
     def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout_s: float = 30.0,
-                 retries: int = 2) -> None:
+                 retries: int = 2, parallel: int = 1) -> None:
+        """``parallel``: requests in flight to the server at once (it batches them)."""
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"openai_base_url must start with http:// or https://, got {base_url!r}")
         self.base_url = base_url.rstrip("/")
@@ -38,6 +39,7 @@ class OpenAIChatGenerator:
         self.timeout = httpx.Timeout(timeout_s, connect=min(5.0, timeout_s))
         self.retries = retries
         self.name = f"openai:{model}@{self.base_url}"
+        self.parallel = parallel
 
     def warm_up(self, fixed_prefix: str) -> None:
         """Remote servers manage their own prefix caching; nothing to precompute here."""
@@ -96,4 +98,4 @@ def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
 def from_settings(settings: Settings) -> OpenAIChatGenerator:
     return OpenAIChatGenerator(settings.openai_base_url, settings.openai_model,
                                os.environ.get(settings.openai_api_key_env) or None, settings.openai_timeout_s,
-                               settings.openai_retries)
+                               settings.openai_retries, settings.max_concurrent_generations)

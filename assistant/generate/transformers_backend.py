@@ -37,6 +37,7 @@ class TransformersGenerator:
         self.n_threads = n_threads
         self.dtype = dtype
         self.name = f"transformers:{model}"
+        self.parallel = 1  # one generation at a time (a lock)
         self._model = None
         self._tokenizer = None
         self._chat = False

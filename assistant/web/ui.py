@@ -131,6 +131,6 @@ def build_ui(state: ServerState) -> gr.Blocks:
             return gr.Tabs(selected="chat"), ask_about(term)
 
         table.select(pick, table, [tabs, box]).then(respond, [box, chat], outputs)
-    blocks.queue(default_concurrency_limit=state.settings.max_concurrent_generations,
+    blocks.queue(default_concurrency_limit=None,  # the generation gate decides who waits
                  max_size=max(1, state.settings.queue_size))
     return blocks
