@@ -2,14 +2,16 @@
 
     $ .venv/bin/python benchmarks/concurrency.py --llama-server PATH/llama-server [--clients 1,2,4,8,16]
 
-For each number of concurrent clients, the same generated-answer questions go to
-- this project (``serve --no-ui``, default settings: one generation at a time, admission by estimated wait),
-  as ``POST /api/ask``;
+For each number of concurrent clients, the same generated-answer questions go to, one server at a time,
+- this project batched (``serve --no-ui``, default settings: up to 8 answers decoded together, admission
+  by estimated wait), as ``POST /api/ask``;
+- this project serial (``max_batch_sequences=1``: one answer at a time, as before batching);
 - ``llama-server`` with ``--parallel 8`` (continuous batching over 8 slots) on the packaged GGUF, as
   ``POST /completion`` with the exact prompt this project builds for the question (fixed head + entry +
   question), greedy, stopping at the end of the answer line.
 Reports answers/s, generated tokens/s (for this project: the model's sentences, re-tokenized with its
-vocabulary) and latency p50/p95. Build llama-server from the llama.cpp sources in llama-cpp-python's sdist:
+vocabulary), latency p50/p95, and a burst: 8 different questions sent at once, the time until the last
+is answered against one answered alone. Build llama-server from the llama.cpp sources in llama-cpp-python's sdist:
 ``cmake -B build -DLLAMA_CURL=OFF && cmake --build build --target llama-server``. Loopback only, bounded.
 Prints a JSON document; the figures go to docs/benchmarks.md.
 """
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -77,15 +80,21 @@ def _figures(latencies: list[float], tokens: list[int], wall: float) -> dict:
             "latency_s_p95": round(float(np.percentile(latencies, 95)), 2)}
 
 
-def _plot(results: dict[str, dict], clients: list[int], parallel: int, path: Path) -> None:
+def _burst(call, jobs: list) -> dict:
+    """One question alone (median of 3), then ``len(jobs)`` different ones at once: seconds to the last answer."""
+    alone = sorted(_drive(call, [job], 1)[2] for job in jobs[:3])[1]
+    together = _drive(call, jobs, len(jobs))[2]
+    return {"alone_s": round(alone, 2), "together_s": round(together, 2), "ratio": round(together / alone, 1)}
+
+
+def _plot(results: dict[str, dict], clients: list[int], labels: dict[str, str], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (rate, wait) = plt.subplots(1, 2, figsize=(9, 3.4))
-    for name, label in (("ours", "this project (serial, saved prompt head)"),
-                        ("llama_server", f"llama-server, {parallel} parallel slots")):
+    for name, label in labels.items():
         rate.plot(clients, [results[name][str(c)]["tokens_per_s"] for c in clients], marker="o", label=label)
         wait.plot(clients, [results[name][str(c)]["latency_s_p95"] for c in clients], marker="o", label=label)
     for ax, title in ((rate, "generated tokens/s"), (wait, "latency p95 (s)")):
@@ -115,48 +124,53 @@ def main() -> None:
     from llama_cpp import Llama
 
     vocab = Llama(model_path=str(gguf), vocab_only=True, verbose=False)
+    http = httpx.Client(timeout=300)
 
     def count(text: str) -> int:
         return len(vocab.tokenize(text.encode("utf-8"), add_bos=False))
 
-    ours_port, llama_port = free_port(), free_port()
-    env = {**os.environ, "GLOSSARY_RATE_LIMIT_PER_MINUTE": "0"}
-    ours = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--no-ui", "--port", str(ours_port)], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    llama = subprocess.Popen([str(args.llama_server), "--model", str(gguf), "--port", str(llama_port), "--threads",
-                              str(settings.n_threads), "--parallel", str(args.parallel), "--ctx-size",
-                              str(settings.n_ctx * args.parallel), "--cont-batching"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_ok(f"http://127.0.0.1:{ours_port}/healthz", 180, ours)
-        wait_until_ok(f"http://127.0.0.1:{llama_port}/health", 180, llama)
-        http = httpx.Client(timeout=300)
-
-        def ask_ours(job: tuple[str, str]) -> int:  # tokens the model wrote: its sentences, kept or dropped
-            answer = http.post(f"http://127.0.0.1:{ours_port}/api/ask", json={"question": job[1]}).json()
+    def ours(port: int, batch: int) -> tuple[list[str], dict, str, Callable[[tuple[str, str]], int]]:
+        def ask(job: tuple[str, str]) -> int:  # tokens the model wrote: its sentences, kept or dropped
+            answer = http.post(f"http://127.0.0.1:{port}/api/ask", json={"question": job[1]}).json()
             return sum(count(v["sentence"]) for v in answer.get("verdicts") or [])
 
-        def ask_llama(job: tuple[str, str]) -> int:
+        env = {**os.environ, "GLOSSARY_RATE_LIMIT_PER_MINUTE": "0", "GLOSSARY_MAX_BATCH_SEQUENCES": str(batch)}
+        return ([sys.executable, "-m", "assistant", "serve", "--no-ui", "--port", str(port)], env,
+                f"http://127.0.0.1:{port}/healthz", ask)
+
+    def llama_server(port: int) -> tuple[list[str], dict, str, Callable[[tuple[str, str]], int]]:
+        def ask(job: tuple[str, str]) -> int:
             prompt = build_prompt(glossary.by_term(job[0]), job[1])
             body = {"prompt": prompt.fixed + prompt.body, "n_predict": settings.max_new_tokens, "temperature": 0.0,
                     "stop": list(prompt.stop), "cache_prompt": True}
-            return int(http.post(f"http://127.0.0.1:{llama_port}/completion", json=body).json()["tokens_predicted"])
+            return int(http.post(f"http://127.0.0.1:{port}/completion", json=body).json()["tokens_predicted"])
 
-        questions = _questions(32)
-        results: dict[str, dict] = {"ours": {}, "llama_server": {}}
-        for name, call in (("ours", ask_ours), ("llama_server", ask_llama)):
-            _drive(call, questions[:4], 2)  # warm-up
-            for c in clients:
-                jobs = (questions * 2)[:max(8, 2 * c)]
-                results[name][str(c)] = _figures(*_drive(call, jobs, c))
-        print(json.dumps({"llama_server_parallel": args.parallel, "n_threads": settings.n_threads,
-                          "max_new_tokens": settings.max_new_tokens, "results": results}, indent=2))
-        if args.plot:
-            _plot(results, clients, args.parallel, args.plot)
-    finally:
-        for proc in (ours, llama):
+        return ([str(args.llama_server), "--model", str(gguf), "--port", str(port), "--threads", str(settings.n_threads),
+                 "--parallel", str(args.parallel), "--ctx-size", str(settings.n_ctx * args.parallel), "--cont-batching"],
+                dict(os.environ), f"http://127.0.0.1:{port}/health", ask)
+
+    labels = {"batched": f"this project, batched ({settings.max_batch_sequences} sequences)",
+              "serial": "this project, serial (max_batch_sequences=1)",
+              "llama_server": f"llama-server, {args.parallel} parallel slots"}
+    servers = {"batched": lambda port: ours(port, settings.max_batch_sequences), "serial": lambda port: ours(port, 1),
+               "llama_server": llama_server}
+    questions = _questions(32)
+    results: dict[str, dict] = {}
+    for name, make in servers.items():  # one server at a time: each has both cores
+        command, env, health, ask = make(free_port())
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until_ok(health, 180, proc)
+            _drive(ask, questions, 4)  # warm-up: every question once
+            results[name] = {str(c): _figures(*_drive(ask, (questions * 2)[:max(8, 2 * c)], c)) for c in clients}
+            results[name]["burst_of_8"] = _burst(ask, questions[8:16])
+        finally:
             proc.terminate()
             proc.wait(30)
+    print(json.dumps({"llama_server_parallel": args.parallel, "n_threads": settings.n_threads,
+                      "max_new_tokens": settings.max_new_tokens, "results": results}, indent=2))
+    if args.plot:
+        _plot(results, clients, labels, args.plot)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ _STATE_FORMAT = "seq-state-1"  # what the files hold: one sequence's state (llam
 class StateCache:
     """Sequence states by key, the least recently used dropped past ``max_bytes``; thread-safe.
 
-    >>> cache = StateCache(max_bytes=10)
+    >>> cache = StateCache(max_bytes=12)
     >>> cache.put("a", SeqState(b"123456", 3)); cache.put("b", SeqState(b"1234", 2)); cache.get("a").n_tokens
     3
     >>> cache.put("c", SeqState(b"12345", 2)); cache.get("b") is None, cache.get("a") is not None

@@ -1,10 +1,12 @@
 """Continuous batching on llama.cpp: every answer in progress advances in one ``llama_decode`` per step.
 
-    >>> engine = BatchEngine(gguf_path, n_seq=8, n_ctx_seq=2048, n_threads=2)
+    >>> from assistant.generate.models import packaged_gguf
+    >>> engine = BatchEngine(packaged_gguf(settings.model_cache_dir), n_seq=2, n_ctx_seq=512, n_threads=2)
     >>> job = Job(tokens=engine.tokenize("The capital of France is", bos=True), max_new_tokens=4)
     >>> engine.submit(job)
     >>> "".join(job.chunks()).strip() != ""
     True
+    >>> engine.close()
 
 Each answer owns one sequence of the context, with its own KV stream (``n_ctx_seq`` cells), so it
 attends only to its own tokens. One thread runs the loop: a step puts each decoding answer's next token
@@ -104,10 +106,10 @@ class Job:
         return self.closed or self.cancel.is_set
 
     def chunks(self) -> Iterator[str]:
-        """The completion's text as it is produced; raises what the engine raised for this job. Closing the
-        iterator early cancels the job."""
+        """The completion's text as it is produced; raises what the engine raised for this job. It ends at
+        once when the job is cancelled (text already decoded is dropped); closing it early cancels the job."""
         try:
-            while (item := self.out.get()) is not None:
+            while (item := self.out.get()) is not None and not self.cancel.is_set:
                 if isinstance(item, BaseException):
                     raise item
                 yield item
