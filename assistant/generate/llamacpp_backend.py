@@ -12,7 +12,7 @@ free sequence. Every answer starts from a saved sequence state, never from what 
 left, so an answer does not depend on what was asked before:
 - the fixed prompt head (instructions and worked examples, 230 tokens) is evaluated once; with
   ``state_dir`` its state is also kept on disk (checksummed, keyed by the model file, the head's tokens
-  and every setting that changes it), so a new process restores it instead of evaluating it (0.3 s);
+  and every setting that changes it, the number of sequences included), so a new process restores it instead of evaluating it (0.3 s);
 - the state after head + entry is kept per entry block in memory (``entry_cache_mb``, least recently
   used out first; about 5 MB each), so a question about an entry asked before only evaluates the
   question (about 20 tokens instead of 100).
@@ -170,7 +170,7 @@ class LlamaCppGenerator:
 
         stat = self.gguf_path.stat()
         key = hashlib.sha256(repr((_STATE_FORMAT, str(self.gguf_path.resolve()), stat.st_size, stat.st_mtime_ns,
-                                   llama_cpp.__version__, N_BATCH, self.n_threads, ids)).encode()).hexdigest()
+                                   llama_cpp.__version__, N_BATCH, self.n_threads, self.parallel, ids)).encode()).hexdigest()
         return self.state_dir / f"{self.gguf_path.stem}-{key[:24]}.state"
 
     def _read_state(self, path: Path | None) -> SeqState | None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import collections
 import ctypes
+import heapq
 import logging
 import queue
 import threading
@@ -145,7 +146,7 @@ class BatchEngine:
         self._batch = llama_cpp.llama_batch_init(N_BATCH, 0, 1)
         self._waiting: collections.deque[Job] = collections.deque()
         self._active: list[Job] = []
-        self._free = list(range(n_seq - 1, -1, -1))
+        self._free = list(range(n_seq))  # a heap: the lowest free sequence id is used first
         self._wake = threading.Condition()
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="llama-batch", daemon=True)
@@ -201,7 +202,7 @@ class BatchEngine:
 
     def _begin(self, job: Job) -> None:
         """Gives the job a sequence holding its start state (or nothing)."""
-        job.seq = self._free.pop()
+        job.seq = heapq.heappop(self._free)
         self._active.append(job)
         self._ll.llama_memory_seq_rm(self._memory, job.seq, -1, -1)
         if job.start is not None:
@@ -228,20 +229,24 @@ class BatchEngine:
         for job in [j for j in self._active if j.gone]:
             self._end(job)
         decoding = [j for j in self._active if j.next_token is not None]
-        rows: list[tuple[Job, int, int]] = []  # (job, its first row, its number of rows)
-        self._batch.n_tokens = 0
+        plan: list[tuple[Job, list[int], int]] = []  # (job, tokens, rows with logits at the end)
         spare = max(0, _DRAFT_ROWS - len(decoding)) // max(1, len(decoding))
         for job in decoding:
             if job.sampler is None:
                 job.guesses = propose(job.context, min(job.draft_tokens, spare, job.limit - job.produced))
             tokens = [job.next_token, *job.guesses]
-            rows.append(self._add(job, tokens, outputs=len(tokens)))
+            plan.append((job, tokens, len(tokens)))
+        room = N_BATCH - sum(len(tokens) for _, tokens, _ in plan)
         for job in [j for j in self._active if j.next_token is None]:
             end = job.snapshot_at if job.fed < job.snapshot_at else len(job.tokens)
-            chunk = job.tokens[job.fed:min(end, job.fed + N_BATCH - self._batch.n_tokens)]
+            chunk = job.tokens[job.fed:min(end, job.fed + room)]
             if chunk:
-                ends_prompt = job.fed + len(chunk) == len(job.tokens) and job.max_new_tokens > 0
-                rows.append(self._add(job, chunk, outputs=int(ends_prompt)))
+                room -= len(chunk)
+                plan.append((job, chunk, int(job.fed + len(chunk) == len(job.tokens) and job.max_new_tokens > 0)))
+        # Rows in increasing sequence order: llama.cpp puts consecutive sequence ids in one pass over the
+        # weights (with one KV stream per sequence); out of order, a step costs up to twice as much.
+        self._batch.n_tokens = 0
+        rows = [self._add(job, tokens, outputs) for job, tokens, outputs in sorted(plan, key=lambda p: p[0].seq)]
         if not rows:
             return
         code = self._ll.llama_decode(self._ctx, self._batch)
@@ -328,7 +333,7 @@ class BatchEngine:
         job.out.put(error)
         self._active.remove(job)
         self._ll.llama_memory_seq_rm(self._memory, job.seq, -1, -1)
-        self._free.append(job.seq)
+        heapq.heappush(self._free, job.seq)
         if job.sampler is not None:
             self._ll.llama_sampler_free(job.sampler)
         return False
