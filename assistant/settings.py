@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     openai_base_url: str = Field("http://127.0.0.1:8000/v1", pattern=r"^https?://\S+$",
                                  description="an OpenAI-compatible server's base URL (http:// or https://)")
     openai_model: str = "default"
+    openai_api: Literal["chat", "completions"] = Field("chat", description="chat: instructions + entry + question as "
+                                                     "chat messages (instruction-tuned models); completions: the "
+                                                     "few-shot prompt local backends use (base models)")
     openai_api_key_env: str = Field("OPENAI_API_KEY", description="environment variable holding the API key")
     openai_timeout_s: float = 30.0
     openai_retries: int = Field(2, ge=0, le=10)

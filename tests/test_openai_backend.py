@@ -40,6 +40,16 @@ def test_streams_chat_completion_deltas(openai_server, glossary):
     assert len(chunks) > 3 and "".join(chunks).strip()
 
 
+def test_completions_api_continues_the_few_shot_prompt_like_the_local_backend(openai_server, glossary, assistant):
+    """A base model behind the server gets the local backends' prompt: same model, greedy, same opening."""
+    gen = OpenAIChatGenerator(openai_server, model="gemma-270m", timeout_s=60, api="completions")
+    prompt = build_prompt(glossary.by_term("Label Smoothing"), "what is label smoothing?")
+    remote = "".join(gen.stream(prompt, max_new_tokens=60))
+    local = "".join(assistant.generator.stream(prompt, max_new_tokens=60))
+    assert remote.strip() and "\n" not in remote, "it stops at the end of the answer line"
+    assert remote.split()[:5] == local.split()[:5]
+
+
 def test_assistant_answers_through_the_http_backend_and_stays_grounded(openai_server, assistant):
     remote = Assistant(assistant.glossary, assistant.retriever,
                        OpenAIChatGenerator(openai_server, model="gemma-270m", timeout_s=60), assistant.checker,
