@@ -16,8 +16,8 @@ left, so an answer does not depend on what was asked before:
 - the state after head + entry is kept per entry block in memory (``entry_cache_mb``, least recently
   used out first; about 5 MB each), so a question about an entry asked before only evaluates the
   question (about 20 tokens instead of 100).
-Greedy answers use prompt lookup (``draft_tokens`` guesses from the prompt checked in the same batch)
-while the batch is small.
+Greedy answers use prompt lookup: ``draft_tokens`` guesses copied from the prompt are checked in the
+same batch, alone or with other answers.
 """
 from __future__ import annotations
 
