@@ -7,11 +7,14 @@
 
 At most ``slots`` generations run at once. A newcomer is admitted when the wait it would face, estimated
 from how long recent generations held a slot, is within ``wait_s``; otherwise it gets ``Busy`` at once, with
-a ``Retry-After`` from the same estimate. ``queue_size`` only bounds how many may wait (memory), and a
-waiter that still waits longer than ``wait_s`` (a slow burst) also gets ``Busy``.
+a ``Retry-After`` from the same estimate. Waiters are served first come, first served: a freed slot is
+handed to the oldest waiter, never taken by a newcomer, so under a steady queue every wait stays near the
+estimate. ``queue_size`` only bounds how many may wait (memory), and a waiter that still waits longer than
+``wait_s`` (a slow burst) also gets ``Busy``.
 """
 from __future__ import annotations
 
+import collections
 import math
 import threading
 import time
@@ -28,11 +31,10 @@ class GenerationGate:
         """``service_s``: the generation time assumed until one has been measured."""
         if slots < 1 or queue_size < 0 or service_s <= 0:
             raise ValueError("slots must be >= 1, queue_size >= 0 and service_s > 0")
-        self._slots = threading.BoundedSemaphore(slots)
-        self._n_slots = slots
+        self.slots = slots
+        self._free = slots
+        self._waiters: collections.deque[threading.Event] = collections.deque()  # oldest first
         self._capacity = slots + queue_size
-        self._inside = 0  # running + waiting
-        self._running = 0
         self._lock = threading.Lock()
         self.wait_s = wait_s
         self.service_s = service_s  # running estimate of how long one generation holds a slot
@@ -40,35 +42,44 @@ class GenerationGate:
     @property
     def load(self) -> dict[str, float]:
         with self._lock:
-            return {"running": self._running, "waiting": self._inside - self._running, "capacity": self._capacity,
-                    "service_s": round(self.service_s, 3), "wait_s": round(self._wait_for(self._inside), 3)}
+            inside = self.slots - self._free + len(self._waiters)
+            return {"running": self.slots - self._free, "waiting": len(self._waiters), "capacity": self._capacity,
+                    "service_s": round(self.service_s, 3), "wait_s": round(self._wait_for(inside), 3)}
 
     def _wait_for(self, ahead: int) -> float:
         """Estimated wait of a newcomer with ``ahead`` generations running or waiting before it."""
-        return max(0, ahead - self._n_slots + 1) * self.service_s / self._n_slots
+        return max(0, ahead - self.slots + 1) * self.service_s / self.slots
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        with self._lock:
-            wait = self._wait_for(self._inside)
-            if self._inside >= self._capacity or wait > self.wait_s:
-                raise Busy(retry_after_s=max(1, math.ceil(wait - self.wait_s)))
-            self._inside += 1
-        acquired = False
-        try:
-            acquired = self._slots.acquire(timeout=self.wait_s)
-            if not acquired:
-                raise Busy("The assistant is still busy after waiting; retry in a few seconds.", retry_after_s=5)
-            started = time.perf_counter()
+        turn = self._admit()
+        if turn is not None and not turn.wait(self.wait_s):
             with self._lock:
-                self._running += 1
+                if not turn.is_set():  # not handed a slot in time
+                    self._waiters.remove(turn)
+                    raise Busy("The assistant is still busy after waiting; retry in a few seconds.", retry_after_s=5)
+        started = time.perf_counter()
+        try:
             yield
         finally:
             with self._lock:
-                self._inside -= 1
-                if acquired:
-                    self._running -= 1
-                    held = time.perf_counter() - started
-                    self.service_s = (1 - _SMOOTHING) * self.service_s + _SMOOTHING * held
-            if acquired:
-                self._slots.release()
+                held = time.perf_counter() - started
+                self.service_s = (1 - _SMOOTHING) * self.service_s + _SMOOTHING * held
+                if self._waiters:
+                    self._waiters.popleft().set()  # the slot passes straight to the oldest waiter
+                else:
+                    self._free += 1
+
+    def _admit(self) -> threading.Event | None:
+        """Takes a free slot (None) or a place in the queue (the event set when the slot is handed over)."""
+        with self._lock:
+            inside = self.slots - self._free + len(self._waiters)
+            wait = self._wait_for(inside)
+            if inside >= self._capacity or wait > self.wait_s:
+                raise Busy(retry_after_s=max(1, math.ceil(wait - self.wait_s)))
+            if self._free and not self._waiters:
+                self._free -= 1
+                return None
+            turn = threading.Event()
+            self._waiters.append(turn)
+            return turn

@@ -80,3 +80,25 @@ def test_the_size_bound_still_holds_whatever_the_estimate():
             pass
     release.set()
     holder.join(5)
+
+
+def test_a_freed_slot_is_handed_to_the_oldest_waiter_not_left_for_a_newcomer():
+    gate = GenerationGate(slots=1, queue_size=64, wait_s=5.0, service_s=0.01)
+    order: list[int] = []
+
+    def wait_in_line(i: int) -> None:
+        with gate.slot():
+            order.append(i)
+
+    waiters = []
+    with gate.slot():
+        for i in range(4):
+            waiters.append(threading.Thread(target=wait_in_line, args=(i,), daemon=True))
+            waiters[-1].start()
+            deadline = time.monotonic() + 5
+            while gate.load["waiting"] < i + 1 and time.monotonic() < deadline:
+                time.sleep(0.005)
+    assert gate.load["running"] == 1, "the slot went straight to a waiter: nobody can take it in between"
+    for waiter in waiters:
+        waiter.join(5)
+    assert order == [0, 1, 2, 3], "first come, first served"
