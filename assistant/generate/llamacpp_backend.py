@@ -12,7 +12,8 @@ free sequence. Every answer starts from a saved sequence state, never from what 
 left, so an answer does not depend on what was asked before:
 - the fixed prompt head (instructions and worked examples, 230 tokens) is evaluated once; with
   ``state_dir`` its state is also kept on disk (checksummed, keyed by the model file, the head's tokens
-  and every setting that changes it, the number of sequences included), so a new process restores it instead of evaluating it (0.3 s);
+  and every setting that changes it, the number of sequences included), so a new process restores it
+  instead of evaluating it (0.3 s);
 - the state after head + entry is kept per entry block in memory (``entry_cache_mb``, least recently
   used out first; about 5 MB each), so a question about an entry asked before only evaluates the
   question (about 20 tokens instead of 100).
@@ -146,7 +147,8 @@ class LlamaCppGenerator:
             raise ModelLoadError("llama-cpp-python is not installed (pip install '.[llama]')") from exc
         if not self.gguf_path.is_file():
             raise ModelLoadError(f"GGUF file not found: {self.gguf_path}")
-        self._engine = BatchEngine(self.gguf_path, n_seq=self.parallel, n_ctx_seq=self.n_ctx, n_threads=self.n_threads)
+        self._engine = BatchEngine(self.gguf_path, n_seq=self.parallel, n_ctx_seq=self.n_ctx,
+                                   n_threads=self.n_threads)
 
     def _save_prefix(self, fixed_prefix: str) -> None:
         ids = self._engine.tokenize(fixed_prefix, bos=True)
@@ -169,8 +171,9 @@ class LlamaCppGenerator:
         import llama_cpp
 
         stat = self.gguf_path.stat()
-        key = hashlib.sha256(repr((_STATE_FORMAT, str(self.gguf_path.resolve()), stat.st_size, stat.st_mtime_ns,
-                                   llama_cpp.__version__, N_BATCH, self.n_threads, self.parallel, ids)).encode()).hexdigest()
+        key = repr((_STATE_FORMAT, str(self.gguf_path.resolve()), stat.st_size, stat.st_mtime_ns, llama_cpp.__version__,
+                    N_BATCH, self.n_threads, self.parallel, ids))
+        key = hashlib.sha256(key.encode()).hexdigest()
         return self.state_dir / f"{self.gguf_path.stem}-{key[:24]}.state"
 
     def _read_state(self, path: Path | None) -> SeqState | None:

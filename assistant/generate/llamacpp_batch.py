@@ -54,7 +54,8 @@ def _route_llama_logs(llama_cpp) -> None:
     if _log_callback is None:
         @llama_cpp.llama_log_callback
         def forward(level: int, text: bytes, _user_data) -> None:
-            log.log(logging.ERROR if level == _GGML_ERROR else logging.DEBUG, "%s", text.decode("utf-8", "replace").rstrip())
+            text = text.decode("utf-8", "replace").rstrip()
+            log.log(logging.ERROR if level == _GGML_ERROR else logging.DEBUG, "%s", text)
 
         _log_callback = forward
         llama_cpp.llama_log_set(_log_callback, None)

@@ -55,7 +55,8 @@ class OpenAIChatGenerator:
                cancel: Cancel | None = None) -> Iterator[str]:
         payload = {"model": self.model, "stream": True, "max_tokens": max_new_tokens, "temperature": temperature}
         if self.api == "chat":
-            payload["messages"] = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
+            payload["messages"] = [{"role": "system", "content": prompt.system},
+                                   {"role": "user", "content": prompt.user}]
         else:
             payload |= {"prompt": prompt.fixed + prompt.body, "stop": list(prompt.stop)}
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
