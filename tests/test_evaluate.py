@@ -24,7 +24,7 @@ def _eval(out, *args: str, env: dict | None = None) -> subprocess.CompletedProce
 @pytest.fixture(scope="module")
 def smoke_run(tmp_path_factory, settings):
     out = tmp_path_factory.mktemp("eval-smoke")
-    proc = _eval(out, "--limit", "30", "--grounding", "--cold-check", "3",
+    proc = _eval(out, "--limit", "30", "--grounding", "--cold-check", "3", "--batch-check", "8",
                  env={"GLOSSARY_INDEX_DIR": str(settings.index_dir)})
     return out, proc
 
@@ -45,6 +45,8 @@ def test_smoke_run_writes_results_summary_and_report(smoke_run):
             "throughput_qpm", "by_kind", "gates", "grounding", "settings", "backend"} <= set(summary)
     assert summary["grounding"]["n"] >= 100 and 0 < summary["grounding"]["flag_precision"] <= 1
     assert summary["cold_prefill"]["checked"] == 3 and summary["cold_prefill"]["differ"] <= 2  # float sums may differ
+    assert summary["batched"]["checked"] == 8 and summary["batched"]["differ"] <= 2  # (docs/benchmarks.md)
+    assert "Alone vs decoded together:" in (out / "summary.md").read_text()
     assert summary["passed"] == (proc.returncode == 0)
     assert (out / "summary.md").read_text().startswith("### Glossary assistant eval")
 

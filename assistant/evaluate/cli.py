@@ -33,6 +33,8 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--concurrency", type=int, default=1, help="questions in flight (useful with the openai backend)")
     e.add_argument("--cold-check", type=int, default=0, metavar="N",
                    help="regenerate N answers from a cold prefill and count those that differ from prefix reuse")
+    e.add_argument("--batch-check", type=int, default=0, metavar="N",
+                   help="regenerate N answers alone and then decoded together, and count those that differ")
     e.add_argument("--json", action="store_true", help="print summary.json to stdout instead of the table")
 
 
@@ -50,7 +52,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from assistant.evaluate.grounding import evaluate_checker
     from assistant.evaluate.questions import load_questions
     from assistant.evaluate.report import render_report
-    from assistant.evaluate.runner import alias_map, cold_prefill_check, run_questions
+    from assistant.evaluate.runner import alias_map, batch_check, cold_prefill_check, run_questions
     from assistant.evaluate.summary import summarize, summary_markdown
     from assistant.files import atomic_write
     from assistant.wiring import build_assistant
@@ -81,6 +83,8 @@ def run_eval(args: argparse.Namespace) -> int:
         summary["grounding"] = evaluate_checker(args.grounding, assistant)
     if args.cold_check and not args.retrieval_only:
         summary["cold_prefill"] = cold_prefill_check(assistant, rows, args.cold_check)
+    if args.batch_check and not args.retrieval_only:
+        summary["batched"] = batch_check(assistant, rows, args.batch_check)
     markdown = summary_markdown(summary)
     if args.compare:
         diff = compare_runs(args.compare, summary, rows)

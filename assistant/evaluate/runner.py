@@ -18,7 +18,7 @@ from assistant.answer import Assistant
 from assistant.errors import AssistantError
 from assistant.evaluate.metrics import Row, bigram_precision, first_rank, term_key
 from assistant.evaluate.questions import EvalQuestion
-from assistant.generate import ColdPrefill
+from assistant.generate import ColdPrefill, Prompt
 from assistant.retrieve import METHODS
 
 
@@ -81,21 +81,42 @@ def _evaluate(assistant: Assistant, q: EvalQuestion, retrieval_only: bool, alias
     return row
 
 
+def _generated_prompts(assistant: Assistant, rows: list[Row], n: int) -> list[tuple[str, Prompt]]:
+    """(id, prompt) of up to ``n`` rows answered with a generated answer, built for their first citation."""
+    from assistant.prompt import build_prompt
+
+    entries = {e.term: e for e in assistant.glossary.entries}
+    picked = [r for r in rows if r.get("mode") == "generated" and r.get("citations")][:n]
+    return [(r["id"], build_prompt(entries[r["citations"][0]["term"]], r["question"])) for r in picked]
+
+
+def _differing(ids: list[str], these: list[str], those: list[str]) -> dict:
+    differ = [i for i, a, b in zip(ids, these, those) if a != b]
+    return {"checked": len(ids), "differ": len(differ), "differing_ids": differ}
+
+
 def cold_prefill_check(assistant: Assistant, rows: list[Row], n: int) -> dict:
     """Regenerates up to ``n`` generated answers twice, with the cached prompt prefix and from a cold
     prefill of the whole prompt, and counts how many texts differ (greedy)."""
     generator = assistant.generator
     if not isinstance(generator, ColdPrefill):
         return {"checked": 0, "differ": 0, "note": f"{assistant.backend} has no local prefix state"}
-    from assistant.prompt import build_prompt
+    picked = _generated_prompts(assistant, rows, n)
+    limit = assistant.config.max_new_tokens
+    warm = ["".join(generator.stream(prompt, limit)) for _, prompt in picked]
+    cold = ["".join(generator.stream_cold(prompt, limit)) for _, prompt in picked]
+    return _differing([i for i, _ in picked], warm, cold)
 
-    entries = {e.term: e for e in assistant.glossary.entries}
-    picked = [r for r in rows if r.get("mode") == "generated" and r.get("citations")][:n]
-    differ = []
-    for r in picked:
-        prompt = build_prompt(entries[r["citations"][0]["term"]], r["question"])
-        warm = "".join(generator.stream(prompt, assistant.config.max_new_tokens))
-        cold = "".join(generator.stream_cold(prompt, assistant.config.max_new_tokens))
-        if warm != cold:
-            differ.append(r["id"])
-    return {"checked": len(picked), "differ": len(differ), "differing_ids": differ}
+
+def batch_check(assistant: Assistant, rows: list[Row], n: int) -> dict:
+    """Regenerates up to ``n`` generated answers alone, one after another, and then as many at once as the
+    backend decodes together, and counts how many texts differ (greedy)."""
+    generator = assistant.generator
+    if generator is None or generator.parallel < 2:
+        return {"checked": 0, "differ": 0, "note": f"{assistant.backend} generates one answer at a time"}
+    picked = _generated_prompts(assistant, rows, n)
+    limit = assistant.config.max_new_tokens
+    alone = ["".join(generator.stream(prompt, limit)) for _, prompt in picked]
+    with ThreadPoolExecutor(max_workers=generator.parallel) as pool:
+        together = list(pool.map(lambda item: "".join(generator.stream(item[1], limit)), picked))
+    return _differing([i for i, _ in picked], alone, together)

@@ -113,6 +113,9 @@ def summary_markdown(s: dict) -> str:
     if "cold_prefill" in s:
         c = s["cold_prefill"]
         lines += ["", f"Prefix reuse vs cold prefill: {c['differ']} of {c['checked']} generated answers differ."]
+    if "batched" in s:
+        b = s["batched"]
+        lines += ["", f"Alone vs decoded together: {b['differ']} of {b['checked']} generated answers differ."]
     lines += ["", f"**{'PASSED' if s['passed'] else 'FAILED'}** ({sum(g['passed'] for g in s['gates'].values())}/"
                   f"{len(s['gates'])} gates)"]
     return "\n".join(lines) + "\n"
