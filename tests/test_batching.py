@@ -141,3 +141,24 @@ def test_the_entry_state_cache_does_not_change_answers(llama, settings, glossary
         assert ["".join(llama.stream(p, 40)) for p in prompts] == ["".join(uncached.stream(p, 40)) for p in prompts]
     finally:
         uncached.close()
+
+
+def test_a_job_that_cannot_start_fails_alone_and_the_engine_keeps_serving(llama, glossary):
+    from assistant.generate.llamacpp_batch import Job
+
+    broken = Job(tokens=None, max_new_tokens=10)  # no prompt tokens at all: the engine cannot start it
+    llama._engine.submit(broken)
+    failed: list[Exception] = []
+
+    def read() -> None:
+        try:
+            list(broken.chunks())
+        except GenerationError as exc:
+            failed.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=30)  # a dead engine thread would leave the reader waiting forever
+    assert failed and "could not start" in str(failed[0])
+    assert "".join(llama.stream(_prompts(glossary, ["Mixup"])[0], 30)), "the next answer is served"
+    assert llama.load == {"decoding": 0, "waiting": 0}

@@ -190,8 +190,13 @@ class BatchEngine:
                     for job in [*self._active, *self._waiting]:
                         job.out.put(GenerationError("the llama.cpp engine closed"))
                     return
-                while self._waiting and self._free:
-                    self._begin(self._waiting.popleft())
+                newcomers = [self._waiting.popleft() for _ in range(min(len(self._waiting), len(self._free)))]
+            for job in newcomers:
+                try:
+                    self._begin(job)
+                except Exception as exc:  # a job that cannot start fails alone
+                    log.exception("llama.cpp job could not start")
+                    self._end(job, GenerationError(f"llama.cpp could not start the answer: {exc}"))
             try:
                 self._step()
             except Exception as exc:  # a failed decode ends the answers in it, not the engine
@@ -200,7 +205,7 @@ class BatchEngine:
                     self._end(job, GenerationError(f"llama.cpp decode failed: {exc}"))
 
     def _begin(self, job: Job) -> None:
-        """Gives the job a sequence holding its start state (or nothing)."""
+        """Gives the job a sequence holding its start state (or nothing); from here on the job is active."""
         job.seq = heapq.heappop(self._free)
         self._active.append(job)
         self._ll.llama_memory_seq_rm(self._memory, job.seq, -1, -1)
