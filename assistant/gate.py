@@ -42,9 +42,12 @@ class GenerationGate:
     @property
     def load(self) -> dict[str, float]:
         with self._lock:
-            inside = self.slots - self._free + len(self._waiters)
             return {"running": self.slots - self._free, "waiting": len(self._waiters), "capacity": self._capacity,
-                    "service_s": round(self.service_s, 3), "wait_s": round(self._wait_for(inside), 3)}
+                    "service_s": round(self.service_s, 3), "wait_s": round(self._wait_for(self._inside()), 3)}
+
+    def _inside(self) -> int:
+        """Generations running or waiting (caller holds the lock)."""
+        return self.slots - self._free + len(self._waiters)
 
     def _wait_for(self, ahead: int) -> float:
         """Estimated wait of a newcomer with ``ahead`` generations running or waiting before it."""
@@ -73,7 +76,7 @@ class GenerationGate:
     def _admit(self) -> threading.Event | None:
         """Takes a free slot (None) or a place in the queue (the event set when the slot is handed over)."""
         with self._lock:
-            inside = self.slots - self._free + len(self._waiters)
+            inside = self._inside()
             wait = self._wait_for(inside)
             if inside >= self._capacity or wait > self.wait_s:
                 raise Busy(retry_after_s=max(1, math.ceil(wait - self.wait_s)))

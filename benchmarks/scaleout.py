@@ -44,6 +44,12 @@ def _nginx_conf(listen: int, replicas: list[int], workdir: Path) -> str:
             f"{site}\n}}\n")
 
 
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and its children (nginx's workers)."""
+    root = psutil.Process(pid)
+    return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--llama-server", type=Path, required=True)
@@ -73,8 +79,9 @@ def main() -> None:
                    "GLOSSARY_OPENAI_BASE_URL": f"http://127.0.0.1:{llama_port}/v1",
                    "GLOSSARY_MAX_CONCURRENT_GENERATIONS": str(args.parallel)}
             for port in replica_ports:
-                procs.append(subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--no-ui", "--port", str(port)],
-                                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                serve = [sys.executable, "-m", "assistant", "serve", "--no-ui", "--port", str(port)]
+                procs.append(subprocess.Popen(serve, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL))
             for port, proc in zip(replica_ports, procs[1:]):
                 wait_until_ok(f"http://127.0.0.1:{port}/healthz", 180, proc)
             (workdir / "nginx.conf").write_text(_nginx_conf(proxy_port, replica_ports, workdir), encoding="utf-8")
@@ -87,9 +94,7 @@ def main() -> None:
             report = asyncio.run(run_load(url, args.clients, args.seconds, "both", None))
             report.pop("server_rss_mb", None)
             names = ["llama-server"] + [f"replica {i + 1}" for i in range(args.replicas)] + ["nginx"]
-            rss = {name: round(sum(p.memory_info().rss for p in [psutil.Process(proc.pid),
-                                                                   *psutil.Process(proc.pid).children(recursive=True)])
-                               / 2**20, 1) for name, proc in zip(names, procs)}
+            rss = {name: round(_tree_rss(proc.pid) / 2**20, 1) for name, proc in zip(names, procs)}
         finally:
             for proc in reversed(procs):
                 proc.terminate()

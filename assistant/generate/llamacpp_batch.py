@@ -234,17 +234,15 @@ class BatchEngine:
             self._end(job)
         decoding = [j for j in self._active if j.next_token is not None]
         plan: list[tuple[Job, list[int], int]] = []  # (job, tokens, rows with logits at the end)
-        for job in decoding:
-            if job.sampler is None:
-                job.guesses = propose(job.context, min(job.draft_tokens, job.limit - job.produced - 1))
+        most_guesses = {job: 0 if job.sampler is not None else min(job.draft_tokens, job.limit - job.produced - 1)
+                        for job in decoding}
+        for job, most in most_guesses.items():
+            job.guesses = propose(job.context, most)
         # llama.cpp runs a step in one pass only when its sequences have equally many rows: shorter guess
         # lists are padded (a padded guess is checked like any other; usually it is just rejected).
         width = max((len(j.guesses) for j in decoding), default=0)
-        for job in decoding:
-            if job.sampler is None:
-                job.guesses += [job.next_token] * (min(width, job.draft_tokens, job.limit - job.produced - 1)
-                                                   - len(job.guesses))
-        for job in decoding:
+        for job, most in most_guesses.items():
+            job.guesses += [job.next_token] * (min(width, most) - len(job.guesses))
             tokens = [job.next_token, *job.guesses]
             plan.append((job, tokens, len(tokens)))
         room = N_BATCH - sum(len(tokens) for _, tokens, _ in plan)
