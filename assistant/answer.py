@@ -10,9 +10,10 @@
 
 ``route`` is the part before generation (clean, retrieve, decide); the eval uses it too. ``stream``
 yields text chunks as the model writes them, then the final ``Answer``. The support check runs on the
-finished text: unsupported sentences are dropped, and when too little survives the answer becomes the
-extractive one. The final Answer then has ``revised: true`` and its ``answer`` replaces
-what was streamed (the UI and widget swap the text and say so).
+finished text: unsupported sentences, and those that stray in meaning from every entry sentence
+(``closeness.py``), are dropped, and when too little survives the answer becomes the extractive one.
+The final Answer then has ``revised: true`` and its ``answer`` replaces what was streamed (the UI and
+widget swap the text and say so).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.asks import Ask
+from assistant.closeness import Closeness
 from assistant.corpus import Entry, Glossary
 from assistant.decide import Decision, Thresholds, decide
 from assistant.errors import GenerationError
@@ -47,6 +49,7 @@ class AnswerConfig:
     temperature: float
     timeout_s: float
     min_supported_share: float
+    min_sentence_similarity: float
     suggest_threshold: float
     thresholds: Thresholds
 
@@ -72,6 +75,7 @@ class Assistant:
         self.checker = checker
         self.gate = gate
         self.config = config
+        self.closeness = Closeness(retriever.embedder, config.min_sentence_similarity)
         self._entries = {e.term: e for e in glossary.entries}
 
     @property
@@ -161,6 +165,7 @@ class Assistant:
         timings.generate_ms = _ms(gen_started)
         generated = streamed.removeprefix(preface)
         verdicts = self.checker.check_text(generated, entries) if generated.strip() else []
+        verdicts = self.closeness.review(verdicts, entries)
         kept = [v.sentence for v in verdicts if v.supported]
         enough = verdicts and len(kept) / len(verdicts) >= self.config.min_supported_share
         if enough:

@@ -102,3 +102,10 @@ def asks_for_kind(question: str) -> bool:
             if _DEMONSTRATIVE & set(tokens[i + 1:i + 3]) and len(tokens) - i <= 4:  # ends "what is this X?"
                 return True
     return False
+
+
+def asked_for(tokens: list[str], i: int) -> bool:
+    """Whether the word ``tokens[i]`` is the kind of thing a which/what question asks for: "which
+    *regularisation* ...", "what type of *convolution* ...", "what is the *augmentation* called"."""
+    before = [t for t in tokens[max(0, i - 5):i] if t not in _BETWEEN]
+    return bool(before) and before[-1] in ("which", "what", "what's")

@@ -10,23 +10,28 @@ data file with its sources (``corpus/outside-concepts.md``); the glossary's own 
 when it is loaded, and so are one-word names that the glossary itself uses as ordinary words ("baseline",
 "temperature", "softmax"): a word the glossary's own text uses is no evidence that a question is about
 something else. Names of several words match on word stems (British/American spelling, plurals,
-hyphens); one-word names match the word itself or its plural ("expected" is not "expectation"), and
-all-capital abbreviations ("GMM", "LIME") only in upper case unless the whole question is lower case.
+hyphens), and tolerate one word written differently: shortened ("layer norm" for layer normalization) or
+misspelt ("reparametrization"); one-word names match the word itself or its plural ("expected" is not
+"expectation"), and all-capital abbreviations ("GMM", "LIME") only in upper case unless the whole question is
+lower case.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz.distance import OSA
 
 from assistant.corpus import Entry
 from assistant.errors import CorpusError
 from assistant.match import non_overlapping, tokenize
 
 _MAX_WORDS = 6
+_MIN_SHORTENED = 4  # "norm" may stand for "normalization", "reg" not for "regularization"
+_MIN_MISSPELT = 8  # shorter words are too often other real words one letter away
 
 
 class _Concept(BaseModel):
@@ -71,6 +76,8 @@ class ConceptFinder:
         own = {_stems(n) for e in entries for n in e.names}
         known = {t.stem for w in known_words for t in tokenize(w)}
         self._by_stems: dict[tuple[str, ...], str] = {}  # names of several words
+        self._variants: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)  # (position,
+        # the other words' stems) -> (the word at that position, main name): names with one word written otherwise
         self._by_word: dict[str, tuple[str, bool]] = {}  # one-word name -> (main name, abbreviation)
         self.words: frozenset[str] = frozenset(t.raw for n in names for t in tokenize(n.replace("-", " ")))
         self.stem_use: Counter[str] = Counter(s for key in {_stems(n) for n in names} for s in set(key))  # stem ->
@@ -82,6 +89,8 @@ class ConceptFinder:
                 continue
             if len(tokens) > 1:
                 self._by_stems.setdefault(key, main)
+                for i, token in enumerate(tokens):
+                    self._variants[(i, key[:i] + key[i + 1:])].append((token.raw, main))
             elif len(tokens[0].raw) >= 3 and tokens[0].stem not in known:
                 abbreviation = spelling.isupper()
                 self._by_word.setdefault(tokens[0].raw, (main, abbreviation))
@@ -115,11 +124,12 @@ class ConceptFinder:
         """Non-overlapping mentions in text order; the longest name wins an overlap."""
         tokens = tokenize(text)
         stems = [t.stem for t in tokens]
+        raws = [t.raw for t in tokens]
         lowercase_text = text == text.lower()
         found = []
         for start, token in enumerate(tokens):
             for end in range(min(len(stems), start + _MAX_WORDS), start + 1, -1):
-                name = self._by_stems.get(tuple(stems[start:end]))
+                name = self._by_stems.get(tuple(stems[start:end])) or self._variant(raws[start:end], stems[start:end])
                 if name:
                     found.append(ConceptMention(name, start, end, tuple(stems[start:end])))
                     break
@@ -127,3 +137,22 @@ class ConceptFinder:
             if word and (not word[1] or token.upper or lowercase_text):
                 found.append(ConceptMention(word[0], start, start + 1, (token.stem,)))
         return non_overlapping(sorted(found, key=lambda m: (-(m.end - m.start), m.start)))
+
+    def _variant(self, raws: list[str], stems: list[str]) -> str | None:
+        """The name these words (folded, and their stems) are with one of them shortened or misspelt, or None."""
+        for i, raw in enumerate(raws):
+            for word, main in self._variants.get((i, tuple(stems[:i] + stems[i + 1:])), ()):
+                if _written_otherwise(raw, word):
+                    return main
+        return None
+
+
+def _written_otherwise(seen: str, word: str) -> bool:
+    """``seen`` is ``word`` shortened ("norm", "conv") or, in a long word, misspelt by up to two letters (not by
+    a letter added or dropped at either end: "across" is not "cross")."""
+    if seen == word or len(seen) < _MIN_SHORTENED:
+        return False
+    if word.startswith(seen):
+        return True
+    return (min(len(seen), len(word)) >= _MIN_MISSPELT and not (seen.endswith(word) or word.endswith(seen))
+            and OSA.distance(seen, word, score_cutoff=3) <= 2)

@@ -20,7 +20,10 @@ concepts, wherever they stand. In order:
    one that asks *for* a technique ("which loss should I use ...") named concepts are context: go on;
 6. descriptive questions: answered when the fused score and the share of the question's content words
    the top entry covers are high enough, the closest entry (clearly marked) when middling, refused
-   below; short and long questions have their own thresholds, since long ones score higher.
+   below; short and long questions have their own thresholds, since long ones score higher. A question
+   about the *kind* of thing the top entry is ("dropout" for Monte Carlo Dropout, "layer norm" for Spectral
+   Normalization: ``NameParts.kind_only``) or that opens with an outside concept the entry only mentions
+   gets that entry as the closest one at best.
 """
 from __future__ import annotations
 
@@ -184,8 +187,10 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
     asks_for_name = bool(_REVERSE.search(question)) or asks_for_kind(question)
     name_part = top.term in retrieval.name_parts and not asks_for_name
     # "How does data augmentation improve generalization?" is about data augmentation, which the best entry
-    # (Mixup) only mentions: that entry is the closest one, not the answer.
-    about_other = subject_concept(question, found.outside) is not None and not name_part and not asks_for_name
+    # (Mixup) only mentions, and "Why scale the weights with dropout?" about dropout in general, the kind of
+    # thing Monte Carlo Dropout is: that entry is the closest one, not the answer.
+    about_other = ((subject_concept(question, found.outside) is not None or top.term in retrieval.kind_only)
+                   and not name_part and not asks_for_name)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         foreign = [o for o in found.outside if not entry_mentions(entries[top.term], o)]

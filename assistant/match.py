@@ -30,6 +30,7 @@ class _HasSpan(Protocol):
 
 Span = TypeVar("Span", bound=_HasSpan)
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class _Token:
 
 
 def tokenize(text: str) -> list[_Token]:
-    text = unicodedata.normalize("NFKC", text).replace("’", "'")
+    """Words, folded and American-spelled; identifiers are split into their words ("LayerNormalization",
+    "drop_connect": code names in GitHub questions are names too)."""
+    text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text).replace("’", "'"))
     out = []
     for m in _TOKEN.finditer(text):
         raw = americanize(m.group(0).lower())

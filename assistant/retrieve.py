@@ -44,6 +44,7 @@ class Retrieval:
     matches: list[NameMatch]  # glossary names found in the question, in text order
     outside: list[ConceptMention] = field(default_factory=list)  # outside-concept names found, in text order
     name_parts: list[str] = field(default_factory=list)  # entries whose distinctive name words it uses
+    kind_only: list[str] = field(default_factory=list)  # entries whose kind word it uses without the rest of a name
     dense: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) cosine per entry, -1 if not scored
     bm25: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) BM25 per entry
 
@@ -89,7 +90,8 @@ class Retriever:
                     round(float(dense[i]), 4), round(float(bm25[i]), 4), i in named) for i in order]
         outside = self.concepts.find(question) if default else []
         parts = self.name_parts.find(question, outside) if default else []
-        return Retrieval(question, hits, matches, outside, parts, dense, bm25)
+        kinds = self.name_parts.kind_only(question) if default else []
+        return Retrieval(question, hits, matches, outside, parts, kinds, dense, bm25)
 
     def ranked_terms(self, retrieval: Retrieval, method: str, k: int = 5) -> list[str]:
         """The ``k`` best terms by a single ``method``, from the scores ``retrieval`` already computed."""

@@ -82,6 +82,9 @@ class Settings(BaseSettings):
                                                           "checked in one batch (prompt lookup decoding); 0 = off")
     generation_timeout_s: float = Field(20.0, gt=0)
     min_supported_share: float = Field(0.5, description="below this share of supported sentences, answer extractively")
+    min_sentence_similarity: float = Field(0.85, ge=0.0, le=1.0, description="a generated sentence is shown only when "
+                                           "it is at least this close in meaning (embedder cosine) to a sentence of "
+                                           "its entry; 0 = off")
     openai_base_url: str = Field("http://127.0.0.1:8000/v1", pattern=r"^https?://\S+$",
                                  description="an OpenAI-compatible server's base URL (http:// or https://)")
     openai_model: str = "default"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -94,6 +95,30 @@ def test_unsupported_generation_is_replaced_by_the_extractive_answer(assistant):
     assert answer.fallback and answer.mode == "extractive" and answer.revised and answer.grounded
     assert "Hinton" not in answer.answer and answer.answer.startswith("Label smoothing is")
     assert [v.supported for v in answer.verdicts] == [False, False]
+
+
+class _Rewording:
+    """Plumbing fake: a 'model' that rewords the Brier score's definition into a wrong one, with the entry's own
+    words (a sentence the lexical check passes; judged "contradicts" in eval/real/judged.jsonl)."""
+    name = "fake:rewording"
+
+    def warm_up(self, fixed_prefix):
+        pass
+
+    def stream(self, prompt, max_new_tokens, temperature=0.0, cancel=None):
+        yield " calculated by averaging the scores of predicted and actual outcomes."
+
+
+def test_a_sentence_that_strays_in_meaning_from_its_entry_is_not_shown(assistant):
+    wrong = "calculated by averaging the scores of predicted and actual outcomes"
+    rewording = Assistant(assistant.glossary, assistant.retriever, _Rewording(), assistant.checker, assistant.gate,
+                          assistant.config)
+    answer = rewording.ask("what is the brier score?")
+    assert answer.mode == "extractive" and wrong not in answer.answer
+    assert [v.problem.startswith("it strays from what the entry says") for v in answer.verdicts] == [True]
+    lexical_only = Assistant(assistant.glossary, assistant.retriever, _Rewording(), assistant.checker, assistant.gate,
+                             replace(assistant.config, min_sentence_similarity=0.0))
+    assert wrong in lexical_only.ask("what is the brier score?").answer  # what the lexical check alone lets through
 
 
 def _cases(path):

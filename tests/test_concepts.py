@@ -30,6 +30,9 @@ def test_the_vocabulary_is_data_with_sources():
     ("What problem does layer normalisation solve?", "layer normalization"),  # British spelling
     ("Why are Gaussian mixture models fitted with EM?", "Gaussian mixture model"),  # plural
     ("Is a GMM a kind of k-means?", "Gaussian mixture model"),  # abbreviation
+    ("Pre-layer norm vs post-layer norm in transformers?", "layer normalization"),  # a word shortened
+    ("I'm a bit confused about the reparametrization trick", "Reparameterization trick"),  # a long word misspelt
+    ("Keras implements a LayerNormalization class", "layer normalization"),  # a class name in code
 ])
 def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
     assert concept.lower() in [m.name.lower() for m in finder.find(question)]
@@ -41,6 +44,7 @@ def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
     "I expected the softmax label and the dropout weights to change",  # words the glossary uses; "expected" is no
     # "expectation"
     "Is the gmm of this Gmm thing right?",  # abbreviations only in upper case ...
+    "Can teams reuse the same preprocessed features across many models?",  # "across" is a word, not "cross" misspelt
 ])
 def test_glossary_names_and_ordinary_words_are_not_outside_concepts(finder, question):
     assert [m.name for m in finder.find(question)] == []

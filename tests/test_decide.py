@@ -234,6 +234,27 @@ def test_a_question_about_a_concept_the_entry_only_mentions_is_not_answered_from
     assert decision.outcome != "answered", decision
 
 
+@pytest.mark.parametrize("question", [
+    "Why do we scale the weights with dropout? Is this applied during training, inference, or both?",  # Monte Carlo
+    # Dropout is a kind of dropout: the question is about the kind in general
+    "Pre-layer norm vs post-layer norm in transformers: what's the difference for training stability?",  # another
+    # normalization than Spectral Normalization
+])
+def test_a_question_about_the_kind_of_thing_an_entry_is_is_not_answered_from_that_entry(judge, question):
+    decision = judge(question)
+    assert decision.outcome != "answered", decision
+
+
+@pytest.mark.parametrize("question, term", [
+    ("Which regularization keeps a classifier stable under small worst-case input perturbations?",
+     "Virtual Adversarial Training"),
+    ("What type of convolution leaves gaps between kernel elements to see a wider context?", "Dilated Convolution"),
+])
+def test_a_kind_word_asked_for_describes_the_entry(judge, question, term):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == ("answered", [term]), decision
+
+
 def test_a_question_asking_which_kind_keeps_the_kind_as_context(judge):
     decision = judge("Which data augmentation cuts overfitting by mixing pairs of examples together with their labels?")
     assert (decision.outcome, decision.terms) == ("answered", ["Mixup"]), decision

@@ -18,6 +18,8 @@ import pytest
     ("Cohen’s kappa", "Cohen's Kappa"),
     ("normalising flows", "Normalizing Flows"),
     ("kohonen map", "Self-Organizing Map"),
+    ("What is the best value for the parameter margin for OnlineContrastiveLoss?", "Contrastive Loss"),  # code names
+    ("the function drop_connect() seems to drop samples", "DropConnect"),
 ])
 def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
     assert term in [m.term for m in retriever.matcher.find(text)]
