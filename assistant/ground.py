@@ -13,8 +13,8 @@ an outside concept named with a word the entries never use, another subject ("Cu
 whose opposite is what the entry says ("more" where it says "less"), a comparison in a quality the entry never
 names ("more accurate" where it says "more meaningful"), a negation the entry sentence it restates does not
 have or lacks one it has ("requires retraining" where it says "without retraining"), or a definition of another
-named concept ("Group normalization is ..."). Questions, bare names and repeats of an earlier sentence are not
-answers.
+named concept ("Group normalization is ..."). Questions, bare names, repeats of an earlier sentence and a last
+sentence the generation left unfinished are not answers.
 Measured on eval/grounding.jsonl (written by the team) and eval/real/judged.jsonl (sentences the assistant
 produced for real questions, judged by a reader): ``python -m assistant eval --grounding FILE``.
 """
@@ -28,6 +28,7 @@ from assistant.corpus import Entry
 from assistant.match import tokenize
 from assistant.text import QUERY_WORDS, STOPWORDS, americanize, content_stems, split_sentences, stem, words
 
+_FINISHED = re.compile(r"[.!?][\"'\u201d)\]]*\s*$")  # a sentence's end, closing quotes or brackets after it
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z0-9]*(?:[-'][A-Za-z0-9]+)*)")
 _OPPOSITES = [
@@ -76,6 +77,9 @@ class GroundingChecker:
             if verdict.supported and any(repeats(sentence, v.sentence) for v in verdicts):
                 verdict = Verdict(sentence, False, verdict.support, "repeats an earlier sentence")
             verdicts.append(verdict)
+        if verdicts and verdicts[-1].supported and not _FINISHED.search(verdicts[-1].sentence):
+            last = verdicts[-1]  # generation stopped mid-sentence: "For scientific data where these symmetries are,"
+            verdicts[-1] = Verdict(last.sentence, False, last.support, "it stops mid-sentence")
         return verdicts
 
     def check(self, sentence: str, entries: list[Entry]) -> Verdict:

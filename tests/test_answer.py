@@ -121,6 +121,27 @@ def test_a_sentence_that_strays_in_meaning_from_its_entry_is_not_shown(assistant
     assert wrong in lexical_only.ask("what is the brier score?").answer  # what the lexical check alone lets through
 
 
+class _Unfinished:
+    """Plumbing fake: a 'model' stopped by the token limit in the middle of its second sentence (as it was for a
+    real question in the round-5 held-out run)."""
+    name = "fake:unfinished"
+
+    def warm_up(self, fixed_prefix):
+        pass
+
+    def stream(self, prompt, max_new_tokens, temperature=0.0, cancel=None):
+        yield " predictive networks that preserve symmetry properties such as rotation."
+        yield " For scientific data where these symmetries are essential,"
+
+
+def test_a_sentence_the_generation_left_unfinished_is_not_shown(assistant):
+    unfinished = Assistant(assistant.glossary, assistant.retriever, _Unfinished(), assistant.checker, assistant.gate,
+                           assistant.config)
+    answer = unfinished.ask("what are equivariant neural networks?")
+    assert "symmetries" not in answer.answer and answer.answer.rstrip().endswith(".")
+    assert answer.verdicts[-1].problem == "it stops mid-sentence"
+
+
 def _cases(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
