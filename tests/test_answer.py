@@ -76,67 +76,51 @@ def test_invalid_questions_raise_a_clear_error(assistant):
         assistant.ask("why " * 400)
 
 
-class _Inventing:
-    """Plumbing fake: a 'model' that writes claims the entry does not support (no claim about real answers)."""
-    name = "fake:inventing"
+class _Scripted:
+    """Plumbing fake: a 'model' that writes the given continuation of the primed answer (no claim about real
+    answers; each test says what the text stands for)."""
+    name = "fake:scripted"
+
+    def __init__(self, *chunks: str) -> None:
+        self.chunks = chunks
 
     def warm_up(self, fixed_prefix):
         pass
 
     def stream(self, prompt, max_new_tokens, temperature=0.0, cancel=None):
-        yield " a technique invented by Geoffrey Hinton in 1987 at the University of Toronto."
-        yield " It doubles accuracy on ImageNet."
+        yield from self.chunks
+
+
+def _writing(assistant, *chunks, **config):
+    """The assistant with a scripted 'model' (and config changes)."""
+    return Assistant(assistant.glossary, assistant.retriever, _Scripted(*chunks), assistant.checker, assistant.gate,
+                     replace(assistant.config, **config))
 
 
 def test_unsupported_generation_is_replaced_by_the_extractive_answer(assistant):
-    inventing = Assistant(assistant.glossary, assistant.retriever, _Inventing(), assistant.checker, assistant.gate,
-                          assistant.config)
+    inventing = _writing(assistant, " a technique invented by Geoffrey Hinton in 1987 at the University of Toronto.",
+                         " It doubles accuracy on ImageNet.")
     answer = inventing.ask("what is label smoothing?")
     assert answer.fallback and answer.mode == "extractive" and answer.revised and answer.grounded
     assert "Hinton" not in answer.answer and answer.answer.startswith("Label smoothing is")
     assert [v.supported for v in answer.verdicts] == [False, False]
 
 
-class _Rewording:
-    """Plumbing fake: a 'model' that rewords the Brier score's definition into a wrong one, with the entry's own
-    words (a sentence the lexical check passes; judged "contradicts" in eval/real/judged.jsonl)."""
-    name = "fake:rewording"
-
-    def warm_up(self, fixed_prefix):
-        pass
-
-    def stream(self, prompt, max_new_tokens, temperature=0.0, cancel=None):
-        yield " calculated by averaging the scores of predicted and actual outcomes."
-
-
 def test_a_sentence_that_strays_in_meaning_from_its_entry_is_not_shown(assistant):
+    """The Brier score's definition reworded into a wrong one with the entry's own words: the lexical check passes
+    it (judged "contradicts" in eval/real/judged.jsonl); the closeness stage does not."""
     wrong = "calculated by averaging the scores of predicted and actual outcomes"
-    rewording = Assistant(assistant.glossary, assistant.retriever, _Rewording(), assistant.checker, assistant.gate,
-                          assistant.config)
-    answer = rewording.ask("what is the brier score?")
+    answer = _writing(assistant, f" {wrong}.").ask("what is the brier score?")
     assert answer.mode == "extractive" and wrong not in answer.answer
     assert [v.problem.startswith("it strays from what the entry says") for v in answer.verdicts] == [True]
-    lexical_only = Assistant(assistant.glossary, assistant.retriever, _Rewording(), assistant.checker, assistant.gate,
-                             replace(assistant.config, min_sentence_similarity=0.0))
+    lexical_only = _writing(assistant, f" {wrong}.", min_sentence_similarity=0.0)
     assert wrong in lexical_only.ask("what is the brier score?").answer  # what the lexical check alone lets through
 
 
-class _Unfinished:
-    """Plumbing fake: a 'model' stopped by the token limit in the middle of its second sentence (as it was for a
-    real question in the round-5 held-out run)."""
-    name = "fake:unfinished"
-
-    def warm_up(self, fixed_prefix):
-        pass
-
-    def stream(self, prompt, max_new_tokens, temperature=0.0, cancel=None):
-        yield " predictive networks that preserve symmetry properties such as rotation."
-        yield " For scientific data where these symmetries are essential,"
-
-
 def test_a_sentence_the_generation_left_unfinished_is_not_shown(assistant):
-    unfinished = Assistant(assistant.glossary, assistant.retriever, _Unfinished(), assistant.checker, assistant.gate,
-                           assistant.config)
+    """Stopped by the token limit in the middle of its second sentence, as for a real question in round 5."""
+    unfinished = _writing(assistant, " predictive networks that preserve symmetry properties such as rotation.",
+                          " For scientific data where these symmetries are essential,")
     answer = unfinished.ask("what are equivariant neural networks?")
     assert "symmetries" not in answer.answer and answer.answer.rstrip().endswith(".")
     assert answer.verdicts[-1].problem == "it stops mid-sentence"
