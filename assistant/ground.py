@@ -78,7 +78,7 @@ class GroundingChecker:
                 verdict = Verdict(sentence, False, verdict.support, "repeats an earlier sentence")
             verdicts.append(verdict)
         if verdicts and verdicts[-1].supported and not _FINISHED.search(verdicts[-1].sentence):
-            last = verdicts[-1]  # generation stopped mid-sentence: "For scientific data where these symmetries are,"
+            last = verdicts[-1]  # the token limit cut it: "For scientific data where these symmetries are essential,"
             verdicts[-1] = Verdict(last.sentence, False, last.support, "it stops mid-sentence")
         return verdicts
 
