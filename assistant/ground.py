@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from assistant.concepts import ConceptFinder
 from assistant.corpus import Entry
-from assistant.match import tokenize
+from assistant.mentions import entry_mentions, entry_stems
 from assistant.text import QUERY_WORDS, STOPWORDS, americanize, content_stems, split_sentences, stem, words
 
 _FINISHED = re.compile(r"[.!?][\"'\u201d)\]]*\s*$")  # a sentence's end, closing quotes or brackets after it
@@ -133,7 +133,7 @@ class GroundingChecker:
         subject = m.group("subject")
         if self.concepts and not set(content_stems(subject)) & source.name_stems:
             for concept in self.concepts.find(subject):
-                if f" {' '.join(concept.stems)} " not in source.stem_text:  # not the entry's own ("WaveNet uses")
+                if not any(entry_mentions(e, concept) for e in source.entries):  # not the entry's own ("WaveNet uses")
                     return f"it defines {concept.name}, not the cited entry"
         unknown = [w for w in content_stems(subject, QUERY_WORDS) if w not in source.stems]
         return f"it speaks of {subject.strip()}, which the entry does not" if unknown else None
@@ -207,7 +207,7 @@ class _Source:
     words: frozenset[str]
     stems: frozenset[str]
     all_stems: frozenset[str]  # stems of every word, stopwords included
-    stem_text: str  # " stem stem ... " of the whole text, for phrase lookups
+    entries: tuple[Entry, ...]
     sentences: tuple[str, ...]
     name_stems: frozenset[str]  # content stems of the entries' names
     pairs: frozenset[frozenset[str]]  # content-stem pairs within _PAIR_WINDOW words of each other in one sentence
@@ -216,10 +216,10 @@ class _Source:
     def of(cls, entries: list[Entry]) -> _Source:
         text = " ".join([*(n for e in entries for n in e.names), *(t for e in entries for _, t in e.passages())])
         sentences = tuple(s for e in entries for _, t in e.passages() for s in split_sentences(t))
-        tokens = tokenize(text)  # as the outside-concept finder reads text ("WaveNet": "wave", "net")
-        all_stems = frozenset(stem(w) for w in words(text.replace("-", " "))) | {t.stem for t in tokens}
+        # every word as split here and as the outside-concept finder splits it ("WaveNet": "wave", "net")
+        all_stems = frozenset(stem(w) for w in words(text.replace("-", " "))).union(*map(entry_stems, entries))
         names = frozenset(content_stems(" ".join(n for e in entries for n in e.names)))
         pairs = frozenset(p for s in (*(n for e in entries for n in e.names), *sentences)
                           for p in _pairs(content_stems(s), _PAIR_WINDOW))
         return cls(text, frozenset(map(americanize, words(text))), frozenset(content_stems(text)), all_stems,
-                   f" {' '.join(t.stem for t in tokens)} ", sentences, names, pairs)
+                   tuple(entries), sentences, names, pairs)
