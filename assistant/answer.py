@@ -11,7 +11,7 @@
 ``route`` is the part before generation (clean, retrieve, decide); the eval uses it too. ``stream``
 yields text chunks as the model writes them, then the final ``Answer``. The support check runs on the
 finished text: unsupported sentences, and those that stray in meaning from every entry sentence
-(``closeness.py``), are dropped, and when too little survives the answer becomes the extractive one.
+(``closeness.py``) unless the model finds them likely from the entry alone (``likelihood.py``), are dropped, and when too little survives the answer becomes the extractive one.
 The final Answer then has ``revised: true`` and its ``answer`` replaces what was streamed (the UI and
 widget swap the text and say so).
 """
@@ -30,9 +30,10 @@ from assistant.errors import GenerationError
 from assistant.extractive import closest_answer, completed, extractive_answer, refusal_text
 from assistant.gaps import unaddressed, undefined_text
 from assistant.gate import GenerationGate
-from assistant.generate import Cancel, Generator
+from assistant.generate import Cancel, Generator, Prompt, SentenceScorer
 from assistant.ground import GroundingChecker, Verdict
 from assistant.guard import clean_question
+from assistant.likelihood import Likelihood
 from assistant.prompt import build_prompt, fixed_prefix
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings
@@ -50,6 +51,7 @@ class AnswerConfig:
     timeout_s: float
     min_supported_share: float
     min_sentence_similarity: float
+    min_sentence_logprob: float
     suggest_threshold: float
     thresholds: Thresholds
 
@@ -76,6 +78,8 @@ class Assistant:
         self.gate = gate
         self.config = config
         self.closeness = Closeness(retriever.embedder, config.min_sentence_similarity)
+        self.likelihood = Likelihood(generator, self.closeness, config.min_sentence_logprob) \
+            if isinstance(generator, SentenceScorer) and config.min_sentence_logprob < 0 else None
         self._entries = {e.term: e for e in glossary.entries}
 
     @property
@@ -165,7 +169,7 @@ class Assistant:
         timings.generate_ms = _ms(gen_started)
         generated = streamed.removeprefix(preface)
         verdicts = self.checker.check_text(generated, entries) if generated.strip() else []
-        verdicts = self.closeness.review(verdicts, entries)
+        verdicts = self.review(verdicts, entries, prompt)
         kept = [v.sentence for v in verdicts if v.supported]
         enough = verdicts and len(kept) / len(verdicts) >= self.config.min_supported_share
         if enough:
@@ -176,6 +180,14 @@ class Assistant:
         answer = self._final(reply, claims, streamed, entries, citations, mode, verdicts, base, timings, started)
         answer.fallback = mode == "extractive"
         yield answer
+
+    def review(self, verdicts: list[Verdict], entries: list[Entry], prompt: Prompt) -> list[Verdict]:
+        """The lexical verdicts after the meaning stage: sentences far in meaning from every entry sentence are
+        dropped (``closeness.py``) unless the model finds them likely from the entry alone (``likelihood.py``,
+        backends that can score sentences)."""
+        if self.likelihood is not None and self.closeness.minimum > 0:
+            return self.likelihood.review(verdicts, entries, prompt)
+        return self.closeness.review(verdicts, entries)
 
     def _final(self, reply: str, claims: str, streamed: str, entries: list[Entry], citations: list[Citation],
                mode: str, verdicts: list[Verdict], base: dict, timings: Timings, started: float,

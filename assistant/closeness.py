@@ -32,6 +32,11 @@ from assistant.text import split_sentences
 _PRONOUN = re.compile(r"^(?:it|they|this|these)\b", re.IGNORECASE)
 
 
+def about_entry(sentence: str, entry: Entry) -> str:
+    """The sentence with a leading pronoun ("It", "They") replaced by the entry's term: read on its own."""
+    return _PRONOUN.sub(entry.term, sentence.strip(), count=1)
+
+
 class Closeness:
     def __init__(self, embedder: Embedder, minimum: float) -> None:
         self.embedder = embedder
@@ -41,7 +46,7 @@ class Closeness:
 
     def similarity(self, sentence: str, entries: list[Entry]) -> float:
         """Highest cosine between the sentence and any sentence of the entries."""
-        vector = self.embedder.encode_query(_PRONOUN.sub(entries[0].term, sentence.strip(), count=1))
+        vector = self.embedder.encode_query(about_entry(sentence, entries[0]))
         return max(float((self._vectors(e) @ vector).max()) for e in entries)
 
     def review(self, verdicts: list[Verdict], entries: list[Entry]) -> list[Verdict]:

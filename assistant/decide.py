@@ -22,8 +22,9 @@ concepts, wherever they stand. In order:
    the top entry covers are high enough, the closest entry (clearly marked) when middling, refused
    below; short and long questions have their own thresholds, since long ones score higher. A question
    about the *kind* of thing the top entry is ("dropout" for Monte Carlo Dropout, "layer norm" for Spectral
-   Normalization: ``NameParts.kind_only``) or that opens with an outside concept the entry only mentions
-   gets that entry as the closest one at best.
+   Normalization: ``NameParts.kind_only``), that opens with an outside concept the entry only mentions, or
+   that names a sibling of the entry (an outside concept the entry mentions that shares a word with its
+   names: "batch normalization" for Batch Renormalization) gets that entry as the closest one at best.
 """
 from __future__ import annotations
 
@@ -32,13 +33,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.asks import Ask, ask_of, asks_for_kind, is_comparison, tells_a_story
+from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
 from assistant.match import TermMatcher, tokenize
 from assistant.mentions import entry_mentions, foreign_modifier, mentions, subject_concept
 from assistant.retrieve import Retrieval
 from assistant.schema import Outcome
-from assistant.text import QUERY_WORDS, content_stems, split_sentences
+from assistant.text import QUERY_WORDS, content_stems, split_sentences, words
 
 Reason = Literal["named", "definition", "name_part", "descriptive", "closest", "relative", "injection",
                  "not_in_glossary", "low_score", "no_words"]
@@ -189,7 +191,8 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
     # "How does data augmentation improve generalization?" is about data augmentation, which the best entry
     # (Mixup) only mentions, and "Why scale the weights with dropout?" about dropout in general, the kind of
     # thing Monte Carlo Dropout is: that entry is the closest one, not the answer.
-    about_other = ((subject_concept(question, found.outside) is not None or top.term in retrieval.kind_only)
+    about_other = ((subject_concept(question, found.outside) is not None or top.term in retrieval.kind_only
+                    or _names_sibling(question, found.outside, entries[top.term]))
                    and not name_part and not asks_for_name)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
@@ -208,6 +211,16 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
     if top.fused >= thresholds.closest_score:
         return _closest_or_named_part(top.term, name_part, cov, ask)
     return Decision("refused", "low_score", coverage=cov)
+
+
+def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -> bool:
+    """The question names an outside concept that the entry mentions and that shares a word with the entry's
+    names ("batch normalization" for Batch Renormalization): a sibling of the entry, which the question is
+    about instead. Not in a "which ...?" question: there named concepts describe the thing asked for."""
+    if "which" in words(question):
+        return False
+    names = {t.stem for name in entry.names for t in tokenize(name.replace("-", " "))}
+    return any(entry_mentions(entry, o) and names & set(o.stems) for o in outside)
 
 
 def _closest_or_named_part(term: str, name_part: bool, cov: float, ask: Ask) -> Decision:

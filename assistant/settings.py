@@ -84,7 +84,12 @@ class Settings(BaseSettings):
     min_supported_share: float = Field(0.5, description="below this share of supported sentences, answer extractively")
     min_sentence_similarity: float = Field(0.85, ge=0.0, le=1.0, description="a generated sentence is shown only when "
                                            "it is at least this close in meaning (embedder cosine) to a sentence of "
-                                           "its entry; 0 = off")
+                                           "its entry, or, with a backend that can score sentences (llama.cpp), "
+                                           "when the model finds it likely from the entry alone; 0 = off")
+    min_sentence_logprob: float = Field(-1.7, le=0.0, description="llama.cpp: a generated sentence that is not close "
+                                        "in meaning to its entry is shown only when the model, reading it right after "
+                                        "the entry without the question, gives it at least this mean log-probability "
+                                        "per token; 0 = off (such sentences are dropped)")
     openai_base_url: str = Field("http://127.0.0.1:8000/v1", pattern=r"^https?://\S+$",
                                  description="an OpenAI-compatible server's base URL (http:// or https://)")
     openai_model: str = "default"

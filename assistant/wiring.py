@@ -89,6 +89,7 @@ def answer_config(settings: Settings) -> AnswerConfig:
                         max_new_tokens=settings.max_new_tokens, temperature=settings.temperature,
                         timeout_s=settings.generation_timeout_s, min_supported_share=settings.min_supported_share,
                         min_sentence_similarity=settings.min_sentence_similarity,
+                        min_sentence_logprob=settings.min_sentence_logprob,
                         suggest_threshold=settings.suggest_threshold,
                         thresholds=Thresholds(answer_score=settings.answer_threshold,
                                               long_words=settings.long_question_words,

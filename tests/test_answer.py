@@ -7,8 +7,10 @@ from dataclasses import replace
 import pytest
 
 from assistant.answer import Assistant
+from assistant.asks import ask_of
 from assistant.errors import InvalidQuestion
 from assistant.ground import GroundingChecker
+from assistant.prompt import build_prompt
 from assistant.schema import Answer
 from assistant.settings import ROOT
 from assistant.text import content_stems
@@ -115,6 +117,26 @@ def test_a_sentence_that_strays_in_meaning_from_its_entry_is_not_shown(assistant
     assert [v.problem.startswith("it strays from what the entry says") for v in answer.verdicts] == [True]
     lexical_only = _writing(assistant, f" {wrong}.", min_sentence_similarity=0.0)
     assert wrong in lexical_only.ask("what is the brier score?").answer  # what the lexical check alone lets through
+
+
+@pytest.mark.parametrize("case_id, shown", [("jt020", True), ("jr026", False)])
+def test_a_sentence_far_in_meaning_from_its_entry_is_shown_only_when_the_model_finds_it_likely(assistant, case_id,
+                                                                                              shown):
+    """Two sentences the model wrote for real questions (eval/real/judged.jsonl): a faithful paraphrase of Mixup's
+    entry ("It smooths the decision boundaries ...") and a claim beyond Monte Carlo Dropout's ("applied during
+    training, inference, and both"). The lexical check passes both and neither is close in meaning to an entry
+    sentence; the real model, reading each right after its entry, keeps the first and drops the second."""
+    if assistant.likelihood is None:
+        pytest.skip("the backend cannot score sentences (llama-cpp-python missing)")
+    case = next(c for c in _cases(ROOT / "eval" / "real" / "judged.jsonl") if c["id"] == case_id)
+    entries = [assistant.glossary.by_term(t) for t in case["terms"]]
+    verdicts = assistant.checker.check_text(case["sentence"], entries)
+    assert [v.supported for v in verdicts] == [True]
+    assert assistant.closeness.similarity(case["sentence"], entries) < assistant.closeness.minimum
+    reviewed = assistant.review(verdicts, entries, build_prompt(entries[0], case["question"], ask_of(case["question"], 1)))
+    assert [v.supported for v in reviewed] == [shown] == [case["supported"]], reviewed
+    if not shown:
+        assert reviewed[0].problem.startswith("the model finds it unlikely from the entry alone")
 
 
 def test_a_sentence_the_generation_left_unfinished_is_not_shown(assistant):

@@ -245,6 +245,20 @@ def test_a_question_about_the_kind_of_thing_an_entry_is_is_not_answered_from_tha
     assert decision.outcome != "answered", decision
 
 
+@pytest.mark.parametrize("question", [
+    "Why do models with batch normalization layers generalize better?",  # round 2: a sibling of Batch Renormalization
+    "What's the role of batch normalization, and how does it affect training?",  # round 5: the same, after an aspect
+])
+def test_a_question_naming_a_sibling_of_the_best_entry_is_not_answered_from_it(judge, question):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == ("closest", ["Batch Renormalization"]), decision
+
+
+def test_a_which_question_keeps_named_siblings_as_context(judge):
+    decision = judge("which normalization should i use when my batch size is tiny")  # "batch size": a description
+    assert (decision.outcome, decision.terms) == ("answered", ["Batch Renormalization"]), decision
+
+
 @pytest.mark.parametrize("question, term", [
     ("Which regularization keeps a classifier stable under small worst-case input perturbations?",
      "Virtual Adversarial Training"),

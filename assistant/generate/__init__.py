@@ -16,12 +16,12 @@ import importlib
 import importlib.util
 import logging
 
-from assistant.generate.base import Cancel, ColdPrefill, Generator, Prompt
+from assistant.generate.base import Cancel, ColdPrefill, Generator, Prompt, SentenceScorer
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
-__all__ = ["BACKENDS", "Cancel", "ColdPrefill", "Generator", "Prompt", "backend_choices", "make_generator",
-           "llama_cpp_available"]
+__all__ = ["BACKENDS", "Cancel", "ColdPrefill", "Generator", "Prompt", "SentenceScorer", "backend_choices",
+           "make_generator", "llama_cpp_available"]
 
 BACKENDS: dict[str, str] = {  # name -> module with from_settings()
     "llama_cpp": "assistant.generate.llamacpp_backend",

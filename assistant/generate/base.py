@@ -65,6 +65,17 @@ class ColdPrefill(Protocol):
     def stream_cold(self, prompt: Prompt, max_new_tokens: int) -> Iterator[str]: ...
 
 
+SCORED_AFTER = "Answer:"  # what a scored sentence follows, after the entry: an answer without its question
+
+
+@runtime_checkable
+class SentenceScorer(Protocol):
+    """Optional capability of local backends: how likely the model finds each sentence after the prompt's
+    entry alone (mean log-probability per token), which ``likelihood.py`` uses to check answers."""
+
+    def sentence_logprobs(self, prompt: Prompt, sentences: list[str]) -> list[float]: ...
+
+
 class StopWatcher:
     """Holds back text that could be the start of a stop string, and reports when one is complete.
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from assistant.errors import GenerationError, ModelLoadError
 from assistant.files import atomic_write
-from assistant.generate.base import Cancel, Prompt
+from assistant.generate.base import SCORED_AFTER, Cancel, Prompt
 from assistant.generate.llamacpp_batch import N_BATCH, BatchEngine, Job, SeqState
 from assistant.generate.models import is_packaged, packaged_gguf
 from assistant.settings import Settings
@@ -108,20 +108,42 @@ class LlamaCppGenerator:
                cancel: Cancel | None = None) -> Iterator[str]:
         start = self._prefix_for(prompt.fixed)
         engine = self._engine
-        tokens = engine.tokenize(prompt.body)
-        job = Job(tokens, max_new_tokens, start=start, temperature=temperature, stops=prompt.stop,
-                  cancel=cancel or Cancel(), draft_tokens=self.draft_tokens)
-        entry = engine.tokenize(prompt.entry) if prompt.entry else []
-        if entry and tokens[:len(entry)] == entry:  # the entry's own state saves evaluating it again
+        job = Job(engine.tokenize(prompt.body), max_new_tokens, start=start, temperature=temperature,
+                  stops=prompt.stop, cancel=cancel or Cancel(), draft_tokens=self.draft_tokens)
+        engine.submit(self._from_entry(job, prompt.entry))
+        yield from job.chunks()
+
+    def sentence_logprobs(self, prompt: Prompt, sentences: list[str]) -> list[float]:
+        """Mean log-probability per token of each sentence, read alone right after the prompt's head and entry
+        and ``SCORED_AFTER`` (no question): how likely the model finds the sentence from the entry alone."""
+        start = self._prefix_for(prompt.fixed)
+        engine = self._engine
+        jobs = []
+        for sentence in sentences:
+            scored = engine.tokenize(" " + sentence.strip())
+            job = self._from_entry(Job(engine.tokenize(prompt.entry + SCORED_AFTER) + scored, 0, start=start),
+                                   prompt.entry)
+            job.score_from = len(job.tokens) - len(scored)
+            engine.submit(job)
+            jobs.append(job)
+        for job in jobs:
+            for _ in job.chunks():
+                pass
+        return [sum(job.logprobs) / max(1, len(job.logprobs)) for job in jobs]
+
+    def _from_entry(self, job: Job, entry_text: str) -> Job:
+        """The job started from the saved state of head + entry when there is one, else saving it on the way
+        (the entry's own state saves evaluating it again)."""
+        entry = self._engine.tokenize(entry_text) if entry_text else []
+        if entry and job.tokens[:len(entry)] == entry:
             key = (self._prefix_key, tuple(entry))
             cached = self._entry_states.get(key)
             if cached is not None:
-                job.start, job.tokens, job.lookup = cached, tokens[len(entry):], entry
+                job.start, job.tokens, job.lookup = cached, job.tokens[len(entry):], entry
             else:
                 job.snapshot_at = len(entry)
                 job.on_snapshot = lambda state: self._entry_states.put(key, state)
-        engine.submit(job)
-        yield from job.chunks()
+        return job
 
     def stream_cold(self, prompt: Prompt, max_new_tokens: int) -> Iterator[str]:
         """The same prompt evaluated from an empty sequence in one piece (no saved state): what the state

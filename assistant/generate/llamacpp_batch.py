@@ -74,7 +74,9 @@ class Job:
     """One completion: prompt tokens evaluated after ``start``, then tokens generated until a stop.
 
     With ``snapshot_at`` the sequence state after that many prompt tokens is passed to ``on_snapshot``
-    (how a head or entry state is made); ``max_new_tokens=0`` ends the job there."""
+    (how a head or entry state is made); ``max_new_tokens=0`` ends the job there. With ``score_from`` the
+    log-probability of each prompt token from that index on is kept in ``logprobs`` (how likely the model
+    finds a given text after ``start``)."""
 
     tokens: list[int]
     max_new_tokens: int
@@ -86,6 +88,8 @@ class Job:
     lookup: list[int] = field(default_factory=list)  # tokens already in ``start`` that guesses may copy too
     snapshot_at: int = 0
     on_snapshot: Callable[[SeqState], None] | None = None
+    score_from: int | None = None
+    logprobs: list[float] = field(default_factory=list)
     out: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)  # str chunks, then None or an error
     # progress, owned by the engine thread
     seq: int = -1
@@ -251,7 +255,10 @@ class BatchEngine:
             chunk = job.tokens[job.fed:min(end, job.fed + room)]
             if chunk:
                 room -= len(chunk)
-                plan.append((job, chunk, int(job.fed + len(chunk) == len(job.tokens) and job.max_new_tokens > 0)))
+                outputs = int(job.fed + len(chunk) == len(job.tokens) and job.max_new_tokens > 0)
+                if job.score_from is not None:  # the rows that predict a scored token (and the last)
+                    outputs = min(len(chunk), max(1, job.fed + len(chunk) + 1 - job.score_from))
+                plan.append((job, chunk, outputs))
         # Rows in increasing sequence order: llama.cpp puts consecutive sequence ids in one pass over the
         # weights (with one KV stream per sequence); out of order, a step costs up to twice as much.
         self._batch.n_tokens = 0
@@ -280,6 +287,9 @@ class BatchEngine:
         return job, first, len(tokens)
 
     def _prefilled(self, job: Job, first: int, n: int) -> None:
+        if job.score_from is not None:  # row r predicts prompt token fed + r + 1
+            job.logprobs += [self._logprob(first + r, job.tokens[job.fed + r + 1]) for r in range(n)
+                             if job.score_from <= job.fed + r + 1 < len(job.tokens)]
         job.fed += n
         job.pos += n
         if job.fed == job.snapshot_at and job.on_snapshot is not None:
@@ -314,6 +324,11 @@ class BatchEngine:
             return self._ll.llama_sampler_sample(job.sampler, self._ctx, row)
         logits = self._ll.llama_get_logits_ith(self._ctx, row)
         return int(np.argmax(np.ctypeslib.as_array(logits, shape=(self._n_vocab,))))
+
+    def _logprob(self, row: int, token: int) -> float:
+        logits = np.ctypeslib.as_array(self._ll.llama_get_logits_ith(self._ctx, row), shape=(self._n_vocab,))
+        top = float(logits.max())
+        return float(logits[token]) - top - float(np.log(np.exp(logits - top).sum()))
 
     def _emit(self, job: Job, token: int) -> bool:
         """Hands the token's text to the job; False when the job ended with it."""

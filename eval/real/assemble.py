@@ -13,7 +13,9 @@ been run and become development data in turn. Round 4 (``raw/round4.jsonl``, 34 
 (``raw/round5.jsonl``, 110 questions from 105 new pages, collected on 2026-12-02) is ``test5``; both were reviewed by
 a second reader (``review_round4.jsonl``, ``review_round5.jsonl``) before any run. Round 6 (``raw/round6.jsonl``,
 100 questions from 99 new pages, collected and reviewed (``review_round6.jsonl``) on 2026-12-02, after rounds 4 and
-5 had been run) is ``test6``.
+5 had been run) is ``test6``. Round 7 (``raw/round7.jsonl``, 60 questions from 48 new pages, mostly interview
+question banks, Stack Exchange and courses; reviewed in ``review_round7.jsonl``), collected the same day once
+``test6`` had been run, is ``test7``.
 """
 from __future__ import annotations
 
@@ -26,7 +28,8 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 TEST_SHARE = 45  # percent of round 1's source pages that go to its test split
 LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected file -> its split: held out until
-                "round4.jsonl": "test4", "round5.jsonl": "test5", "round6.jsonl": "test6"}  # run once
+                "round4.jsonl": "test4", "round5.jsonl": "test5", "round6.jsonl": "test6",  # run once
+                "round7.jsonl": "test7"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
