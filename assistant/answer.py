@@ -11,7 +11,8 @@
 ``route`` is the part before generation (clean, retrieve, decide); the eval uses it too. ``stream``
 yields text chunks as the model writes them, then the final ``Answer``. The support check runs on the
 finished text: unsupported sentences, and those that stray in meaning from every entry sentence
-(``closeness.py``) unless the model finds them likely from the entry alone (``likelihood.py``), are dropped, and when too little survives the answer becomes the extractive one.
+(``closeness.py``) unless the model finds them likely from the entry alone (``likelihood.py``), are dropped,
+and when too little survives the answer becomes the extractive one.
 The final Answer then has ``revised: true`` and its ``answer`` replaces what was streamed (the UI and
 widget swap the text and say so).
 """

@@ -106,7 +106,8 @@ class Settings(BaseSettings):
     ui: bool = Field(True, description="mount the Gradio chat UI at /; false: JSON API + widget only (no "
                                        "Gradio import: the first answer comes about 2.4 s sooner)")
     workers: int = Field(1, ge=1, le=64, description="server processes on the port (each loads its own models)")
-    max_question_chars: int = Field(500, ge=10, le=20_000)
+    max_question_chars: int = Field(2000, ge=10, le=20_000, description="longer questions get a clear error; real ones "
+                                    "copied from issues run to 700 characters")
     max_concurrent_generations: int = Field(1, ge=1, description="openai backend: requests in flight to the "
                                                                  "engine (llama.cpp: max_batch_sequences)")
     queue_size: int = Field(64, ge=0, description="most questions waiting for a generation slot (a memory bound; "

@@ -75,7 +75,7 @@ def test_invalid_questions_raise_a_clear_error(assistant):
     with pytest.raises(InvalidQuestion, match="empty"):
         assistant.ask("   ")
     with pytest.raises(InvalidQuestion, match="too long"):
-        assistant.ask("why " * 400)
+        assistant.ask("why " * 600)
 
 
 class _Scripted:

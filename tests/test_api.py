@@ -72,7 +72,7 @@ def test_glossary_health_widget_and_docs(live_server, glossary):
 @pytest.mark.parametrize("body, status", [
     ({"question": ""}, 422),
     ({"question": "   \n\t "}, 422),
-    ({"question": "x" * 2000}, 413),
+    ({"question": "x" * 2001}, 413),
     ({"question": 42}, 422),
     ({"question": ["what is SAM?"]}, 422),
     ({"q": "what is SAM?"}, 422),

@@ -44,6 +44,7 @@ def test_smoke_run_writes_results_summary_and_report(smoke_run):
     assert {"citation_accuracy", "unsupported_sentence_rate", "fallback_rate", "bigram_precision_mean",
             "throughput_qpm", "by_kind", "gates", "grounding", "settings", "backend"} <= set(summary)
     assert summary["grounding"]["n"] >= 100 and 0 < summary["grounding"]["flag_precision"] <= 1
+    assert summary["grounding"]["lexical"]["n"] == summary["grounding"]["n"]  # the lexical check alone, beside it
     assert summary["cold_prefill"]["checked"] == 3 and summary["cold_prefill"]["differ"] <= 2  # float sums may differ
     assert summary["batched"]["checked"] == 8 and summary["batched"]["differ"] <= 2  # (docs/benchmarks.md)
     assert "Alone vs decoded together:" in (out / "summary.md").read_text()

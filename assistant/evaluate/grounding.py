@@ -4,7 +4,8 @@ Files: eval/grounding.jsonl (sentences written by the team) and eval/real/judged
 assistant produced for real questions, judged supported / beyond / contradicts, split dev and test).
 Positive class = unsupported: precision is the share of flagged sentences that really are unsupported,
 recall the share of unsupported sentences that get flagged. The check measured is the one answers get: the
-lexical check (``ground.py``), then the meaning stage (``closeness.py``, ``likelihood.py``). Figures per split when cases carry one.
+lexical check (``ground.py``), then the meaning stage (``closeness.py``, ``likelihood.py``). Figures per split
+when cases carry one.
 """
 from __future__ import annotations
 
