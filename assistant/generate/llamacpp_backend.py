@@ -110,7 +110,7 @@ class LlamaCppGenerator:
         engine = self._engine
         job = Job(engine.tokenize(prompt.body), max_new_tokens, start=start, temperature=temperature,
                   stops=prompt.stop, cancel=cancel or Cancel(), draft_tokens=self.draft_tokens)
-        engine.submit(self._from_entry(job, prompt.entry))
+        engine.submit(self._from_entry(job, engine.tokenize(prompt.entry) if prompt.entry else []))
         yield from job.chunks()
 
     def sentence_logprobs(self, prompt: Prompt, sentences: list[str]) -> list[float]:
@@ -118,11 +118,11 @@ class LlamaCppGenerator:
         and ``SCORED_AFTER`` (no question): how likely the model finds the sentence from the entry alone."""
         start = self._prefix_for(prompt.fixed)
         engine = self._engine
+        entry, lead = engine.tokenize(prompt.entry), engine.tokenize(prompt.entry + SCORED_AFTER)
         jobs = []
         for sentence in sentences:
             scored = engine.tokenize(" " + sentence.strip())
-            job = self._from_entry(Job(engine.tokenize(prompt.entry + SCORED_AFTER) + scored, 0, start=start),
-                                   prompt.entry)
+            job = self._from_entry(Job(lead + scored, 0, start=start), entry)
             job.score_from = len(job.tokens) - len(scored)
             engine.submit(job)
             jobs.append(job)
@@ -131,10 +131,9 @@ class LlamaCppGenerator:
                 pass
         return [sum(job.logprobs) / max(1, len(job.logprobs)) for job in jobs]
 
-    def _from_entry(self, job: Job, entry_text: str) -> Job:
-        """The job started from the saved state of head + entry when there is one, else saving it on the way
-        (the entry's own state saves evaluating it again)."""
-        entry = self._engine.tokenize(entry_text) if entry_text else []
+    def _from_entry(self, job: Job, entry: list[int]) -> Job:
+        """The job started from the saved state of head + ``entry`` (its tokens) when there is one, else saving
+        it on the way (the entry's own state saves evaluating it again)."""
         if entry and job.tokens[:len(entry)] == entry:
             key = (self._prefix_key, tuple(entry))
             cached = self._entry_states.get(key)
