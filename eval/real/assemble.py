@@ -15,7 +15,9 @@ a second reader (``review_round4.jsonl``, ``review_round5.jsonl``) before any ru
 100 questions from 99 new pages, collected and reviewed (``review_round6.jsonl``) on 2026-12-02, after rounds 4 and
 5 had been run) is ``test6``. Round 7 (``raw/round7.jsonl``, 60 questions from 48 new pages, mostly interview
 question banks, Stack Exchange and courses; reviewed in ``review_round7.jsonl``), collected the same day once
-``test6`` had been run, is ``test7``.
+``test6`` had been run, is ``test7``. Round 8 (``raw/round8.jsonl``, 50 questions from 50 new pages, 42 of them GitHub
+issues, and ``raw/round8b.jsonl``, 13 more from 13 pages, mostly Stack Exchange and its mirrors; reviewed in
+``review_round8.jsonl`` and ``review_round8b.jsonl``), collected once ``test7`` had been run, is ``test8``.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 TEST_SHARE = 45  # percent of round 1's source pages that go to its test split
 LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected file -> its split: held out until
                 "round4.jsonl": "test4", "round5.jsonl": "test5", "round6.jsonl": "test6",  # run once
-                "round7.jsonl": "test7"}
+                "round7.jsonl": "test7", "round8.jsonl": "test8", "round8b.jsonl": "test8"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
@@ -97,7 +99,7 @@ def main() -> int:
     with open(HERE / "questions.jsonl", "w", encoding="utf-8") as out:
         for i, row in enumerate(rows, 1):
             out.write(json.dumps({"id": f"r{i:0{width}d}", **row}, ensure_ascii=False) + "\n")
-    for split in ("dev", "test", *LATER_ROUNDS.values()):
+    for split in dict.fromkeys(("dev", "test", *LATER_ROUNDS.values())):
         part = [r for r in rows if r["split"] == split]
         terms = {t for r in part for t in r["expected_terms"]}
         print(f"{split}: {len(part)} questions, {sum(r['answerable'] for r in part)} answerable over "
