@@ -168,8 +168,8 @@ class Assistant:
             finally:
                 chunks.close()  # releases the backend (and its lock) even when our caller went away
         timings.generate_ms = _ms(gen_started)
-        generated = streamed.removeprefix(preface)
-        verdicts = self.checker.check_text(generated, entries) if generated.strip() else []
+        written = streamed.removeprefix(preface).removeprefix(prompt.primer)  # what the model wrote after the primer
+        verdicts = self.checker.check_text(written, entries) if written.strip() else []
         verdicts = self.review(verdicts, entries, prompt)
         kept = [v.sentence for v in verdicts if v.supported]
         enough = verdicts and len(kept) / len(verdicts) >= self.config.min_supported_share
@@ -179,7 +179,9 @@ class Assistant:
             claims, mode = extractive_answer(entries, text, ask), "extractive"
         reply = _join(preface, claims)
         answer = self._final(reply, claims, streamed, entries, citations, mode, verdicts, base, timings, started)
-        answer.fallback = mode == "extractive"
+        # A fallback replaces what the model wrote (rejected, timed out, failed); a model that added nothing to the
+        # quoted definition leaves the extractive answer without any fallback.
+        answer.fallback = mode == "extractive" and (bool(verdicts) or not streamed)
         yield answer
 
     def review(self, verdicts: list[Verdict], entries: list[Entry], prompt: Prompt) -> list[Verdict]:

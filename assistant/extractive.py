@@ -13,7 +13,6 @@ from assistant.text import content_stems, split_sentences
 
 _MAX_SENTENCES = 3
 _ALREADY_SAID = 0.6  # share of a passage's content words an answer must hold to count as saying it
-_DEFINED = 0.4  # the same for the definition's opening, which answers paraphrase more freely
 
 
 def _relevance(sentence: str, wanted: set[str]) -> int:
@@ -53,13 +52,11 @@ def ask_passage(entry: Entry, ask: Ask) -> str | None:
 
 
 def completed(answer: str, entry: Entry, ask: Ask) -> str:
-    """A generated ``answer`` made to say what the term is (the definition's opening sentence first, unless it
-    says that already) and to address the ask (the passage for it last, unless it says that already)."""
+    """The generated ``answer`` after the definition's opening sentence (the answer's primer, quoted), without
+    generated sentences that only restate it, and with the passage that addresses the ask last, unless the
+    answer says that already."""
     opening = split_sentences(entry.definition)[0]
-    if says(answer, opening, _DEFINED):
-        parts = [answer]
-    else:  # the opening first; generated sentences that only restate it go
-        parts = [opening, *(s for s in split_sentences(answer) if not repeats(s, opening))]
+    parts = [opening, *(s for s in split_sentences(answer) if not repeats(s, opening))]
     passage = ask_passage(entry, ask)
     if passage and not says(answer, passage, _ALREADY_SAID):
         parts.append(passage)

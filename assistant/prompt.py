@@ -1,11 +1,11 @@
 """The prompt: a fixed few-shot head for base models, then one glossary entry, the question and a primer.
 
     >>> p = build_prompt(glossary.by_term("Label Smoothing"), "why smooth labels?")
-    >>> p.body.endswith("Answer: Label smoothing is")
+    >>> p.body.endswith("Answer: " + split_sentences(glossary.by_term("Label Smoothing").definition)[0])
     True
 
-Measured on this domain (../shared/FINDINGS.md): one entry beats three, and priming the answer with
-"<Term> is" keeps a small base model on the entry. The question is data: it is flattened to one line
+Measured on this domain (../shared/FINDINGS.md): one entry beats three, and priming the answer keeps a small base
+model on the entry. The primer is the definition's opening sentence itself, so the model adds to it. The question is data: it is flattened to one line
 and cut, so it cannot open a new section of the prompt.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from assistant.asks import Ask, fields_for
 from assistant.corpus import Entry
 from assistant.generate.base import Prompt
+from assistant.text import split_sentences
 
 INSTRUCTIONS = ("Answer questions about machine-learning terms in one to three plain sentences. "
                 "Use only the glossary entry given with the question; do not add facts that are not in it.")
@@ -25,18 +26,17 @@ _EXAMPLES = (
      "Early stopping ends training when the validation loss stops improving, which prevents overfitting.",
      "Training halts at epoch 12 because the validation loss rose three epochs in a row.",
      "why would i stop training early?",
-     "Early stopping ends training once the validation loss stops improving, so the model does not overfit. "
+     "Early stopping ends training when the validation loss stops improving, which prevents overfitting. "
      "For example, training halts at epoch 12 after the validation loss rose three epochs in a row."),
     ("Weight Sharing",
      "Weight sharing reuses the same parameters in several parts of a network, which reduces the number of "
      "parameters to learn.",
      "A convolution applies one small kernel at every position of an image.",
      "What is weight sharing?",
-     "Weight sharing is reusing the same parameters in several parts of a network, so there are fewer "
+     "Weight sharing reuses the same parameters in several parts of a network, which reduces the number of "
      "parameters to learn. A convolution, for example, applies one small kernel at every position of an image."),
 )
 _MAX_QUESTION_CHARS = 300
-_VERB = re.compile(r"^(?P<head>.{1,90}?\b(?:is|are)\b)\s")
 
 
 _LABELS = {"example": "Example", "use_case": "Use", "details": "Details", "analogy": "Analogy"}
@@ -61,17 +61,11 @@ def fixed_prefix() -> str:
 
 
 def primer_for(entry: Entry) -> str:
-    """How the answer starts: the definition's opening up to its verb ("Label smoothing is") when it opens
-    with the term, else the definition's own spelling of the term ("Dilated convolutions")."""
-    m = _VERB.match(entry.definition)
-    first_word = entry.term.split()[0].lower().rstrip("s")
-    if m and first_word in m.group("head").lower():
-        return m.group("head")
-    term_words, def_words = entry.term.split(), entry.definition.split()
-    opening = def_words[: len(term_words)]
-    if all(d.lower().startswith(t.lower().rstrip("s")[:-1]) for t, d in zip(term_words, opening)):
-        return " ".join(opening).rstrip(",;:")
-    return entry.term
+    """How the answer starts: the definition's opening sentence, quoted. What the term *is* is the one thing
+    every answer says, and a small model's restatement of it can only lose or invent (the judged real-question
+    answers: most unsupported sentences the check let through were paraphrased definitions); the model writes
+    what follows it."""
+    return split_sentences(entry.definition)[0]
 
 
 def build_prompt(entry: Entry, question: str, ask: Ask = "definition") -> Prompt:

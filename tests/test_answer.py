@@ -12,6 +12,7 @@ from assistant.errors import InvalidQuestion
 from assistant.ground import GroundingChecker
 from assistant.prompt import build_prompt
 from assistant.schema import Answer
+from assistant.text import split_sentences
 from assistant.settings import ROOT
 from assistant.text import content_stems
 
@@ -100,7 +101,7 @@ def _writing(assistant, *chunks, **config):
 
 
 def test_unsupported_generation_is_replaced_by_the_extractive_answer(assistant):
-    inventing = _writing(assistant, " a technique invented by Geoffrey Hinton in 1987 at the University of Toronto.",
+    inventing = _writing(assistant, " It was invented by Geoffrey Hinton in 1987 at the University of Toronto.",
                          " It doubles accuracy on ImageNet.")
     answer = inventing.ask("what is label smoothing?")
     assert answer.fallback and answer.mode == "extractive" and answer.revised and answer.grounded
@@ -108,15 +109,29 @@ def test_unsupported_generation_is_replaced_by_the_extractive_answer(assistant):
     assert [v.supported for v in answer.verdicts] == [False, False]
 
 
+def test_the_answer_quotes_the_definition_and_checks_what_the_model_adds(assistant):
+    """The answer opens with the definition's opening sentence, quoted, whatever the model would have said the term
+    is; the check reads only what the model wrote after it, so one unsupported sentence there is not outvoted by
+    the quoted one."""
+    entry = assistant.glossary.by_term("Brier Score")
+    opening = split_sentences(entry.definition)[0]
+    written = " It is calculated by averaging the predicted probabilities of each class."  # judged: contradicts
+    answer = _writing(assistant, written).ask("what is the brier score?")
+    assert answer.answer.startswith(opening) and written.strip() not in answer.answer
+    assert [v.sentence for v in answer.verdicts] == [written.strip()] and answer.mode == "extractive"
+    faithful = _writing(assistant, " Lower is better.").ask("what is the brier score?")
+    assert faithful.mode == "generated" and faithful.answer.startswith(opening) and "Lower is better." in faithful.answer
+
+
 def test_a_sentence_that_strays_in_meaning_from_its_entry_is_not_shown(assistant):
     """The Brier score's definition reworded into a wrong one with the entry's own words: the lexical check passes
     it (judged "contradicts" in eval/real/judged.jsonl); the closeness stage does not."""
-    wrong = "calculated by averaging the scores of predicted and actual outcomes"
+    wrong = "It is calculated by averaging the scores of predicted and actual outcomes"
     answer = _writing(assistant, f" {wrong}.").ask("what is the brier score?")
     assert answer.mode == "extractive" and wrong not in answer.answer
     assert [v.problem.startswith("it strays from what the entry says") for v in answer.verdicts] == [True]
-    lexical_only = _writing(assistant, f" {wrong}.", min_sentence_similarity=0.0)
-    assert wrong in lexical_only.ask("what is the brier score?").answer  # what the lexical check alone lets through
+    lexical_only = _writing(assistant, f" {wrong}.", min_sentence_similarity=0.0).ask("what is the brier score?")
+    assert [v.supported for v in lexical_only.verdicts] == [True]  # what the lexical check alone lets through
 
 
 @pytest.mark.parametrize("case_id, shown", [("jt020", True), ("jr026", False)])
@@ -141,7 +156,7 @@ def test_a_sentence_far_in_meaning_from_its_entry_is_shown_only_when_the_model_f
 
 def test_a_sentence_the_generation_left_unfinished_is_not_shown(assistant):
     """Stopped by the token limit in the middle of its second sentence, as for a real question in round 5."""
-    unfinished = _writing(assistant, " predictive networks that preserve symmetry properties such as rotation.",
+    unfinished = _writing(assistant, " They preserve symmetry properties such as rotation.",
                           " For scientific data where these symmetries are essential,")
     answer = unfinished.ask("what are equivariant neural networks?")
     assert "symmetries" not in answer.answer and answer.answer.rstrip().endswith(".")

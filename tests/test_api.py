@@ -46,7 +46,7 @@ def test_refusal_has_no_citations_and_suggests_closest_terms(live_server):
 
 
 def test_stream_sends_tokens_then_the_final_answer(live_server):
-    with httpx.stream("POST", f"{live_server.url}/api/ask/stream", json={"question": "what is mixup?"},
+    with httpx.stream("POST", f"{live_server.url}/api/ask/stream", json={"question": "what is label smoothing?"},
                       timeout=60) as r:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
         events = _sse(r)
@@ -54,7 +54,7 @@ def test_stream_sends_tokens_then_the_final_answer(live_server):
     assert names.count("token") > 3 and names[-1] == "answer"
     final = events[-1][1]
     streamed = "".join(d["text"] for n, d in events if n == "token")
-    assert final["citations"][0]["term"] == "Mixup"
+    assert final["citations"][0]["term"] == "Label Smoothing"
     assert final["revised"] or final["answer"].strip() == streamed.strip()
 
 
@@ -170,8 +170,8 @@ def test_full_queue_answers_503_busy_not_a_crash(server_settings, assistant):
                 release.wait(10)
         threading.Thread(target=hold, daemon=True).start()
         held.wait(5)
-        r = httpx.post(f"{server.url}/api/ask", json={"question": "what is mixup?"}, timeout=30)
-        s = httpx.post(f"{server.url}/api/ask/stream", json={"question": "what is mixup?"}, timeout=30)
+        r = httpx.post(f"{server.url}/api/ask", json={"question": "what is label smoothing?"}, timeout=30)
+        s = httpx.post(f"{server.url}/api/ask/stream", json={"question": "what is label smoothing?"}, timeout=30)
         refusal = httpx.post(f"{server.url}/api/ask", json={"question": "what is dropout?"}, timeout=30)
         release.set()
     assert r.status_code == 503 and r.headers["retry-after"] and "busy" in r.json()["detail"]

@@ -14,8 +14,10 @@ from assistant.prompt import build_prompt, fixed_prefix
 from tests.conftest import needs_llama
 
 pytestmark = needs_llama
-TERMS = ["Label Smoothing", "Mixup", "Model Drift", "Curriculum Learning", "Knowledge Distillation", "DropConnect",
-         "Gradient Clipping", "Contrastive Loss"]
+# Entries after whose quoted definition the packaged model goes on writing, for this question (for others it
+# stops there, and an empty answer would prove nothing about batching).
+TERMS = ["Label Smoothing", "Batch Effect", "Model Drift", "Curriculum Learning", "Catastrophic Forgetting",
+         "Counterfactual Explanations", "Gradient Clipping", "Dilated Convolution"]
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +89,7 @@ def test_one_answer_cancelled_mid_batch_leaves_the_others_whole(llama, glossary)
 
 def test_a_newcomer_joins_while_another_answer_decodes(llama, glossary):
     """Continuous batching: the second answer's first words arrive before the first answer is done."""
-    long_prompt, short_prompt = _prompts(glossary, ["Curriculum Learning", "Mixup"])
+    long_prompt, short_prompt = _prompts(glossary, ["Counterfactual Explanations", "Gradient Clipping"])
     events: list[tuple[str, float]] = []
 
     def read(name: str, prompt, delay: float) -> None:
@@ -160,5 +162,5 @@ def test_a_job_that_cannot_start_fails_alone_and_the_engine_keeps_serving(llama,
     reader.start()
     reader.join(timeout=30)  # a dead engine thread would leave the reader waiting forever
     assert failed and "could not start" in str(failed[0])
-    assert "".join(llama.stream(_prompts(glossary, ["Mixup"])[0], 30)), "the next answer is served"
+    assert "".join(llama.stream(_prompts(glossary, ["Label Smoothing"])[0], 30)), "the next answer is served"
     assert llama.load == {"decoding": 0, "waiting": 0}

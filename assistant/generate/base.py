@@ -1,7 +1,7 @@
 """What every generator backend offers, and the prompt it receives.
 
     >>> from assistant.prompt import build_prompt
-    >>> prompt = build_prompt(glossary.by_term("Mixup"), "what is mixup?")
+    >>> prompt = build_prompt(glossary.by_term("Label Smoothing"), "what is label smoothing?")
     >>> text = "".join(assistant.generator.stream(prompt, max_new_tokens=40))
     >>> text != "" and "\\n" not in text     # the completion stops at the end of the answer line
     True
