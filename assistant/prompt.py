@@ -5,8 +5,8 @@
     True
 
 Measured on this domain (../shared/FINDINGS.md): one entry beats three, and priming the answer keeps a small base
-model on the entry. The primer is the definition's opening sentence itself, so the model adds to it. The question is data: it is flattened to one line
-and cut, so it cannot open a new section of the prompt.
+model on the entry. The primer is the definition's opening sentence itself, so the model adds to it. The question
+is data: it is flattened to one line and cut, so it cannot open a new section of the prompt.
 """
 from __future__ import annotations
 

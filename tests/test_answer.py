@@ -12,9 +12,8 @@ from assistant.errors import InvalidQuestion
 from assistant.ground import GroundingChecker
 from assistant.prompt import build_prompt
 from assistant.schema import Answer
-from assistant.text import split_sentences
 from assistant.settings import ROOT
-from assistant.text import content_stems
+from assistant.text import content_stems, split_sentences
 
 KINDS = ["direct", "paraphrase", "reverse", "abbreviation", "misspelled", "example", "use_case", "compare"]
 

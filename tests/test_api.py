@@ -170,8 +170,8 @@ def test_full_queue_answers_503_busy_not_a_crash(server_settings, assistant):
                 release.wait(10)
         threading.Thread(target=hold, daemon=True).start()
         held.wait(5)
-        r = httpx.post(f"{server.url}/api/ask", json={"question": "what is label smoothing?"}, timeout=30)
-        s = httpx.post(f"{server.url}/api/ask/stream", json={"question": "what is label smoothing?"}, timeout=30)
+        r = httpx.post(f"{server.url}/api/ask", json={"question": "what is mixup?"}, timeout=30)
+        s = httpx.post(f"{server.url}/api/ask/stream", json={"question": "what is mixup?"}, timeout=30)
         refusal = httpx.post(f"{server.url}/api/ask", json={"question": "what is dropout?"}, timeout=30)
         release.set()
     assert r.status_code == 503 and r.headers["retry-after"] and "busy" in r.json()["detail"]
