@@ -63,7 +63,7 @@ def fixed_prefix() -> str:
 def primer_for(entry: Entry) -> str:
     """How the answer starts: the definition's opening sentence, quoted. What the term *is* is the one thing
     every answer says, and a small model's restatement of it can only lose or invent (the judged real-question
-    answers: most unsupported sentences the check let through were paraphrased definitions); the model writes
+    answers: half the unsupported sentences the check let through were paraphrased definitions); the model writes
     what follows it."""
     return split_sentences(entry.definition)[0]
 
