@@ -98,12 +98,13 @@ def main() -> int:
             split = LATER_ROUNDS.get(path.name) or split_of(item["source"])
             row |= {"kind": kind_of(item), "split": split, "collected_in": path.name}
             rows.append(row)
-    rows.sort(key=lambda r: (r["split"], not r["answerable"], page_of(r["source"]), r["question"]))
+    splits = list(dict.fromkeys(("dev", "test", *LATER_ROUNDS.values())))  # a new round's ids follow the others'
+    rows.sort(key=lambda r: (splits.index(r["split"]), not r["answerable"], page_of(r["source"]), r["question"]))
     width = len(str(len(rows)))
     with open(HERE / "questions.jsonl", "w", encoding="utf-8") as out:
         for i, row in enumerate(rows, 1):
             out.write(json.dumps({"id": f"r{i:0{width}d}", **row}, ensure_ascii=False) + "\n")
-    for split in dict.fromkeys(("dev", "test", *LATER_ROUNDS.values())):
+    for split in splits:
         part = [r for r in rows if r["split"] == split]
         terms = {t for r in part for t in r["expected_terms"]}
         print(f"{split}: {len(part)} questions, {sum(r['answerable'] for r in part)} answerable over "
