@@ -41,6 +41,7 @@ def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
 @pytest.mark.parametrize("question", [
     "What is gradient clipping?",  # a glossary term is never an outside concept, even if a source lists it
     "What is label smoothing?",
+    "When should we choose clip_grad_norm_?",  # a source lists it under gradient clipping, a glossary name
     "I expected the softmax label and the dropout weights to change",  # words the glossary uses; "expected" is no
     # "expectation"
     "Is the gmm of this Gmm thing right?",  # abbreviations only in upper case ...
@@ -48,6 +49,12 @@ def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
 ])
 def test_glossary_names_and_ordinary_words_are_not_outside_concepts(finder, question):
     assert [m.name for m in finder.find(question)] == []
+
+
+def test_an_abbreviation_shared_with_a_glossary_name_keeps_its_other_concept(finder):
+    # "SNN" is also Spiking Neural Network's; Self-Normalizing Neural Networks stays an outside concept
+    assert [m.name for m in finder.find("Are self-normalizing neural networks deep?")] == \
+        ["Self-Normalizing Neural Networks"]
 
 
 def test_an_abbreviation_in_a_lower_case_question_still_counts(finder):
