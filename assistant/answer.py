@@ -35,6 +35,7 @@ from assistant.generate import Cancel, Generator, Prompt, SentenceScorer
 from assistant.ground import GroundingChecker, Verdict
 from assistant.guard import clean_question
 from assistant.likelihood import Likelihood
+from assistant.mentions import mentions
 from assistant.prompt import build_prompt, fixed_prefix
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings
@@ -133,7 +134,8 @@ class Assistant:
             return
         # What the glossary does not cover of the question comes first, in one sentence; it states no fact.
         preface = undefined_text(decision.undefined) or (
-            unaddressed(entries[0], decision.ask, text) if len(entries) == 1 else None) or ""
+            unaddressed(entries[0], decision.ask, text, mentions(retrieval, self._entries, entries[0].term).outside)
+            if len(entries) == 1 else None) or ""
         if self.generator is None or len(entries) > 1:
             claims = extractive_answer(entries, text, decision.ask)
             reply = _join(preface, claims)
