@@ -20,7 +20,9 @@ issues, and ``raw/round8b.jsonl``, 13 more from 13 pages, mostly Stack Exchange 
 ``review_round8.jsonl`` and ``review_round8b.jsonl``), collected once ``test7`` had been run, is ``test8``. Round 9 (``raw/round9.jsonl``, 33 questions from 33 new pages;
 reviewed in ``review_round9.jsonl``: 11 dropped), collected once ``test8`` had been run, is ``test9``. Round 10 (``raw/round10.jsonl``, 49 questions from 41 new pages, mostly
 course questionnaires and interview banks; reviewed in ``review_round10.jsonl``: 7 dropped, 3 relabelled), collected on
-2026-12-03 with the build that ran ``test9`` unchanged, is ``test10``.
+2026-12-03 with the build that ran ``test9`` unchanged, is ``test10``. Round 11 (``raw/round11.jsonl``, 38 questions
+from 38 new pages, 33 of them GitHub issues; reviewed in ``review_round11.jsonl``: 15 dropped, 1 relabelled), collected
+the same day once ``test10`` had been run, is ``test11``.
 """
 from __future__ import annotations
 
@@ -35,7 +37,8 @@ TEST_SHARE = 45  # percent of round 1's source pages that go to its test split
 LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected file -> its split: held out until
                 "round4.jsonl": "test4", "round5.jsonl": "test5", "round6.jsonl": "test6",  # run once
                 "round7.jsonl": "test7", "round8.jsonl": "test8", "round8b.jsonl": "test8",
-                "round9.jsonl": "test9", "round10.jsonl": "test10"}
+                "round9.jsonl": "test9", "round10.jsonl": "test10",
+                "round11.jsonl": "test11"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
