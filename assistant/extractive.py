@@ -71,7 +71,7 @@ def closest_answer(entry: Entry, subject: str | None = None) -> tuple[str, str]:
     """(reply, the glossary sentence it quotes). ``subject``: the concept asked about, when it has a name."""
     opening = split_sentences(entry.definition)[0]
     head = (f"The glossary has no entry for \u201c{subject}\u201d." if subject
-            else "The glossary has no entry that clearly matches this description.")
+            else "The glossary has no entry that clearly matches this question.")
     return f"{head} The closest entry is {entry.term}: {opening}", opening
 
 
