@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from assistant.evaluate import metrics as m
 from assistant.evaluate.metrics import Row
@@ -17,9 +18,13 @@ def retrieval_figures(rows: list[Row], method: str) -> dict[str, float]:
     return {**{f"hit@{k}": m.hit_at(rows, method, k) for k in KS}, "mrr": m.mrr(rows, method)}
 
 
+def _natural(text: str) -> list[str | int]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 def _group(rows: list[Row], key: str, aliases: dict[str, str], full: bool) -> dict[str, dict]:
     out = {}
-    for value in sorted({str(r.get(key)) for r in rows}):
+    for value in sorted({str(r.get(key)) for r in rows}, key=_natural):  # test2 before test10
         part = [r for r in rows if str(r.get(key)) == value]
         fig = {"n": len(part), "refused_share": m._mean(bool(r["refused"]) for r in part)}
         if any(r["answerable"] for r in part):
