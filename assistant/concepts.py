@@ -9,12 +9,11 @@ neighbouring entry scores ("weight decay" is not Elastic Weight Consolidation). 
 data file with its sources (``corpus/outside-concepts.md``); the glossary's own names, and every spelling of a
 concept listed under one of them ("clip_grad_norm_" for gradient clipping), are removed from it when it is
 loaded, and so are one-word names that the glossary itself uses as ordinary words ("baseline", "temperature",
-"softmax"): a word the glossary's own text uses is no evidence that a question is about
-something else. Names of several words match on word stems (British/American spelling, plurals,
-hyphens), and tolerate one word written differently: shortened ("layer norm" for layer normalization) or
-misspelt ("reparametrization"); one-word names match the word itself or its plural ("expected" is not
-"expectation"), and all-capital abbreviations ("GMM", "LIME") only in upper case unless the whole question is
-lower case.
+"softmax"): a word the glossary's own text uses is no evidence that a question is about something else. Names
+of several words match on word stems (British/American spelling, plurals, hyphens), and tolerate one word
+written differently: shortened ("layer norm" for layer normalization) or misspelt ("reparametrization");
+one-word names match the word itself or its plural ("expected" is not "expectation"), and all-capital
+abbreviations ("GMM", "LIME") only in upper case unless the whole question is lower case.
 """
 from __future__ import annotations
 
@@ -86,11 +85,12 @@ class ConceptFinder:
         # A concept one of whose spellings is a glossary name is the glossary's own: all its spellings are
         # dropped ("clip_grad_norm_" is gradient clipping), unless the shared spelling is only an abbreviation
         # ("SNN": Self-Normalizing or Spiking Neural Networks).
-        the_glossarys = {main for spelling, main in names.items() if _stems(spelling) in own and not spelling.isupper()}
+        glossary_concepts = {main for spelling, main in names.items()
+                             if _stems(spelling) in own and not spelling.isupper()}
         for spelling, main in names.items():
             tokens = tokenize(spelling.replace("-", " "))
             key = tuple(t.stem for t in tokens)
-            if not key or key in own or main in the_glossarys or len(key) > _MAX_WORDS:
+            if not key or key in own or main in glossary_concepts or len(key) > _MAX_WORDS:
                 continue
             if len(tokens) > 1:
                 self._by_stems.setdefault(key, main)
