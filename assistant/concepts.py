@@ -79,17 +79,18 @@ class ConceptFinder:
         self._variants: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)  # (position,
         # the other words' stems) -> (the word at that position, main name): names with one word written otherwise
         self._by_word: dict[str, tuple[str, bool]] = {}  # one-word name -> (main name, abbreviation)
-        self.words: frozenset[str] = frozenset(t.raw for n in names for t in tokenize(n.replace("-", " ")))
-        self.stem_use: Counter[str] = Counter(s for key in {_stems(n) for n in names} for s in set(key))  # stem ->
+        tokens_of = {spelling: tokenize(spelling.replace("-", " ")) for spelling in names}  # each spelling once
+        key_of = {spelling: tuple(t.stem for t in tokens) for spelling, tokens in tokens_of.items()}
+        self.words: frozenset[str] = frozenset(t.raw for tokens in tokens_of.values() for t in tokens)
+        self.stem_use: Counter[str] = Counter(s for key in set(key_of.values()) for s in set(key))  # stem ->
         # how many outside names (any spelling, before the glossary's own are set aside) use it
         # A concept one of whose spellings is a glossary name is the glossary's own: all its spellings are
         # dropped ("clip_grad_norm_" is gradient clipping), unless the shared spelling is only an abbreviation
         # ("SNN": Self-Normalizing or Spiking Neural Networks).
         glossary_concepts = {main for spelling, main in names.items()
-                             if _stems(spelling) in own and not spelling.isupper()}
+                             if key_of[spelling] in own and not spelling.isupper()}
         for spelling, main in names.items():
-            tokens = tokenize(spelling.replace("-", " "))
-            key = tuple(t.stem for t in tokens)
+            tokens, key = tokens_of[spelling], key_of[spelling]
             if not key or key in own or main in glossary_concepts or len(key) > _MAX_WORDS:
                 continue
             if len(tokens) > 1:
