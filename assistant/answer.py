@@ -7,8 +7,11 @@
     'Mixup'
     >>> assistant.route("what is dropout?").decision.outcome
     'refused'
+    >>> assistant.ask("and an example?", history=[Turn(question="what is mixup?", citations=["Mixup"])]).resolved_question
+    'Mixup: an example?'
 
-``route`` is the part before generation (clean, retrieve, decide); the eval uses it too. ``stream``
+``route`` is the part before generation (clean, resolve a follow-up against the conversation, retrieve,
+decide); the eval uses it too. ``stream``
 yields text chunks as the model writes them, then the final ``Answer``. The support check runs on the
 finished text: unsupported sentences, and those that stray in meaning from every entry sentence
 (``closeness.py``) unless the model finds them likely from the entry alone (``likelihood.py``), are dropped,
@@ -20,15 +23,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from assistant.asks import Ask
+from assistant.attribute import attribute
 from assistant.closeness import Closeness
 from assistant.corpus import Entry, Glossary
 from assistant.decide import Decision, Thresholds, decide
 from assistant.errors import GenerationError
 from assistant.extractive import closest_answer, completed, extractive_answer, refusal_text
+from assistant.followup import clean_history, resolve
 from assistant.gaps import unaddressed, undefined_text
 from assistant.gate import GenerationGate
 from assistant.generate import Cancel, Generator, Prompt, SentenceScorer
@@ -38,7 +43,8 @@ from assistant.likelihood import Likelihood
 from assistant.mentions import mentions
 from assistant.prompt import build_prompt, fixed_prefix
 from assistant.retrieve import Retrieval, Retriever
-from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings
+from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings, Turn
+from assistant.suggest import FollowUps
 
 log = logging.getLogger(__name__)
 Event = str | Answer
@@ -56,12 +62,16 @@ class AnswerConfig:
     min_sentence_logprob: float
     suggest_threshold: float
     thresholds: Thresholds
+    max_history_turns: int = 10
+    max_history_chars: int = 20_000
 
 
 @dataclass(frozen=True)
 class Route:
-    """What a question is, before any generation: its cleaned text, what retrieval found, what was decided."""
+    """What a question is, before any generation: its cleaned text, the question it stands for in the conversation
+    (itself when it stands alone), what retrieval found for that, what was decided."""
 
+    asked: str
     question: str
     retrieval: Retrieval
     decision: Decision
@@ -83,6 +93,7 @@ class Assistant:
         self.likelihood = Likelihood(generator, self.closeness, config.min_sentence_logprob) \
             if isinstance(generator, SentenceScorer) and config.min_sentence_logprob < 0 else None
         self._entries = {e.term: e for e in glossary.entries}
+        self.followups = FollowUps(retriever, self.route)
 
     @property
     def backend(self) -> str:
@@ -92,36 +103,50 @@ class Assistant:
         if self.generator is not None:
             self.generator.warm_up(fixed_prefix())
 
-    def ask(self, question: object, cancel: Cancel | None = None, route: Route | None = None) -> Answer:
+    def ask(self, question: object, cancel: Cancel | None = None, route: Route | None = None,
+            history: Sequence[Turn] = ()) -> Answer:
         answer = None
-        for event in self.stream(question, cancel, route):
+        for event in self.stream(question, cancel, route, history):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None
         return answer
 
-    def route(self, question: object) -> Route:
-        """Clean, retrieve and decide; raises InvalidQuestion for what the doors would reject."""
+    def route(self, question: object, history: Sequence[Turn] = ()) -> Route:
+        """Clean, resolve, retrieve and decide; raises InvalidQuestion for what the doors would reject.
+        ``history``: the conversation's earlier turns, oldest first."""
         started = time.perf_counter()
-        text = clean_question(question, self.config.max_question_chars)
-        retrieval = self.retriever.retrieve(text, k=max(5, self.config.top_k))
+        asked = clean_question(question, self.config.max_question_chars)
+        turns = clean_history(list(history), self.config.max_history_turns, self.config.max_history_chars)
+        resolution = resolve(asked, turns, self.retriever, self.config.thresholds.long_words)
+        text = resolution.question  # built from the cleaned question and history
+        retrieval = self.retriever.retrieve(text, k=max(5, self.config.top_k) + len(resolution.exclude))
+        if resolution.exclude:  # a correction: another entry than the last answer's
+            retrieval = replace(retrieval, hits=[h for h in retrieval.hits if h.term not in resolution.exclude],
+                                matches=[m for m in retrieval.matches if m.term not in resolution.exclude])
         decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
-        return Route(text, retrieval, decision, _ms(started))
+        if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
+            decision = replace(decision, outcome="closest", reason="closest")  # a follow-up on a guess stays one
+        return Route(asked, text, retrieval, decision, _ms(started))
 
-    def stream(self, question: object, cancel: Cancel | None = None, route: Route | None = None) -> Iterator[Event]:
+    def stream(self, question: object, cancel: Cancel | None = None, route: Route | None = None,
+               history: Sequence[Turn] = ()) -> Iterator[Event]:
         """``route``: the question already routed (the eval reuses its retrieval); else it is routed here."""
-        route = route or self.route(question)
+        route = route or self.route(question, history)
         started = time.perf_counter() - route.retrieve_ms / 1000  # totals count the routing, wherever it ran
         text, retrieval, decision = route.question, route.retrieval, route.decision
         timings = Timings(retrieve_ms=route.retrieve_ms)
-        base = dict(question=text, retrieved=self._retrieved(retrieval), reason=decision.reason, backend=self.backend)
+        base = dict(question=route.asked, resolved_question=text, retrieved=self._retrieved(retrieval),
+                    reason=decision.reason, subject=decision.subject, backend=self.backend,
+                    glossary_version=self.glossary.short_hash)
         if decision.outcome == "refused":
             suggestions = [] if decision.reason in ("injection", "no_words") else \
                 [h.term for h in retrieval.hits[:3] if h.fused >= self.config.suggest_threshold]
             reply = refusal_text(decision.reason, decision.subject, suggestions)
             yield reply
             yield Answer(answer=reply, refused=True, citations=[], grounded=True, outcome="refused", mode="refusal",
-                         suggestions=suggestions, timings=_finish(timings, started), **base)
+                         suggestions=suggestions, sentences=attribute(reply, []), timings=_finish(timings, started),
+                         **base)
             return
         entries = [self._entries[t] for t in decision.terms]
         citations = [Citation(term=e.term, score=_score(retrieval, e.term), category=e.category,
@@ -203,7 +228,8 @@ class Assistant:
                       grounded=bool(final_checks) and all(v.supported for v in final_checks),
                       verdicts=[SentenceVerdict(sentence=v.sentence, supported=v.supported, support=v.support,
                                                 problem=v.problem) for v in verdicts],
-                      revised=reply.strip() != streamed.strip(), timings=_finish(timings, started), **base)
+                      revised=reply.strip() != streamed.strip(), sentences=attribute(reply, entries),
+                      followups=self.followups.for_entries([e.term for e in entries]), timings=_finish(timings, started), **base)
 
     def _retrieved(self, retrieval: Retrieval) -> list[Retrieved]:
         return [Retrieved(term=h.term, score=h.score, category=self._entries[h.term].category) for h in retrieval.hits]

@@ -49,6 +49,17 @@ def is_comparison(question: str) -> bool:
     return bool(_COMPARISON & set(words(question)))
 
 
+# Words that ask for an aspect of a subject rather than name one: "an example?", "any drawbacks?", "the
+# intuition?". A question made of these (and stopwords) alone has no subject of its own.
+ASPECT_WORDS = frozenset().union(*(cues for _, cues in _CUES), """
+drawback drawbacks disadvantage disadvantages downside downsides limitation limitations pros cons pitfalls problem
+problems issue issues alternative alternatives formula formulas equation equations math maths intuition history
+origin origins code variant variants meaning definition summary detail details analogy explanation more else further
+another other simpler simple terms words short version again please benefit benefits idea point role significance
+importance real world practice
+""".split())
+
+
 def ask_of(question: str, n_subjects: int) -> Ask:
     """The kind of ask; a question about two or more subjects is a comparison."""
     if n_subjects >= 2:

@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from assistant.errors import AssistantError, ConfigError, CorpusError, InvalidQuestion
 from assistant.process import configure_process
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("ask", help="answer a question (streams; --json prints the Answer object)")
     a.add_argument("question")
     a.add_argument("--json", action="store_true")
+    sub.add_parser("chat", help="a conversation in the terminal: follow-ups are read in the light of earlier turns")
+    gaps = sub.add_parser("gaps", help="the gap inbox: logged questions the glossary did not answer, grouped, "
+                                       "with a suggested stub per group")
+    gaps.add_argument("--file", type=Path, help="the gap log (default: the gap_log_path setting)")
+    gaps.add_argument("--json", action="store_true")
     sub.add_parser("prepare", help="do all one-time set-up: build the index, assemble/convert and load the model")
     v = sub.add_parser("serve", help="chat UI + JSON API + widget on one port")
     v.add_argument("--host")
@@ -124,24 +130,86 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from assistant.schema import Answer
     from assistant.wiring import build_assistant
 
     assistant = build_assistant(load_settings())
     if args.json:
         _print_json(assistant.ask(args.question).model_dump(mode="json"))
         return 0
-    for event in assistant.stream(args.question):
+    _print_stream(assistant.stream(args.question))
+    return 0
+
+
+def _print_stream(events):
+    """Prints an answer as it streams, then its sources; returns the final Answer."""
+    from assistant.schema import Answer
+
+    for event in events:
         if isinstance(event, Answer):
             if event.revised:
                 print(f"\n\n[revised after the support check]\n{event.answer}", end="")
             print()
+            if event.resolved_question and event.resolved_question != event.question:
+                print(f"  (read as: {event.resolved_question})")
             for c in event.citations:
                 print(f"  source: {c.term} ({c.score:.2f})")
             if event.suggestions:
                 print(f"  closest entries: {', '.join(event.suggestions)}")
-        else:
-            print(event, end="", flush=True)
+            if event.followups:
+                print(f"  ask next: {' | '.join(event.followups)}")
+            return event
+        print(event, end="", flush=True)
+    raise AssertionError("the answer stream ended without an Answer")
+
+
+def _chat(args: argparse.Namespace) -> int:
+    """Reads questions from stdin until EOF or an empty line; each is answered with the earlier turns."""
+    from assistant.schema import Turn
+    from assistant.wiring import build_assistant
+
+    assistant = build_assistant(load_settings())
+    history: list[Turn] = []
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask about a glossary term; follow-ups like \"and an example?\" work. An empty line ends.",
+              file=sys.stderr)
+    while True:
+        if interactive:
+            print("> ", end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line.strip():
+            return 0
+        try:
+            answer = _print_stream(assistant.stream(line, history=history))
+        except InvalidQuestion as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        history.append(Turn(question=answer.question, answer=answer.answer,
+                            citations=[c.term for c in answer.citations], resolved_question=answer.resolved_question,
+                            outcome=answer.outcome))
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    from assistant.inbox import group_gaps, read_gaps
+    from assistant.wiring import build_retrieval
+
+    settings = load_settings()
+    path = args.file or settings.gap_log_path
+    if path is None:
+        raise ConfigError("No gap log: set gap_log_path (GLOSSARY_GAP_LOG_PATH) while serving, or pass --file.")
+    records = read_gaps(path)
+    stack = build_retrieval(settings)
+    groups = group_gaps(records, stack.retriever.embedder, entries=stack.glossary.entries)
+    if args.json:
+        _print_json([{"count": g.count, "subject": g.subject, "examples": g.examples,
+                      "stub": {"kind": g.stub.kind, "term": g.stub.term, "entry": g.stub.entry}} for g in groups])
+        return 0
+    print(f"{len(records)} logged questions in {len(groups)} groups ({path})")
+    for g in groups:
+        stub = f"alias “{g.stub.term}” of {g.stub.entry}" if g.stub.kind == "alias" else f"new entry “{g.stub.term}”"
+        print(f"\n{g.count:>4} × {g.subject or '(no subject)'} — suggested: {stub}")
+        for example in g.examples:
+            print(f"       · {example[:160]}")
     return 0
 
 
@@ -168,5 +236,5 @@ def _eval(args: argparse.Namespace) -> int:
     return run_eval(args)
 
 
-_COMMANDS = {"glossary": _glossary, "index": _index, "search": _search, "ask": _ask, "prepare": _prepare,
+_COMMANDS = {"glossary": _glossary, "index": _index, "search": _search, "ask": _ask, "chat": _chat, "gaps": _gaps, "prepare": _prepare,
              "serve": _serve, "eval": _eval}

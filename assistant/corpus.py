@@ -87,6 +87,11 @@ class Glossary(BaseModel):
     entries: tuple[Entry, ...] = Field(min_length=1)
     content_hash: str = ""
 
+    @property
+    def short_hash(self) -> str:
+        """Which glossary answered (``Answer.glossary_version``): the start of its content hash."""
+        return self.content_hash[:16]
+
     def by_term(self, term: str) -> Entry:
         key = normalize_name(term)
         for entry in self.entries:

@@ -66,7 +66,7 @@ _QUALIFIER = re.compile(r"^(?:(?:in|for|on|within|with|from|regarding|as)\b.*|(?
                         r"explained|meaning|functions?|methods?|techniques?|algorithms?|approach|trick|concept|idea|models?|"
                         r"metric|statistic|framework|theory|phenomenon|term|learning|rate|policy|schedule|optimi[sz]er|"
                         r"layers?|networks?|nets?|lr|regime)\b\s*)+)$", re.IGNORECASE)
-_REVERSE = re.compile(r"\b(?:what(?:'s| is| are)\s+(?:this|that|it|these|they|those)\b.{0,40}\bcalled|what (?:do|would) "
+_REVERSE = re.compile(r"\b(?:what(?:'s|s| is| are)\s+(?:this|that|it|these|they|those)\b.{0,40}\bcalled|what (?:do|would) "
                       r"(?:you|we|people|i) call|(?:the|a) (?:name|term|word) (?:for|of)|(?:is|are) (?:this|that|it|these|"
                       r"they) called|what is it called|what are .{1,60} called)\b", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"\b(it|this|they|these|those|that|which|who|whom|whose|where|when|if|used|called|named|for|to|between|vs|versus|"
@@ -134,6 +134,11 @@ def _clean_subject(x: str) -> str | None:
     return x
 
 
+def asks_for_a_name(question: str) -> bool:
+    """"what is this called?", "what's the term for ...": the question describes a thing and asks its name."""
+    return bool(_REVERSE.search(question))
+
+
 def subject_term(subject: str, matcher: TermMatcher) -> str | None:
     """The entry X names: X is a glossary name, or one followed only by a qualifier ("SAM in optimization")."""
     whole = matcher.match_phrase(subject)
@@ -167,7 +172,7 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
     subject = definitional_subject(question)
     if subject is not None and foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"
         return Decision("refused", "not_in_glossary", subject=subject)
-    if named and not _REVERSE.search(question):  # a name inside "what is this called?" is context, not the subject
+    if named and not asks_for_a_name(question):  # a name inside "what is this called?" is context, not the subject
         undefined = [] if not is_comparison(question) else list(dict.fromkeys(
             o.name for o in found.outside if not any(entry_mentions(entries[t], o) for t in named)))
         return Decision("answered", "named", named, coverage=1.0, ask=ask_of(question, len(named) + len(undefined)),
@@ -186,7 +191,7 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
     ask = ask_of(question, 1)
     # "dilation rate": the content and a name word agree. A question asking for a name describes the thing:
     # words of a name in it are content ("at the end of each cycle"), not a mention.
-    asks_for_name = bool(_REVERSE.search(question)) or asks_for_kind(question)
+    asks_for_name = asks_for_a_name(question) or asks_for_kind(question)
     name_part = top.term in retrieval.name_parts and not asks_for_name
     # "How does data augmentation improve generalization?" is about data augmentation, which the best entry
     # (Mixup) only mentions, and "Why scale the weights with dropout?" about dropout in general, the kind of

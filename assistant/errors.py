@@ -43,6 +43,12 @@ class QuestionTooLong(InvalidQuestion):
     http_status = 413
 
 
+class FeedbackOff(AssistantError):
+    """This server keeps no feedback (``feedback_path`` is unset)."""
+
+    http_status = 404
+
+
 class Busy(AssistantError):
     """All generation slots and queue places are taken; the client should retry later."""
 

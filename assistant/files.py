@@ -20,3 +20,17 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def append_line(path: Path, line: str) -> None:
+    """Appends one line (a newline is added) in a single write to a file opened for appending, so lines that
+    threads or processes append at once never interleave. Creates the file (owner-only) and its folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = (line.rstrip("\n") + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        if os.write(fd, payload) != len(payload):  # only a full disk cuts a regular file's write short
+            raise OSError(f"{path}: the disk is full; a line was cut short")
+    finally:
+        os.close(fd)

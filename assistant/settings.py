@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=1, le=64, description="server processes on the port (each loads its own models)")
     max_question_chars: int = Field(2000, ge=10, le=20_000, description="longer questions get a clear error; real ones "
                                     "copied from issues run to 700 characters")
+    max_history_turns: int = Field(10, ge=0, le=100, description="earlier turns of a conversation read to resolve a "
+                                   "follow-up (the latest ones; older turns a client sends are ignored)")
+    max_history_chars: int = Field(20_000, ge=0, description="a conversation history longer than this in all gets a "
+                                                             "clear error (413)")
     max_concurrent_generations: int = Field(1, ge=1, description="openai backend: requests in flight to the "
                                                                  "engine (llama.cpp: max_batch_sequences)")
     queue_size: int = Field(64, ge=0, description="most questions waiting for a generation slot (a memory bound; "
@@ -118,6 +122,10 @@ class Settings(BaseSettings):
                                     description="origins (any port) allowed to call the API")
     rate_limit_per_minute: int = Field(60, ge=0, description="ask requests per client per minute; 0 = off")
     log_questions: bool = Field(True, description="include question text in info-level request logs")
+    feedback_path: Path | None = Field(ROOT / "data" / "feedback.jsonl", description="where POST /api/feedback "
+                                       "appends readers' thumbs up/down (with the question and answer); none: off")
+    gap_log_path: Path | None = Field(None, description="opt-in: where questions the glossary did not answer "
+                                      "(refused, closest entry) are logged for `python -m assistant gaps`; none: off")
     forwarded_allow_ips: str = Field("127.0.0.1", description="proxies trusted for X-Forwarded-For (rate limits "
                                                               "and logs then see the real client)")
     shutdown_grace_s: float = 15.0
@@ -129,6 +137,13 @@ class Settings(BaseSettings):
     gate_refusal_recall: float = 0.90
     gate_grounded_rate: float = 0.98
     gate_citation_accuracy: float = 0.95
+    gate_turns_right: float = Field(0.80, description="eval --conversations: share of turns answered right")
+
+    @field_validator("outside_concepts_path", "feedback_path", "gap_log_path", mode="before")
+    @classmethod
+    def _empty_path_is_off(cls, value: object) -> object:
+        """``GLOSSARY_GAP_LOG_PATH=`` (or ``none``) turns the file off rather than naming the current folder."""
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
 
     @field_validator("backend")
     @classmethod

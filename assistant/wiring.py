@@ -91,6 +91,8 @@ def answer_config(settings: Settings) -> AnswerConfig:
                         min_sentence_similarity=settings.min_sentence_similarity,
                         min_sentence_logprob=settings.min_sentence_logprob,
                         suggest_threshold=settings.suggest_threshold,
+                        max_history_turns=settings.max_history_turns,
+                        max_history_chars=settings.max_history_chars,
                         thresholds=Thresholds(answer_score=settings.answer_threshold,
                                               long_words=settings.long_question_words,
                                               long_min_coverage=settings.long_min_coverage,

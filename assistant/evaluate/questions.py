@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import InvalidQuestion
+from assistant.feedback import NOT_COVERED, StoredFeedback
 
 
 class EvalQuestion(BaseModel):
@@ -33,7 +34,7 @@ class GroundingCase(BaseModel):
     kind: str = "unspecified"
 
 
-def _read_jsonl(path: Path, model: type[BaseModel]) -> list:
+def read_jsonl(path: Path, model: type[BaseModel]) -> list:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -55,7 +56,7 @@ def _read_jsonl(path: Path, model: type[BaseModel]) -> list:
 
 
 def load_questions(path: Path, kinds: set[str] | None = None, limit: int | None = None) -> list[EvalQuestion]:
-    questions: list[EvalQuestion] = _read_jsonl(path, EvalQuestion)
+    questions: list[EvalQuestion] = read_jsonl(path, EvalQuestion)
     seen: set[str] = set()
     for q in questions:
         if q.id in seen:
@@ -64,6 +65,24 @@ def load_questions(path: Path, kinds: set[str] | None = None, limit: int | None 
     if kinds:
         questions = [q for q in questions if q.kind in kinds]
     return _spread(questions, limit) if limit else questions
+
+
+def questions_from_feedback(path: Path) -> list[EvalQuestion]:
+    """Eval cases from a feedback file (``assistant/feedback.py``). A thumbs-up keeps what was answered: its
+    citations, or a refusal. A thumbs-down with an expected entry asks for that entry ('none': a refusal). A
+    thumbs-down without one says only that the answer was wrong, which is no case."""
+    cases = []
+    for number, feedback in enumerate(read_jsonl(path, StoredFeedback), 1):
+        if feedback.rating == "up":
+            expected = feedback.citations
+        elif feedback.expected_entry:
+            expected = [] if feedback.expected_entry.strip().lower() == NOT_COVERED else [feedback.expected_entry]
+        else:
+            continue
+        cases.append(EvalQuestion(id=f"feedback-{number}", question=feedback.resolved_question or feedback.question,
+                                  expected_terms=expected, answerable=bool(expected), kind=f"feedback-{feedback.rating}",
+                                  source="feedback", time=feedback.time, reason=feedback.reason))
+    return cases
 
 
 def _spread(questions: list[EvalQuestion], limit: int) -> list[EvalQuestion]:
@@ -75,4 +94,4 @@ def _spread(questions: list[EvalQuestion], limit: int) -> list[EvalQuestion]:
 
 
 def load_grounding_cases(path: Path) -> list[GroundingCase]:
-    return _read_jsonl(path, GroundingCase)
+    return read_jsonl(path, GroundingCase)

@@ -1,7 +1,9 @@
 """The JSON API of ../shared/INTERFACES.md, plus the SSE streaming endpoint the widget uses.
 
-    POST /api/ask          {"question": "..."} -> Answer
-    POST /api/ask/stream   {"question": "..."} -> text/event-stream: token*, then answer (or error)
+    POST /api/ask          {"question": "...", "history": [turn, ...]?} -> Answer
+    POST /api/ask/stream   {"question": "...", "history": [turn, ...]?} -> text/event-stream: token*, then answer
+                           (or error)
+    POST /api/feedback     {"rating": "up"|"down", "question", "answer", "citations", ...} -> 201 {"status": "stored"}
     GET  /api/glossary     -> [entry, ...]
     GET  /healthz          -> readiness (200 once models are loaded, else 503); ?probe=live for liveness
     GET  /widget.js        -> the embeddable widget
@@ -22,8 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from sse_starlette import EventSourceResponse
 
 from assistant.errors import AssistantError
+from assistant.feedback import Feedback
 from assistant.generate import Cancel
-from assistant.schema import Answer
+from assistant.schema import Answer, Turn
 from assistant.web.middleware import RateLimiter
 from assistant.web.state import ServerState
 
@@ -36,6 +39,10 @@ class AskRequest(BaseModel):
     # The pattern documents what the guard enforces (blank -> 422); maxLength is set from Settings by the server.
     question: StrictStr = Field(description="a question about a machine-learning term", examples=["What is SAM?"],
                                 json_schema_extra={"pattern": r"\S"})
+    history: list[Turn] = Field(default_factory=list, max_length=1000,
+                                description="earlier turns of the conversation, oldest first; a follow-up "
+                                            "(\"and an example?\") is answered in their light (the latest "
+                                            "max_history_turns are read)")
 
 
 class ErrorBody(BaseModel):
@@ -50,7 +57,7 @@ def error_response(exc: BaseException) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, exc.http_status, headers=headers)
 
 
-def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
+def build_router(state: ServerState, limiter: RateLimiter, feedback_limiter: RateLimiter) -> APIRouter:
     router = APIRouter()
     responses: dict[int | str, dict[str, Any]] = {
         400: {"model": ErrorBody, "description": "the body cannot be parsed (not UTF-8 JSON text)"},
@@ -60,16 +67,15 @@ def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
         503: {"model": ErrorBody, "description": "busy or still loading; see Retry-After"}}
 
     def admit(request: Request, body: AskRequest) -> JSONResponse | None:
-        wait = limiter.check(request.client.host if request.client else "?")
-        if wait:
-            return JSONResponse({"detail": f"Too many questions; retry in {wait} s."}, 429,
-                                headers={"Retry-After": str(wait)})
+        if (refusal := _limited(request, limiter, "questions")) is not None:
+            return refusal
         request.state.log_extra = {"question": body.question[:200]} if state.settings.log_questions else {}
         return None
 
     def note(request: Request, answer: Answer) -> None:
         extra = getattr(request.state, "log_extra", {})
         extra.update(outcome=answer.outcome, mode=answer.mode, total_ms=answer.timings.total_ms)
+        state.gaps.record(answer)
 
     @router.post("/api/ask", response_model=Answer, responses=responses, tags=["ask"])
     async def ask(request: Request, body: AskRequest):
@@ -78,7 +84,7 @@ def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
             return refusal
         try:
             assistant = state.require()
-            answer = await _in_own_thread(assistant.ask, body.question)
+            answer = await _in_own_thread(assistant.ask, body.question, None, None, body.history)
         except AssistantError as exc:
             return error_response(exc)
         note(request, answer)
@@ -98,12 +104,27 @@ def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
         except AssistantError as exc:  # not ready
             return error_response(exc)
         cancel = Cancel()
-        queue = _start_worker(assistant, body.question, cancel)
+        queue = _start_worker(assistant, body, cancel)
         first = await queue.get()
         if isinstance(first, BaseException):
             return error_response(first)
         return EventSourceResponse(_events(request, first, queue, cancel, note), ping=10,
                                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @router.post("/api/feedback", status_code=201, tags=["feedback"], responses={
+        201: {"description": "stored"}, 400: responses[400],
+        404: {"model": ErrorBody, "description": "this server keeps no feedback"},
+        413: {"model": ErrorBody, "description": "body too long"},
+        422: {"model": ErrorBody, "description": "malformed feedback"}, 429: responses[429]})
+    async def feedback(request: Request, body: Feedback):
+        """Keep a reader's thumbs up or down on an answer, with an optional reason and expected entry."""
+        if (refusal := _limited(request, feedback_limiter, "feedback")) is not None:
+            return refusal
+        try:
+            state.feedback.append(body, state.glossary.short_hash)
+        except AssistantError as exc:
+            return error_response(exc)
+        return JSONResponse({"status": "stored"}, 201)
 
     @router.get("/api/glossary", tags=["glossary"])
     async def glossary() -> list[dict]:
@@ -130,6 +151,13 @@ def build_router(state: ServerState, limiter: RateLimiter) -> APIRouter:
                             headers={"Cache-Control": "public, max-age=300"})
 
     return router
+
+
+def _limited(request: Request, limiter: RateLimiter, what: str) -> JSONResponse | None:
+    wait = limiter.check(request.client.host if request.client else "?")
+    if not wait:
+        return None
+    return JSONResponse({"detail": f"Too many {what}; retry in {wait} s."}, 429, headers={"Retry-After": str(wait)})
 
 
 async def _in_own_thread(fn, *args):
@@ -159,7 +187,7 @@ def _settle(future: asyncio.Future, result, exc: BaseException | None) -> None:
         future.set_result(result)
 
 
-def _start_worker(assistant, question: str, cancel: Cancel) -> asyncio.Queue:
+def _start_worker(assistant, body: AskRequest, cancel: Cancel) -> asyncio.Queue:
     """Runs the (blocking) answer stream in a thread and hands its events to the event loop."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue()
@@ -172,7 +200,7 @@ def _start_worker(assistant, question: str, cancel: Cancel) -> asyncio.Queue:
 
     def work() -> None:
         try:
-            for event in assistant.stream(question, cancel):
+            for event in assistant.stream(body.question, cancel, history=body.history):
                 put(event)
         except Exception as exc:  # noqa: BLE001  (delivered to the client as an error event)
             put(exc)

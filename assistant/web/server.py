@@ -60,7 +60,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, state: Se
     app.state.glossary_state = state
     _document_question_limit(app, settings.max_question_chars)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    router = build_router(state, RateLimiter(settings.rate_limit_per_minute))
+    router = build_router(state, RateLimiter(settings.rate_limit_per_minute), RateLimiter(settings.rate_limit_per_minute))
     app.include_router(router)
     _refuse_other_methods(app, router)
     if settings.ui:

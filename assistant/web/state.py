@@ -19,6 +19,8 @@ import time
 from assistant.answer import Assistant
 from assistant.corpus import Glossary
 from assistant.errors import AssistantError, NotReady
+from assistant.feedback import FeedbackLog
+from assistant.inbox import GapLog
 from assistant.settings import Settings
 from assistant.wiring import build_assistant, load_glossary_or_snapshot
 
@@ -37,6 +39,8 @@ class ServerState:
         else:
             self.glossary, self.corpus_error = load_glossary_or_snapshot(settings)
         self._thread: threading.Thread | None = None
+        self.feedback = FeedbackLog(settings.feedback_path)
+        self.gaps = GapLog(settings.gap_log_path)  # off unless gap_log_path is set
 
     @property
     def ready(self) -> bool:

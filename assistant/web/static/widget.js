@@ -14,12 +14,16 @@
 
   const DEFAULTS = { title: "Ask the ML glossary", placeholder: "Ask about an ML term…", accent: "#4f46e5" };
   const STALL_S = 45; // abort when nothing at all arrives for this long (data-timeout overrides)
+  const MAX_TURNS = 10; // earlier turns sent back with a question, so follow-ups are read in their light
+  const NOT_COVERED = "none"; // the expected entry "the glossary doesn't cover it" in feedback
   const SVG_NS = "http://www.w3.org/2000/svg";
   const ICONS = {
     chat: "M4 6.5A2.5 2.5 0 0 1 6.5 4h11A2.5 2.5 0 0 1 20 6.5v7a2.5 2.5 0 0 1-2.5 2.5H11l-4.4 3.5c-.4.3-.9 0-.9-.4V16h.3A2.5 2.5 0 0 1 4 13.5zM8.5 9.5h7M8.5 12.5h4",
     close: "M6 6l12 12M18 6L6 18",
     send: "M5 12h13M13 6l6 6-6 6",
     book: "M5 18.5V5.5A2.5 2.5 0 0 1 7.5 3H19v13H7.5A2.5 2.5 0 0 0 5 18.5a2.5 2.5 0 0 0 2.5 2.5H19",
+    up: "M7 10v10H4V10zM7 10l4-7a2 2 0 0 1 3 2l-1 5h5.5a2 2 0 0 1 2 2.3l-1.2 6A2 2 0 0 1 17.3 20H7",
+    down: "M7 14V4H4v10zM7 14l4 7a2 2 0 0 0 3-2l-1-5h5.5a2 2 0 0 0 2-2.3l-1.2-6A2 2 0 0 0 17.3 4H7",
   };
 
   // ---- configuration from the script tag ---------------------------------------------------------
@@ -185,8 +189,9 @@
     let isOpen = inline;
     let busy = false;
     let started = false; // any question asked yet (the data-question is asked only before the first)
-    let glossary = null; // Promise<Map<normalised term or alias, entry>>, loaded on demand
+    let glossary = null; // Promise<{list, map: Map<normalised term or alias, entry>}>, loaded on demand
     const queue = [];
+    const turns = []; // the conversation so far: the server keeps no state, the widget sends it back
     // DOM events on the host element, for the host page: glossary-assistant:open|close|ask|answer|error
     const emit = (name, detail) =>
       shadow.host.dispatchEvent(new CustomEvent("glossary-assistant:" + name, { bubbles: true, detail }));
@@ -326,10 +331,12 @@
       };
       progress();
       try {
-        let res = await post("/api/ask/stream", view.question, ctrl.signal, "text/event-stream");
+        const body = { question: view.question };
+        if (turns.length) body.history = turns.slice(-MAX_TURNS);
+        let res = await post("/api/ask/stream", body, ctrl.signal, "text/event-stream");
         progress();
         if (res.status === 404 || res.status === 405) { // a server without streaming: plain JSON endpoint
-          res = await post("/api/ask", view.question, ctrl.signal, "application/json");
+          res = await post("/api/ask", body, ctrl.signal, "application/json");
           progress();
         }
         if (!res.ok) return view.fail(await httpProblem(res));
@@ -352,12 +359,12 @@
       }
     }
 
-    async function post(path, question, signal, accept) {
+    async function post(path, body, signal, accept) {
       try {
         return await fetch(cfg.endpoint + path, {
           method: "POST", mode: "cors", credentials: "omit", cache: "no-store", signal,
           headers: { "Content-Type": "application/json", Accept: accept },
-          body: JSON.stringify({ question }),
+          body: JSON.stringify(body),
         });
       } catch (err) {
         throw Object.assign(new Error("fetch failed"), { phase: "connect", cause: err });
@@ -462,6 +469,14 @@
         finish(answer) {
           const final = typeof answer.answer === "string" ? answer.answer : textNode.data;
           if (final !== textNode.data) textNode.data = final;
+          const citations = Array.isArray(answer.citations) ? answer.citations.filter((c) => c && c.term) : [];
+          const cited = sentenceView(answer, final, citations);
+          if (cited) el.querySelector(".text").replaceChildren(...cited);
+          turns.push({
+            question, answer: final, citations: citations.map((c) => String(c.term)),
+            resolved_question: typeof answer.resolved_question === "string" ? answer.resolved_question : null,
+            outcome: ["answered", "closest", "refused"].includes(answer.outcome) ? answer.outcome : null,
+          });
           const refused = answer.refused === true || answer.outcome === "refused";
           if (refused) el.prepend(badge("Not in the glossary", "refusal"));
           else if (answer.outcome === "closest") {
@@ -470,11 +485,14 @@
           if (answer.revised === true) {
             el.append(h("p", { class: "note", part: "note" }, "Revised after checking against the glossary"));
           }
-          const citations = Array.isArray(answer.citations) ? answer.citations.filter((c) => c && c.term) : [];
           if (!refused && citations.length) el.append(sources(citations));
           const suggestions = Array.isArray(answer.suggestions)
             ? answer.suggestions.filter((s) => typeof s === "string" && s.trim()) : [];
           if (suggestions.length) el.append(chips(suggestions, refused));
+          const followups = Array.isArray(answer.followups)
+            ? answer.followups.filter((s) => typeof s === "string" && s.trim()) : [];
+          if (followups.length) el.append(nextQuestions(followups));
+          el.append(feedbackBar(answer, question, final, citations));
           const state = settle(refused ? "refused" : "done");
           emit("answer", { question, state, answer });
           return state;
@@ -496,6 +514,92 @@
       };
       view.reset();
       return view;
+    }
+
+    // The answer sentence by sentence; a cited one ends in a [n] button that reveals the entry part it rests on.
+    function sentenceView(answer, final, citations) {
+      const sentences = Array.isArray(answer.sentences) ? answer.sentences.filter((x) => x && typeof x.sentence === "string") : [];
+      if (!sentences.some((x) => x.term) || norm(sentences.map((x) => x.sentence).join(" ")) !== norm(final)) return null;
+      const numbers = citations.map((c) => String(c.term));
+      const nodes = [];
+      sentences.forEach((x, i) => {
+        nodes.push((i ? " " : "") + x.sentence);
+        if (!x.term) return;
+        const part = String(x.part || "entry").replace(/_/g, " ");
+        const n = numbers.indexOf(String(x.term)) + 1 || numbers.push(String(x.term));
+        const note = h("span", { class: "cite-note", part: "sentence-source", role: "note", hidden: true },
+          h("strong", {}, `${x.term} · ${part}: `), String(x.text || ""));
+        const ref = h("button", {
+          type: "button", class: "cite-ref", part: "sentence-citation", "data-term": String(x.term),
+          "data-part": String(x.part || ""), "aria-expanded": "false", title: `${x.term} · ${part}: ${x.text || ""}`,
+          "aria-label": `Source of this sentence: ${x.term}, ${part}`,
+        }, `[${n}]`);
+        ref.addEventListener("click", () => {
+          note.hidden = !note.hidden;
+          ref.setAttribute("aria-expanded", String(!note.hidden));
+        });
+        nodes.push(" ", ref, note);
+      });
+      return nodes;
+    }
+
+    function nextQuestions(questions) {
+      const wrap = h("div", { class: "chips", part: "followups" }, h("span", { class: "label" }, "Ask next:"));
+      for (const q of questions.slice(0, 3)) {
+        wrap.append(h("button", { type: "button", class: "chip", part: "followup", onclick: () => ask(q) }, q));
+      }
+      return wrap;
+    }
+
+    // Thumbs up sends at once; thumbs down opens a short form (what was wrong, which entry should have answered).
+    function feedbackBar(answer, question, final, citations) {
+      const status = h("span", { class: "fb-status", part: "feedback-status", role: "status" });
+      const payload = (rating, extra) => ({
+        rating, question: typeof answer.question === "string" ? answer.question : question, answer: final,
+        citations: citations.map((c) => String(c.term)), glossary_version: String(answer.glossary_version || ""),
+        resolved_question: typeof answer.resolved_question === "string" ? answer.resolved_question : null, ...extra,
+      });
+      const send = async (body) => {
+        for (const b of bar.querySelectorAll("button")) b.disabled = true;
+        status.textContent = "Sending…";
+        try {
+          const res = await post("/api/feedback", body, undefined, "application/json");
+          status.textContent = res.ok ? "Thanks for the feedback." : (await httpProblem(res)).message;
+          if (res.ok) form.hidden = true;
+        } catch (_) {
+          status.textContent = "The feedback could not be sent.";
+        }
+        for (const b of bar.querySelectorAll("button")) b.disabled = false;
+      };
+      const reason = h("input", { class: "input fb-reason", part: "feedback-reason", type: "text", maxlength: "1000",
+        "aria-label": "What was wrong or missing?", placeholder: "What was wrong or missing? (optional)" });
+      const expected = h("select", { class: "input fb-expected", part: "feedback-expected",
+        "aria-label": "Which entry should have answered?" },
+      h("option", { value: "" }, "Which entry should have answered? (optional)"),
+      h("option", { value: NOT_COVERED }, "None: the glossary doesn't cover it"));
+      const form = h("form", { class: "fb-form", part: "feedback-form", hidden: true, novalidate: true },
+        reason, expected, h("button", { type: "submit", class: "retry", part: "feedback-send" }, "Send"));
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        send(payload("down", { reason: reason.value.trim() || null, expected_entry: expected.value || null }));
+      });
+      const up = h("button", { type: "button", class: "fb", part: "feedback-up", "aria-label": "Helpful",
+        title: "Helpful", onclick: () => send(payload("up", {})) }, icon("up"));
+      const down = h("button", { type: "button", class: "fb", part: "feedback-down", "aria-label": "Not helpful",
+        title: "Not helpful", "aria-expanded": "false" }, icon("down"));
+      down.addEventListener("click", () => {
+        form.hidden = !form.hidden;
+        down.setAttribute("aria-expanded", String(!form.hidden));
+        if (!form.hidden) {
+          loadGlossary().then(({ list }) => {
+            if (expected.options.length > 2) return;
+            for (const entry of list) expected.append(h("option", { value: entry.term }, entry.term));
+          });
+          reason.focus();
+        }
+      });
+      const bar = h("div", { class: "feedback", part: "feedback" }, up, down, status, form);
+      return bar;
     }
 
     function badge(text, kind, title) {
@@ -531,28 +635,33 @@
       return wrap;
     }
 
-    // Citations that carry only {term, score} get their text from GET /api/glossary (fetched once).
-    function lookup(term) {
+    // GET /api/glossary, fetched once: citations that carry only {term, score} get their text from it, and the
+    // feedback form its list of entries.
+    function loadGlossary() {
       if (!glossary) {
         glossary = fetch(cfg.endpoint + "/api/glossary", { mode: "cors", credentials: "omit" })
           .then((res) => (res.ok ? res.json() : []))
-          .then((list) => {
+          .then((data) => {
+            const list = (Array.isArray(data) ? data : []).filter((entry) => entry && entry.term);
             const map = new Map();
-            for (const entry of Array.isArray(list) ? list : []) {
-              if (!entry || !entry.term) continue;
+            for (const entry of list) {
               map.set(norm(entry.term), entry);
               for (const alias of Array.isArray(entry.aliases) ? entry.aliases : []) {
                 if (!map.has(norm(alias))) map.set(norm(alias), entry);
               }
             }
-            return map;
+            return { list, map };
           })
           .catch(() => {
             glossary = null; // try again next time
-            return new Map();
+            return { list: [], map: new Map() };
           });
       }
-      return glossary.then((map) => map.get(norm(term)) || null);
+      return glossary;
+    }
+
+    function lookup(term) {
+      return loadGlossary().then(({ map }) => map.get(norm(term)) || null);
     }
 
     function chips(terms, refused) {
@@ -606,7 +715,7 @@
     :host([hidden]) { display: none !important; }
     .root {
       --accent: var(--ga-accent, ${DEFAULTS.accent}); --on-accent: #ffffff;
-      --bg: #ffffff; --fg: #111827; --muted: #6b7280; --surface: #f3f4f6; --border: #e5e7eb;
+      --bg: #ffffff; --fg: #111827; --muted: #4b5563; --surface: #f3f4f6; --border: #e5e7eb;
       --link: var(--accent-ink, var(--accent));
       --refusal-bg: #fff7ed; --refusal-border: #fdba74; --refusal-fg: #431407;
       --error-bg: #fef2f2; --error-border: #fca5a5; --error-fg: #b91c1c;
@@ -699,6 +808,22 @@
     .chip { padding: 4px 11px; border-radius: 999px; font-size: 13px; background: var(--bg); color: var(--link);
       border: 1px solid color-mix(in srgb, var(--link) 55%, transparent); }
     .chip:hover { background: color-mix(in srgb, var(--accent) 12%, var(--bg)); }
+
+    .cite-ref { border: 0; background: none; padding: 0 2px; font-size: 11px; font-weight: 600; color: var(--link);
+      vertical-align: super; line-height: 1; }
+    .cite-note { display: block; margin: 4px 0 6px; padding: 6px 9px; border-left: 3px solid var(--link);
+      background: var(--bg); border-radius: 6px; font-size: 13px; white-space: normal; }
+    .cite-note[hidden] { display: none; }
+    .feedback { margin-top: 8px; display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
+    .fb { width: 32px; height: 28px; display: grid; place-items: center; border-radius: 8px; padding: 0;
+      border: 1px solid var(--border); background: var(--bg); color: var(--muted); }
+    .fb .icon { width: 16px; height: 16px; }
+    .fb:hover { border-color: var(--link); }
+    .fb-status { font-size: 12px; color: var(--muted); }
+    .fb-form { width: 100%; display: flex; flex-direction: column; gap: 6px; }
+    .fb-form[hidden] { display: none; }
+    .fb-form .input { font-size: 13px; padding: 6px 9px; }
+    .fb-form .retry { align-self: flex-start; }
 
     .problem { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin-top: 4px; }
     .error { color: var(--error-fg); }

@@ -1,0 +1,49 @@
+"""Builds eval/conversations/real.jsonl (and written.jsonl) from the raw files, with a split per conversation.
+
+    $ python3 eval/conversations/assemble.py
+
+- raw/collected.jsonl: conversations copied from public pages by a helper (sources per line). A conversation
+  from a page that eval/real/questions.jsonl also drew on is `dev` (its first turns were seen while the
+  single-question decision was developed); one from a page new to the project is `test`, held out.
+- raw/written.jsonl: conversations written by a helper blind to the code, for the turn kinds public pages
+  rarely show (corrections, ellipsis, pronouns); half of them, chosen by a hash of the id, are `test`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _page(url: str) -> str:
+    return url.split("#")[0].rstrip("/").lower()
+
+
+def main() -> None:
+    seen_pages = {_page(q.get("source", "")) for q in _lines(HERE.parent / "real" / "questions.jsonl")}
+    collected = [{**c, "split": "dev" if _page(c["source"]) in seen_pages else "test"}
+                 for c in _lines(HERE / "raw" / "collected.jsonl")]
+    (HERE / "real.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in collected),
+                                     encoding="utf-8")
+    written_raw = HERE / "raw" / "written.jsonl"
+    if written_raw.exists():
+        written = [{**c, "split": "test" if hashlib.sha1(c["id"].encode()).digest()[0] % 2 else "dev"}
+                   for c in _lines(written_raw)]
+        (HERE / "written.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in written),
+                                            encoding="utf-8")
+    for name in ("real", "written"):
+        path = HERE / f"{name}.jsonl"
+        if path.exists():
+            rows = _lines(path)
+            print(name, {s: sum(c["split"] == s for c in rows) for s in ("dev", "test")},
+                  "turns", sum(len(c["turns"]) for c in rows))
+
+
+if __name__ == "__main__":
+    main()
