@@ -127,6 +127,11 @@ class Assistant:
         decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
         if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
             decision = replace(decision, outcome="closest", reason="closest")  # a follow-up on a guess stays one
+        elif decision.outcome == "closest" and set(decision.terms) <= set(resolution.context) and \
+                not mentions(retrieval, self._entries, decision.terms[0]).outside:
+            # The question's best entry is the one the conversation is about, and it names no other concept it
+            # could be asking about instead: the two agree, so the entry answers.
+            decision = replace(decision, outcome="answered", reason="conversation")
         return Route(asked, text, retrieval, decision, _ms(started))
 
     def stream(self, question: object, cancel: Cancel | None = None, route: Route | None = None,

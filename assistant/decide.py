@@ -43,7 +43,7 @@ from assistant.schema import Outcome
 from assistant.text import QUERY_WORDS, content_stems, split_sentences, words
 
 Reason = Literal["named", "definition", "name_part", "descriptive", "closest", "relative", "injection",
-                 "not_in_glossary", "low_score", "no_words"]
+                 "not_in_glossary", "low_score", "no_words", "conversation"]
 
 _ARTICLE = r"(?:an?\s+|the\s+)?"
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.asks import ASPECT_WORDS
 from assistant.corpus import Entry
@@ -81,6 +81,7 @@ class Resolution:
     followup: bool  # the conversation changed it
     exclude: tuple[str, ...] = ()  # entries a correction turned away from
     tentative: tuple[str, ...] = ()  # the topic's entries when they were only the marked closest guess
+    context: tuple[str, ...] = ()  # the entries the conversation was last answered from (not a guess)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,13 @@ def resolve(question: str, history: list[Turn], retriever: Retriever, long_words
     """The question this turn stands for, given the earlier turns (oldest first). A question of ``long_words``
     words or more (an issue body, a story) carries its own context and stands alone."""
     topics = _topics(history, retriever)
+    resolution = _resolve(question, topics, retriever, long_words)
+    if topics and not topics[0].tentative and not resolution.exclude:
+        resolution = replace(resolution, context=topics[0].names)
+    return resolution
+
+
+def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_words: int) -> Resolution:
     if not topics or len(question.split()) >= long_words or asks_for_a_name(question):
         return Resolution(question, False)  # "what's it called when ...": "it" is the thing it describes
     topic = topics[0]

@@ -107,3 +107,24 @@ def test_history_is_capped_and_checked():
         clean_history([Turn(question="x" * 5000, answer="y" * 20_000)], 10, 20_000)
     with pytest.raises(InvalidQuestion, match="history"):
         clean_history([Turn(question="   ")], 10, 20_000)
+
+
+def test_a_closest_entry_the_conversation_agrees_with_is_answered(assistant):
+    question = "if you don't do dropout in inference, the result will stay the same right?"
+    assert assistant.route(question).decision.outcome == "closest"
+    answered = Turn(question="What is MC dropout?", citations=["Monte Carlo Dropout"], outcome="answered")
+    decision = assistant.route(question, [answered]).decision
+    assert (decision.outcome, decision.terms, decision.reason) == ("answered", ["Monte Carlo Dropout"], "conversation")
+    # A question that names a concept of its own is about that concept, whatever the conversation was about.
+    clipping = Turn(question="What is gradient clipping?", citations=["Gradient Clipping"], outcome="answered")
+    named = assistant.route("Why are RNNs especially susceptible to vanishing and exploding gradients?", [clipping])
+    assert named.decision.outcome == "closest"
+
+
+def test_a_follow_up_on_a_marked_closest_entry_stays_marked(assistant):
+    guess = Turn(question="whats the trick where you pick a random softmax sample", citations=["Gumbel-Softmax"],
+                 outcome="closest")
+    route = assistant.route("any downsides?", [guess])
+    assert route.question == "Gumbel-Softmax: any downsides?" and route.decision.outcome == "closest"
+    sure = Turn(question="what is gumbel softmax?", citations=["Gumbel-Softmax"], outcome="answered")
+    assert assistant.route("any downsides?", [sure]).decision.outcome == "answered"
