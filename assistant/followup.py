@@ -36,7 +36,7 @@ from assistant.guard import clean_question
 from assistant.match import tokenize
 from assistant.retrieve import Retriever
 from assistant.schema import Turn
-from assistant.text import content_stems
+from assistant.text import QUERY_WORDS, content_stems, split_sentences
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _PRONOUNS = frozenset("it its it's this that they them their these those".split())
@@ -48,6 +48,7 @@ _THAT_AFTER = frozenset("does do did is was are were isn't doesn't about of for 
                         "apply explain mean means what what's whats how how's hows why where when which so ok okay "
                         "but also wait".split())
 _PREPOSITIONS = frozenset("from to for with in on at by about into of".split())
+_COMPARING = frozenset("vs versus compared".split())
 # A reference word followed by one of these is one phrase ("this method", "these losses").
 _GENERIC_NOUNS = frozenset("method methods technique techniques approach approaches concept concepts idea ideas "
                            "model models algorithm algorithms trick tricks thing things one ones term loss losses metric "
@@ -61,7 +62,7 @@ _AFTER_PRONOUN = frozenset("""
 is isn't was are aren't were does doesn't do did has have had can could would will should might must may also still
 really actually always only just work works worked help helps mean means used use apply applies improve improves
 compare compares differ differs relate relates affect affects and or but to for in on with of at by from than as
-the a an same different similar better worse related equivalent
+the a an same different similar better worse related equivalent what how why where when which who
 """.split())
 _OPENERS = frozenset("and also so but ok okay then plus or".split())
 _FILLER = _OPENERS | {"the", "a", "an", "please"}
@@ -130,18 +131,20 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     if corrects:  # "no, I meant how it works": the rest is the turn
         question = rest
     fragment = _fragment(question)
-    own_subject = fragment is not None and bool(named or _subject(fragment))
+    own_subject = fragment is not None and bool(named or _subject(fragment) or _describes(fragment))
     # "what about rehearsal, ... is that a thing?": after "what about X" a reference word stands for X
     if not (own_subject and _ABOUT.match(question)):
         earlier = [n for t in topics for n in t.names]  # "they" may be the topics of the last two turns
         referred = _refer(question, topic.names, tuple(dict.fromkeys(earlier))[:2],
-                          lambda before: bool(_names(before, retriever)))
+                          lambda before: bool(_names(before, retriever) or _earlier_subject(before)))
         if referred is not None:
             return Resolution(referred, True, tentative=topic.tentative)
     if fragment is None:
         return Resolution(question, corrects)
     if not own_subject:  # "and an example?", "why?"
         return Resolution(f"{' and '.join(topic.names)}: {fragment}", True, tentative=topic.tentative)
+    if _WORD.match(fragment).group(0).lower() in _COMPARING:  # "vs log loss?"
+        return Resolution(f"{' and '.join(topic.names)} {fragment}", True, tentative=topic.tentative)
     if named and _only_names(fragment, retriever):  # "ok and EWC?": the earlier question, about EWC
         return Resolution(_ask_again(topic, fragment, retriever.entries) or fragment, True)
     return Resolution(fragment, fragment != question)  # "and what is EWC?", "and dropout?": a question of its own
@@ -223,12 +226,27 @@ def _fragment(question: str) -> str | None:
     return rest or None
 
 
+def _earlier_subject(before: str) -> bool:
+    """Whether a whole sentence before the reference word asks about a subject of its own ("What are
+    augmentations? Why do we need them?")."""
+    sentences = split_sentences(before)
+    return any(_subject(sentence) for sentence in sentences[:-1] if sentence.rstrip().endswith(("?", ".", "!")))
+
+
 def _subject(text: str) -> str | None:
     """The X of "what is X?" or of a first clause "X, ..." when X is a subject ("dropout", "rehearsal, like
     ..."), not an aspect of one ("an example", "any drawbacks") nor a context ("for images"), even where the
     glossary and the vocabulary do not know it."""
     subject = definitional_subject(text) or definitional_subject(re.split(r"[,;:?!]", text)[0])
     return subject if subject and content_stems(subject, ASPECT_WORDS) else None
+
+
+def _describes(fragment: str) -> bool:
+    """"networks that respect rotations?": content words beyond those of an aspect describe a thing of their own;
+    "for images?", "in simple words?" (led by a preposition) are a context for the topic instead."""
+    first = _WORD.match(fragment)
+    return first is not None and first.group(0).lower() not in _PREPOSITIONS and \
+        bool(content_stems(fragment, ASPECT_WORDS | QUERY_WORDS))
 
 
 def _only_names(fragment: str, retriever: Retriever) -> bool:
