@@ -63,7 +63,6 @@ def _run_conversations(args: argparse.Namespace) -> int:
     from assistant.evaluate.conversations import (conversation_markdown, load_conversations, run_conversations,
                                                   summarize_conversations)
     from assistant.evaluate.runner import alias_map
-    from assistant.files import atomic_write
     from assistant.wiring import build_assistant
 
     conversations = load_conversations(args.conversations)
@@ -78,17 +77,28 @@ def _run_conversations(args: argparse.Namespace) -> int:
     summary |= {"conversations_file": str(args.conversations), "retrieval_only": args.retrieval_only,
                 "gate_turns_right": settings.gate_turns_right,
                 "passed": summary["turns_right"] >= settings.gate_turns_right}
+    return _write_run(args, rows, summary, conversation_markdown(summary))
+
+
+def _write_run(args: argparse.Namespace, rows: list[dict], summary: dict, markdown: str,
+               report: str | None = None) -> int:
+    """Writes results.jsonl, summary.json, summary.md (and report.html) to the run folder, prints the summary;
+    the exit code says whether every gate passed."""
+    from assistant.files import atomic_write
+
     out = _output_dir(args)
-    markdown = conversation_markdown(summary)
-    atomic_write(out / "results.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    atomic_write(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
-    atomic_write(out / "summary.md", markdown)
+    files = {"results.jsonl": "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+             "summary.json": json.dumps(summary, indent=2, ensure_ascii=False), "summary.md": markdown}
+    if report is not None:
+        files["report.html"] = report
+    for name, text in files.items():
+        atomic_write(out / name, text)
     if args.json:
         json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
         print(markdown)
-    print(f"wrote {out}/results.jsonl, summary.json, summary.md", file=sys.stderr)
+    print(f"wrote {out}/{', '.join(files)}", file=sys.stderr)
     return 0 if summary["passed"] else 1
 
 
@@ -100,7 +110,6 @@ def run_eval(args: argparse.Namespace) -> int:
     from assistant.evaluate.report import render_report
     from assistant.evaluate.runner import alias_map, batch_check, cold_prefill_check, run_questions
     from assistant.evaluate.summary import summarize, summary_markdown
-    from assistant.files import atomic_write
     from assistant.wiring import build_assistant
 
     if args.limit is not None and args.limit < 1:
@@ -114,7 +123,6 @@ def run_eval(args: argparse.Namespace) -> int:
         questions = [q for q in questions if q.split == args.split]
     if not questions:
         raise InvalidQuestion(f"no questions left in {source} after --kinds/--split/--limit")
-    out = _output_dir(args)
     overrides = {"queue_size": max(16, args.concurrency)}
     if args.retrieval_only:
         overrides["backend"] = "extractive"  # no model is loaded for a retrieval-only run
@@ -138,14 +146,4 @@ def run_eval(args: argparse.Namespace) -> int:
         diff = compare_runs(args.compare, summary, rows)
         summary["compare"] = diff
         markdown += "\n" + compare_markdown(diff)
-    atomic_write(out / "results.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    atomic_write(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
-    atomic_write(out / "summary.md", markdown)
-    atomic_write(out / "report.html", render_report(summary, rows, settings.answer_threshold))
-    if args.json:
-        json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
-        print()
-    else:
-        print(markdown)
-    print(f"wrote {out}/results.jsonl, summary.json, summary.md, report.html", file=sys.stderr)
-    return 0 if summary["passed"] else 1
+    return _write_run(args, rows, summary, markdown, render_report(summary, rows, settings.answer_threshold))
