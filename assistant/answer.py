@@ -7,7 +7,8 @@
     'Mixup'
     >>> assistant.route("what is dropout?").decision.outcome
     'refused'
-    >>> assistant.ask("and an example?", history=[Turn(question="what is mixup?", citations=["Mixup"])]).resolved_question
+    >>> earlier = [Turn(question="what is mixup?", citations=["Mixup"])]
+    >>> assistant.ask("and an example?", history=earlier).resolved_question
     'Mixup: an example?'
 
 ``route`` is the part before generation (clean, resolve a follow-up against the conversation, retrieve,
@@ -234,7 +235,8 @@ class Assistant:
                       verdicts=[SentenceVerdict(sentence=v.sentence, supported=v.supported, support=v.support,
                                                 problem=v.problem) for v in verdicts],
                       revised=reply.strip() != streamed.strip(), sentences=attribute(reply, entries),
-                      followups=self.followups.for_entries([e.term for e in entries]), timings=_finish(timings, started), **base)
+                      followups=self.followups.for_entries([e.term for e in entries]),
+                      timings=_finish(timings, started), **base)
 
     def _retrieved(self, retrieval: Retrieval) -> list[Retrieved]:
         return [Retrieved(term=h.term, score=h.score, category=self._entries[h.term].category) for h in retrieval.hits]

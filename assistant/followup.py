@@ -10,17 +10,21 @@ decision runs; the decision then runs on that question like on any other.
     False
 
 The conversation's *topic* is what its latest turn was about: the entries that turn cited, else the glossary
-names or the outside concept its question named. A turn refers back to the topic when it
-- uses a word that stands for a thing mentioned before ("it", "its", "this method", "they", "the latter") and
-  names nothing else, or names one thing it compares the topic with: the word becomes the topic ("why does
-  that help?" -> "why does Label Smoothing help?");
-- names nothing and is a fragment (it opens with "and", "also", "ok" ..., or has at most three words): the
-  topic goes in front ("and an example?" -> "Label Smoothing: an example?");
-- is a fragment that names something else ("ok and EWC?"): the earlier question is asked about that thing
+names, the outside concept or the subject its question named. A turn refers back to the topic when
+- a reference word ("it", "its", "this method", "that one", "they", "the latter") comes before any name in the
+  question and after no sentence with a subject of its own: the word becomes the topic ("why does that help?"
+  -> "why does Label Smoothing help?", "how is it different from mixup?" -> "how is Label Smoothing different
+  from mixup?"); "they" may stand for the topics of the last two turns;
+- it is a fragment (it opens with "and", "also", "ok", "what about" ..., or has at most three words) that only
+  asks an aspect ("and an example?", "any drawbacks?", "in simple words?"): the topic goes in front;
+- it is a fragment that compares ("vs log loss?"): the topic goes in front;
+- it is a fragment that is only a new name ("ok and EWC?"): the earlier question is asked about that name
   when the earlier question names its topic ("when should I use mixup?" -> "when should I use EWC?");
-- corrects the last answer ("no, I meant the other one"): the earlier question again, answered from another
+- it corrects the last answer ("no, I meant the other one"): the earlier question again, answered from another
   entry than before (``exclude``).
-Anything else stands alone, so a new topic is never answered from the previous entry.
+Anything else stands alone, and so does a question of 25 words or more or one that asks for the name of what
+it describes: a new topic is never answered from the previous entry. ``tentative`` and ``context`` tell the
+decision whether the topic was only a marked closest guess, or an entry the conversation was answered from.
 """
 from __future__ import annotations
 
@@ -143,7 +147,7 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         return Resolution(question, corrects)
     if not own_subject:  # "and an example?", "why?"
         return Resolution(f"{' and '.join(topic.names)}: {fragment}", True, tentative=topic.tentative)
-    if _WORD.match(fragment).group(0).lower() in _COMPARING:  # "vs log loss?"
+    if _first_word(fragment) in _COMPARING:  # "vs log loss?"
         return Resolution(f"{' and '.join(topic.names)} {fragment}", True, tentative=topic.tentative)
     if named and _only_names(fragment, retriever):  # "ok and EWC?": the earlier question, about EWC
         return Resolution(_ask_again(topic, fragment, retriever.entries) or fragment, True)
@@ -244,9 +248,12 @@ def _subject(text: str) -> str | None:
 def _describes(fragment: str) -> bool:
     """"networks that respect rotations?": content words beyond those of an aspect describe a thing of their own;
     "for images?", "in simple words?" (led by a preposition) are a context for the topic instead."""
-    first = _WORD.match(fragment)
-    return first is not None and first.group(0).lower() not in _PREPOSITIONS and \
-        bool(content_stems(fragment, ASPECT_WORDS | QUERY_WORDS))
+    return _first_word(fragment) not in _PREPOSITIONS and bool(content_stems(fragment, ASPECT_WORDS | QUERY_WORDS))
+
+
+def _first_word(text: str) -> str:
+    first = _WORD.search(text)
+    return first.group(0).lower() if first else ""
 
 
 def _only_names(fragment: str, retriever: Retriever) -> bool:

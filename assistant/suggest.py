@@ -6,8 +6,9 @@ answers from that entry.
     ['What is Spectral Normalization?', 'What is Virtual Adversarial Training?', 'What is Mixup?']
 
 Related entries are the entry's nearest neighbours in the index (cosine between entry vectors, a little
-closer within the entry's category), entries its text names coming first. A suggestion is kept only when routing it (clean, retrieve, decide) answers it from
-the entry it is about, so a click never ends in a refusal; the checked list is kept per entry.
+closer within the entry's category), entries its text names coming first. A suggestion is kept only when
+routing it (clean, retrieve, decide) answers it from the entry it is about, so a click never ends in a
+refusal; the checked list is kept per entry.
 """
 from __future__ import annotations
 

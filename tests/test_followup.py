@@ -128,3 +128,10 @@ def test_a_follow_up_on_a_marked_closest_entry_stays_marked(assistant):
     assert route.question == "Gumbel-Softmax: any downsides?" and route.decision.outcome == "closest"
     sure = Turn(question="what is gumbel softmax?", citations=["Gumbel-Softmax"], outcome="answered")
     assert assistant.route("any downsides?", [sure]).decision.outcome == "answered"
+
+
+@pytest.mark.parametrize("question", ["`|x", "and ?", "ok ...", "?? vs", "— vs log loss?", "C{±ò\udb1b|", "it"])
+def test_odd_follow_ups_are_routed_not_crashed(assistant, question):
+    """Found by the schema fuzzer: a fragment that opens with punctuation."""
+    route = assistant.route(question, [LABEL_SMOOTHING[0]])
+    assert route.decision.outcome in ("answered", "closest", "refused")

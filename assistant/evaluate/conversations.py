@@ -82,7 +82,8 @@ def run_conversations(assistant: Assistant, conversations: list[Conversation], r
 
 def turn_right(row: Row, aliases: dict[str, str]) -> bool:
     if row["answerable"]:
-        return row["outcome"] == "answered" and first_rank(row["decided_terms"], row["expected_terms"], aliases) is not None
+        cited = first_rank(row["decided_terms"], row["expected_terms"], aliases)
+        return row["outcome"] == "answered" and cited is not None
     return row["outcome"] != "answered"
 
 
@@ -110,7 +111,8 @@ def summarize_conversations(rows: list[Row], aliases: dict[str, str]) -> dict:
     wrong_topic = [f"{r['conversation']}#{r['turn']}" for r in rows if from_previous_entry(r, aliases)]
     return {**figures(rows), "conversations": len({r["conversation"] for r in rows}),
             "answered_from_previous_entry": wrong_topic,
-            **{f"by_{name}": {key: figures(part) for key, part in sorted(group.items())} for name, group in groups.items()}}
+            **{f"by_{name}": {key: figures(part) for key, part in sorted(group.items())}
+               for name, group in groups.items()}}
 
 
 def conversation_markdown(summary: dict) -> str:

@@ -77,8 +77,8 @@ def sentence_sources(answer: Answer) -> str:
              f"<blockquote>{e(s.text or '')}</blockquote></details>" for s in answer.sentences if s.term]
     if not items:
         return ""
-    return f'<div class="ga-basis" aria-label="Where each sentence comes from"><h2>Where each sentence comes from</h2>' \
-           f'{"".join(items)}</div>'
+    heading = "Where each sentence comes from"
+    return f'<div class="ga-basis" aria-label="{heading}"><h2>{heading}</h2>{"".join(items)}</div>'
 
 
 def followup_choices(answer: Answer) -> dict:
@@ -111,7 +111,8 @@ def build_ui(state: ServerState) -> gr.Blocks:
                     history[-1] = {"role": "assistant", "content": html.escape(event.answer)}
                     turn = Turn(question=message, answer=event.answer, citations=[c.term for c in event.citations],
                                 resolved_question=event.resolved_question, outcome=event.outcome)
-                    yield (history, source_cards(event), followup_choices(event), "", [*turns, turn.model_dump()][-MAX_TURNS:],
+                    turns = [*turns, turn.model_dump()][-MAX_TURNS:]
+                    yield (history, source_cards(event), followup_choices(event), "", turns,
                            event.model_dump(mode="json"), gr.update(visible=True), "")
                 else:
                     streamed += event
