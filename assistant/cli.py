@@ -28,7 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m assistant", description="Grounded Q&A over a machine-learning glossary.")
     p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level on stderr")
     sub = p.add_subparsers(dest="command", required=True)
-    g = sub.add_parser("glossary", help="list every corpus entry")
+    g = sub.add_parser("glossary", help="list every corpus entry; `glossary lint PATH` checks a glossary")
+    g.add_argument("action", nargs="?", choices=["lint"], help="lint: report every problem of PATH, exit 1 on any")
+    g.add_argument("path", nargs="?", type=Path, help="the glossary file or folder to lint (default: corpus_path)")
     g.add_argument("--json", action="store_true")
     i = sub.add_parser("index", help="build or refresh the FAISS index (no-op when fresh); prints JSON")
     i.add_argument("--rebuild", action="store_true", help="rebuild even when the index is fresh")
@@ -84,6 +86,8 @@ def _print_json(data: object) -> None:
 def _glossary(args: argparse.Namespace) -> int:
     from assistant.corpus import load_glossary
 
+    if args.action == "lint":
+        return _lint(args.path or load_settings().corpus_path, args.json)
     glossary = load_glossary(load_settings().corpus_path)
     if args.json:
         _print_json([e.model_dump(mode="json", exclude_none=True) for e in glossary.entries])
@@ -92,6 +96,21 @@ def _glossary(args: argparse.Namespace) -> int:
             aliases = f" ({', '.join(e.aliases)})" if e.aliases else ""
             print(f"{e.term}{aliases} [{e.category}]\n  {e.definition}")
     return 0
+
+
+def _lint(path: Path, as_json: bool) -> int:
+    from dataclasses import asdict
+
+    from assistant.lint import lint
+
+    problems = lint(path)
+    if as_json:
+        _print_json([{**asdict(p), "text": str(p)} for p in problems])
+    else:
+        for problem in problems:
+            print(problem)
+        print(f"{path}: {len(problems)} problem{'s' * (len(problems) != 1)}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -206,7 +225,8 @@ def _gaps(args: argparse.Namespace) -> int:
         return 0
     print(f"{len(records)} logged questions in {len(groups)} groups ({path})")
     for g in groups:
-        stub = f"alias “{g.stub.term}” of {g.stub.entry}" if g.stub.kind == "alias" else f"new entry “{g.stub.term}”"
+        stub = f"alias “{g.stub.term}” of {g.stub.entry}" if g.stub.kind == "alias" else \
+            f"new entry “{g.stub.term}”"
         print(f"\n{g.count:>4} × {g.subject or '(no subject)'} — suggested: {stub}")
         for example in g.examples:
             print(f"       · {example[:160]}")
@@ -236,5 +256,6 @@ def _eval(args: argparse.Namespace) -> int:
     return run_eval(args)
 
 
-_COMMANDS = {"glossary": _glossary, "index": _index, "search": _search, "ask": _ask, "chat": _chat, "gaps": _gaps, "prepare": _prepare,
+_COMMANDS = {"glossary": _glossary, "index": _index, "search": _search, "ask": _ask, "chat": _chat, "gaps": _gaps,
+             "prepare": _prepare,
              "serve": _serve, "eval": _eval}

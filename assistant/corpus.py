@@ -1,4 +1,5 @@
-"""The glossary file: pydantic models, loading and validation with errors that name file, line, entry, field.
+"""The glossary: pydantic models, loading (any format in ``formats/``) and validation with errors that name
+file, line, entry, field.
 
     >>> glossary = load_glossary(settings.corpus_path)
     >>> glossary.entries[0].term
@@ -6,13 +7,13 @@
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import CorpusError
-from assistant.formats import Locator, parse
+from assistant.formats import Locator, load
+from assistant.formats.fields import to_glossary
 from assistant.text import normalize_name
 
 FORMAT_VERSION = 1
@@ -32,6 +33,7 @@ class Entry(BaseModel):
     details: str | None = None
     use_case: str | None = None
     notes: str | None = None
+    links: tuple[str, ...] = ()  # names of other entries it refers to ("see also", links in its text)
 
     @field_validator("term", "category", "definition", "example", "analogy", "details", "use_case", "notes")
     @classmethod
@@ -101,27 +103,25 @@ class Glossary(BaseModel):
 
 
 def load_glossary(path: Path) -> Glossary:
-    """Read, parse (by the file's format) and validate the glossary; any problem raises CorpusError naming
-    where it is."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"Cannot read the glossary file {path}: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
-    parsed = parse(path, text)
-    data, locate = parsed.data, parsed.locate
+    """Read (a file, by its format, or a folder of Markdown files), map a team's field names and validate the
+    glossary; any problem raises CorpusError naming where it is."""
+    parsed = load(Path(path))
+    data, locate = to_glossary(parsed.data), parsed.locate
     if not isinstance(data, dict):
-        raise CorpusError(f"{path}: expected a mapping with 'version' and 'entries' at the top level")
+        raise CorpusError(f"{path}: expected a list of entries, or a mapping with 'version' and 'entries'")
     try:
-        glossary = Glossary.model_validate({**data, "content_hash": hashlib.sha256(raw).hexdigest()})
+        glossary = Glossary.model_validate({**data, "content_hash": parsed.digest})
     except ValidationError as exc:
         err = exc.errors()[0]
         raise CorpusError(_describe(path, data, err["loc"], err["msg"], locate)) from exc
     _check_consistency(path, glossary, locate)
     return glossary
+
+
+def where(path: Path, locate: Locator, index: int, field: str | None = None) -> str:
+    """"file, line N" of entry ``index`` (its own file for a folder glossary)."""
+    line = locate.entry_line(index, field)
+    return f"{locate.entry_path(index) or path}" + (f", line {line}" if line else "")
 
 
 def _check_consistency(path: Path, glossary: Glossary, locate: Locator) -> None:
@@ -130,17 +130,17 @@ def _check_consistency(path: Path, glossary: Glossary, locate: Locator) -> None:
     categories = {c.name for c in glossary.categories}
     owner: dict[str, tuple[int, str]] = {}  # name key -> (entry index, term)
     for i, entry in enumerate(glossary.entries):
-        where = f"{path}, line {locate.entry_line(i)}, entry '{entry.term}'"
+        at = f"{where(path, locate, i)}, entry '{entry.term}'"
         if categories and entry.category not in categories:
-            raise CorpusError(f"{where}, field 'category': unknown category '{entry.category}'")
+            raise CorpusError(f"{at}, field 'category': unknown category '{entry.category}'")
         for name in entry.names:
             key = normalize_name(name)
             if not key:
-                raise CorpusError(f"{where}, field 'aliases': alias '{name}' has no letters or digits")
+                raise CorpusError(f"{at}, field 'aliases': alias '{name}' has no letters or digits")
             if key in owner and owner[key][0] != i:
                 field = "term" if name == entry.term else "aliases"
                 what = "duplicate term" if field == "term" else "alias"
-                raise CorpusError(f"{where}, field '{field}': {what} '{name}' is already claimed by entry "
+                raise CorpusError(f"{at}, field '{field}': {what} '{name}' is already claimed by entry "
                                   f"'{owner[key][1]}'")
             owner[key] = (i, entry.term)
 
@@ -152,5 +152,5 @@ def _describe(path: Path, data: dict, loc: tuple, msg: str, locate: Locator) -> 
         term = items[i].get("term", f"#{i + 1}") if i < len(items) and isinstance(items[i], dict) else f"#{i + 1}"
         field = loc[2] if len(loc) > 2 else "entry"
         msg = "unknown field (not allowed)" if msg.startswith("Extra inputs") else msg
-        return f"{path}, line {locate.entry_line(i, str(field))}, entry '{term}', field '{field}': {msg}"
+        return f"{where(path, locate, i, str(field))}, entry '{term}', field '{field}': {msg}"
     return f"{path}: field '{'.'.join(map(str, loc))}': {msg}"

@@ -122,7 +122,8 @@ def test_error_gives_the_line_of_the_entry(tmp_path):
 @pytest.mark.parametrize("content, message", [
     (b"entries: [unclosed", "invalid YAML"),
     (b"\xff\xfe\x00binary", "not UTF-8"),
-    (b"- just\n- a list\n", "expected a mapping"),
+    (b"- just\n- a list\n", r"line 1, entry '#1', field 'entry': Input should be a valid dictionary"),
+    (b"just a sentence\n", "expected a list of entries, or a mapping"),
 ])
 def test_broken_files_give_clear_errors(tmp_path, content, message):
     path = tmp_path / "glossary.yaml"

@@ -2,17 +2,15 @@
 function or module registered by name, and everything else (settings, CLI, eval) picks it up."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
-import yaml
 
 from assistant.cli import _parser
 from assistant.corpus import load_glossary
 from assistant.embed import EMBEDDERS, make_embedder
 from assistant.errors import ConfigError, CorpusError
 from assistant.formats import FORMATS, Parsed
+from assistant.formats.base import NoLines, read_text
 from assistant.fusion import FUSIONS
 from assistant.generate import BACKENDS, make_generator
 from assistant.settings import ROOT, load_settings
@@ -47,26 +45,23 @@ def test_an_embedder_is_one_registered_builder(monkeypatch):
     assert make_embedder(load_settings(embedder_backend="hashing")) == "embedder" and built == ["all-MiniLM-L6-v2"]
 
 
-class _NoLines:
-    """A Locator for a format without line numbers."""
-
-    def entry_line(self, index: int, field: str | None = None) -> int:
-        return 0
-
-
-def _json_format(path, text: str) -> Parsed:
-    return Parsed(json.loads(text), _NoLines())
+def _lines_format(path) -> Parsed:
+    """A toy format: one 'term: definition' per line."""
+    text, digest = read_text(path)
+    entries = [dict(zip(("term", "definition"), line.split(": ", 1))) for line in text.splitlines() if line.strip()]
+    return Parsed(entries, NoLines(), digest)
 
 
 def test_a_glossary_format_is_one_registered_loader(monkeypatch, tmp_path):
-    data = yaml.safe_load((ROOT / "corpus" / "glossary.yaml").read_text(encoding="utf-8"))
-    as_json = tmp_path / "glossary.json"
-    as_json.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"unknown glossary format '\.json' \(supported: \.yaml, \.yml\)"):
-        load_glossary(as_json)
-    monkeypatch.setitem(FORMATS, ".json", _json_format)
-    from_json = load_glossary(as_json)
-    assert from_json.entries == load_glossary(ROOT / "corpus" / "glossary.yaml").entries
+    lines = tmp_path / "glossary.lines"
+    lines.write_text("Pod: A set of containers.\nNode: A machine in the cluster.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"unknown glossary format '\.lines' \(supported: \.csv, \.json, \.md, "
+                                          r"\.yaml, \.yml\)"):
+        load_glossary(lines)
+    monkeypatch.setitem(FORMATS, ".lines", _lines_format)
+    glossary = load_glossary(lines)
+    assert [(e.term, e.definition, e.category) for e in glossary.entries] == [
+        ("Pod", "A set of containers.", "General"), ("Node", "A machine in the cluster.", "General")]
 
 
 def test_a_retrieval_method_is_one_registered_function(monkeypatch, retriever):

@@ -1,21 +1,25 @@
-"""The YAML glossary file (``corpus/glossary.yaml``), with the line of every entry for error messages.
+"""A YAML glossary file (``corpus/glossary.yaml``, or a team's list of terms), with the line of every entry.
 
-    >>> parse(Path("g.yaml"), "version: 1\\nentries:\\n  - term: A\\n").locate.entry_line(0)
+    >>> path = Path(tempfile.mkdtemp()) / "g.yaml"
+    >>> _ = path.write_text("version: 1\\nentries:\\n  - term: A\\n")
+    >>> load(path).locate.entry_line(0)
     3
 """
 from __future__ import annotations
 
+import tempfile  # noqa: F401  (the docstring example)
 from pathlib import Path
 
 import yaml
 
 from assistant.errors import CorpusError
-from assistant.formats.base import Parsed
+from assistant.formats.base import Parsed, read_text
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: 10x faster
 
 
-def parse(path: Path, text: str) -> Parsed:
+def load(path: Path) -> Parsed:
+    text, digest = read_text(path)
     try:
         root = yaml.compose(text, Loader=_YAML_LOADER)
         data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
@@ -23,18 +27,21 @@ def parse(path: Path, text: str) -> Parsed:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
         raise CorpusError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
-    return Parsed(data, _LineFinder(root))
+    return Parsed(data, _LineFinder(root), digest)
 
 
 class _LineFinder:
-    """Maps entry indexes (and their fields) to 1-based line numbers of the YAML source."""
+    """Maps entry indexes (and their fields) to 1-based line numbers of the YAML source: the items of the
+    top-level list, or of the list under the first key that holds one ("entries", "terms", ...)."""
 
     def __init__(self, root: yaml.Node | None) -> None:
         self._entries: list[yaml.Node] = []
-        if isinstance(root, yaml.MappingNode):
-            for key, value in root.value:
-                if key.value == "entries" and isinstance(value, yaml.SequenceNode):
-                    self._entries = list(value.value)
+        if isinstance(root, yaml.SequenceNode):
+            self._entries = list(root.value)
+        elif isinstance(root, yaml.MappingNode):
+            lists = [value for key, value in root.value if isinstance(value, yaml.SequenceNode)
+                     and key.value not in ("categories", "article")]
+            self._entries = list(lists[0].value) if lists else []
 
     def entry_line(self, index: int, field: str | None = None) -> int:
         if index >= len(self._entries):
@@ -45,3 +52,6 @@ class _LineFinder:
                 if key.value == field:
                     return key.start_mark.line + 1
         return node.start_mark.line + 1
+
+    def entry_path(self, index: int) -> Path | None:
+        return None
