@@ -45,7 +45,10 @@ def load(folder: Path) -> Parsed:
             raise CorpusError(f"{path}{line}: invalid front matter: {getattr(exc, 'problem', exc)}") from exc
         if not isinstance(front, dict):
             raise CorpusError(f"{path}, line 2: the front matter is not a mapping of fields")
-        entries.append({**front, "body": text[match.end():]} if "body" not in front else front)
+        # The file's name ("service-mesh.md", or its folder's for "pod/index.md") is the page's slug, what sibling
+        # pages link to; a slug in the front matter wins.
+        slug = path.parent.name if path.stem.lower() in ("index", "_index") else path.stem
+        entries.append({"slug": slug, **front, "body": text[match.end():]} if "body" not in front else front)
         paths.append(path)
     if not entries:
         raise CorpusError(f"{folder}: none of its {len(files)} Markdown files starts with front matter (---)")

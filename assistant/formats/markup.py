@@ -2,8 +2,8 @@
 
     >>> plain_text('See {{< glossary_tooltip text="pods" term_id="pod" >}} and [the API](/docs/api/). <!--more-->')
     'See pods and the API.'
-    >>> links('Like {{Glossary("HTTP")}} or [a cookie](/en-US/docs/Glossary/Cookie) and {{< glossary_tooltip text="x" term_id="node" >}}')
-    ['HTTP', 'Cookie', 'node']
+    >>> links('Like {{Glossary("HTTP")}}, [a cookie](/en-US/docs/Glossary/Cookie) or [pods](/pod/)')
+    ['HTTP', 'Cookie', 'pod']
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+", re.MULTILINE)
 _GLOSSARY_PATH = re.compile(r"glossary[/#]([^/#?)]+)/?$", re.IGNORECASE)
+_SIBLING = re.compile(r"^(?:\.{0,2}/)?([\w-]+?)(?:\.md)?/?$")  # "/service-mesh/", "../pod", "node.md": a sibling term
 
 
 def plain_text(text: str) -> str:
@@ -43,12 +44,13 @@ def plain_text(text: str) -> str:
 
 
 def links(text: str) -> list[str]:
-    """The glossary terms a text links to: tooltip and glossary-macro targets, and links into a glossary path
-    (``.../glossary/<term>``), in order."""
+    """The glossary terms a text links to, in order: tooltip and glossary-macro targets, links into a glossary
+    path (``.../glossary/<term>``) and relative links to a sibling page (``/service-mesh/``, ``node.md``), which
+    is how docs sites link one term's page to another's."""
     found: list[tuple[int, str]] = [(m.start(), m.group(1)) for m in _TOOLTIP_TERM.finditer(text)]
     found += [(m.start(), m.group(1)) for m in _MACRO.finditer(text)]
     for m in _LINK.finditer(text):
-        target = _GLOSSARY_PATH.search(m.group(2))
+        target = _GLOSSARY_PATH.search(m.group(2)) or _SIBLING.match(m.group(2))
         if target:
             found.append((m.start(), target.group(1).replace("_", " ")))
     return [name for _, name in sorted(found)]
