@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from assistant.errors import ConfigError
@@ -38,8 +38,9 @@ class Settings(BaseSettings):
     corpus_path: Path = ROOT / "corpus" / "glossary.yaml"
     index_dir: Path = ROOT / "index"
     outside_concepts_path: Path | None = Field(
-        ROOT / "corpus" / "outside-concepts.yaml",
-        description="names of concepts the glossary does not define (a question about one is declined); none: off")
+        None, description="names of concepts the glossary does not define (a question about one is declined); "
+                          "unset: the outside-concepts.yaml beside the glossary file (or in its folder), if any; "
+                          "'none': off")
     embedder: str = Field(PACKAGED_EMBEDDER, description="sentence-transformers id or local path")
     embedder_backend: str = Field("sentence_transformers", description="what loads `embedder`: a name registered "
                                                                        "in assistant/embed.py EMBEDDERS")
@@ -144,6 +145,15 @@ class Settings(BaseSettings):
     def _empty_path_is_off(cls, value: object) -> object:
         """``GLOSSARY_GAP_LOG_PATH=`` (or ``none``) turns the file off rather than naming the current folder."""
         return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
+
+    @model_validator(mode="after")
+    def _vocabulary_beside_the_glossary(self) -> Settings:
+        """The outside-concept vocabulary belongs to its glossary: unless set, it is the one kept beside it."""
+        if "outside_concepts_path" not in self.model_fields_set:
+            folder = self.corpus_path if self.corpus_path.is_dir() else self.corpus_path.parent
+            beside = folder / "outside-concepts.yaml"
+            self.outside_concepts_path = beside if beside.is_file() else None
+        return self
 
     @field_validator("backend")
     @classmethod

@@ -132,3 +132,30 @@ def test_glossary_lint_exits_1_on_errors_and_0_on_a_clean_glossary(tmp_path):
         ("Pod", "definition", "empty definition")]
     good = run(str(ROOT / "corpus" / "glossary.yaml"))
     assert good.returncode == 0 and good.stdout == ""
+
+
+def test_a_mapping_of_term_to_definition_is_a_glossary(tmp_path):
+    path = tmp_path / "glossary.yml"
+    path.write_text(f"pod: |\n  {POD}\nnode: {NODE}\n", encoding="utf-8")
+    assert [(e.term, e.definition) for e in load_glossary(path).entries] == [("pod", POD), ("node", NODE)]
+
+
+def test_a_parenthesised_abbreviation_is_an_alias_unless_two_entries_share_it(tmp_path):
+    path = tmp_path / "glossary.json"
+    path.write_text(json.dumps([{"title": "Continuous Delivery (CD)", "description": "Ready to release."},
+                                {"title": "Continuous Deployment (CD)", "description": "Released at once."},
+                                {"title": "Infrastructure as a Service (IaaS)", "description": "Rented machines."}]),
+                    encoding="utf-8")
+    assert [e.aliases for e in load_glossary(path).entries] == [
+        ("Continuous Delivery",), ("Continuous Deployment",), ("Infrastructure as a Service", "IaaS")]
+
+
+def test_the_outside_vocabulary_is_the_one_beside_the_glossary(tmp_path):
+    from assistant.settings import load_settings
+
+    assert load_settings().outside_concepts_path == ROOT / "corpus" / "outside-concepts.yaml"
+    other = folder(tmp_path, {"pod.md": "---\ntitle: Pod\n---\n" + POD})
+    assert load_settings(corpus_path=other).outside_concepts_path is None  # the ML vocabulary is not its own
+    (other / "outside-concepts.yaml").write_text("sources: []\nconcepts: []\n", encoding="utf-8")
+    assert load_settings(corpus_path=other).outside_concepts_path == other / "outside-concepts.yaml"
+    assert load_settings(outside_concepts_path="none").outside_concepts_path is None

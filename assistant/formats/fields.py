@@ -5,10 +5,13 @@ category, a Markdown body as longer details.
     {'version': 1, 'entries': [{'term': 'Pod', 'aliases': ['pods'], 'definition': 'A set of containers.', 'category': 'core'}]}
 
 A mapping with ``version`` is already in the schema (``corpus/glossary.yaml``) and is left as it is, so its
-typos stay errors. Anything else — a list of entries, or a mapping holding one under ``entries``, ``terms``,
-``glossary`` or ``items`` — is mapped, and fields no mapping names (``slug``, ``page-type`` ...) are dropped.
+typos stay errors. Anything else — a list of entries, a mapping holding one under ``entries``, ``terms``,
+``glossary`` or ``items``, or a mapping of term to definition — is mapped, and fields no mapping names
+(``slug``, ``page-type`` ...) are dropped.
 """
 from __future__ import annotations
+
+import re
 
 from assistant.formats.markup import links, plain_text
 from assistant.text import normalize_name
@@ -30,6 +33,7 @@ DEFAULT_CATEGORY = "General"
 BODY = ("body", "content", "text")  # Markdown text: the definition's paragraph when no field gives one, then details
 _IDS = ("id", "slug", "term_id", "key")  # what links use to point at an entry
 _LISTS = ("entries", "terms", "glossary", "items")
+_PARENTHESIS = re.compile(r"(.+?)\s*\(([^()]+)\)")
 
 
 def to_glossary(data: object) -> object:
@@ -38,10 +42,13 @@ def to_glossary(data: object) -> object:
         return data
     if isinstance(data, dict):
         data = next((data[k] for k in _LISTS if isinstance(data.get(k), list)), data)
+    if isinstance(data, dict) and data and all(isinstance(v, (str, dict)) for v in data.values()):
+        # term -> definition (or term -> fields): "alternative hypothesis: A hypothesis stating ..."
+        data = [{"term": k, "definition": v} if isinstance(v, str) else {"term": k, **v} for k, v in data.items()]
     if not isinstance(data, list):
         return data
     entries = [to_entry(item) if isinstance(item, dict) else item for item in data]
-    return {"version": 1, "entries": _resolve_links(entries)}
+    return {"version": 1, "entries": _resolve_links(_add_derived_names(entries))}
 
 
 def to_entry(raw: dict) -> dict:
@@ -62,10 +69,33 @@ def to_entry(raw: dict) -> dict:
     if body:
         entry["links"] = list(dict.fromkeys([*entry.get("links", []), *links(body)]))
     entry.setdefault("category", DEFAULT_CATEGORY)
+    entry["_derived"] = _name_parts(str(entry.get("term", "")))
     key = next((str(lowered[n]) for n in _IDS if lowered.get(n)), None)
     if key:
         entry["_id"] = key.rstrip("/").rsplit("/", 1)[-1].replace("_", " ")  # "Glossary/Cross-site_scripting"
     return {k: v for k, v in entry.items() if v not in ("", [], None)}
+
+
+def _name_parts(term: str) -> list[str]:
+    """"Infrastructure as a Service (IaaS)" is also called "Infrastructure as a Service" and "IaaS"."""
+    match = _PARENTHESIS.fullmatch(term.strip())
+    return [match.group(1).strip(), match.group(2).strip()] if match else []
+
+
+def _add_derived_names(entries: list) -> list:
+    """The names ``_name_parts`` derives become aliases, unless another entry has or derives the same name
+    ("CD" for both Continuous Delivery (CD) and Continuous Deployment (CD): neither gets it)."""
+    mapped = [e for e in entries if isinstance(e, dict)]
+    claims: dict[str, int] = {}
+    for entry in mapped:
+        for name in {normalize_name(n) for n in [entry.get("term", ""), *entry.get("aliases", []),
+                                                 *entry.get("_derived", [])]}:
+            claims[name] = claims.get(name, 0) + 1
+    for entry in mapped:
+        derived = [n for n in entry.pop("_derived", []) if claims.get(normalize_name(n)) == 1]
+        if derived:
+            entry["aliases"] = list(dict.fromkeys([*entry.get("aliases", []), *derived]))
+    return entries
 
 
 def _resolve_links(entries: list) -> list:
