@@ -41,6 +41,8 @@ class Settings(BaseSettings):
         None, description="names of concepts the glossary does not define (a question about one is declined); "
                           "unset: the outside-concepts.yaml beside the glossary file (or in its folder), if any; "
                           "'none': off")
+    reload_poll_s: float = Field(1.0, ge=0, description="how often the server looks for glossary edits and serves a "
+                                                        "valid one without a restart; 0: never")
     embedder: str = Field(PACKAGED_EMBEDDER, description="sentence-transformers id or local path")
     embedder_backend: str = Field("sentence_transformers", description="what loads `embedder`: a name registered "
                                                                        "in assistant/embed.py EMBEDDERS")

@@ -66,14 +66,17 @@ def corpus_vocabulary(glossary: Glossary, corpus_path: Path) -> set[str]:
 
 
 def build_retrieval(settings: Settings, rebuild: bool = False, progress: bool = False,
-                    persist_required: bool = False, keep_serving: bool = False) -> RetrievalStack:
-    """``keep_serving``: on an invalid corpus, fall back to the index's snapshot (servers) instead of failing."""
+                    persist_required: bool = False, keep_serving: bool = False,
+                    embedder: Embedder | None = None) -> RetrievalStack:
+    """``keep_serving``: on an invalid corpus, fall back to the index's snapshot (servers) instead of failing.
+    ``embedder``: one already loaded (a reload keeps the running one)."""
     if keep_serving:
         glossary, corpus_error = load_glossary_or_snapshot(settings)
     else:
         glossary, corpus_error = load_glossary(settings.corpus_path), None
-    embedder = make_embedder(settings)
-    embedder.warm_up()
+    if embedder is None:
+        embedder = make_embedder(settings)
+        embedder.warm_up()
     built = IndexStore(settings.index_dir, embedder, settings.hnsw_above, settings.index_mmap).load_or_build(
         glossary.entries, rebuild=rebuild, progress=progress, persist_required=persist_required)
     vocabulary = corpus_vocabulary(glossary, settings.corpus_path)
@@ -104,6 +107,14 @@ def answer_config(settings: Settings) -> AnswerConfig:
 def generation_gate(settings: Settings, generator: Generator | None) -> GenerationGate:
     """Admits as many generations at once as the backend runs together."""
     return GenerationGate(generator.parallel if generator else 1, settings.queue_size, settings.queue_timeout_s)
+
+
+def with_current_glossary(assistant: Assistant, settings: Settings) -> Assistant:
+    """The running assistant's generator, gate and settings over the glossary as it is on disk now (only new or
+    edited entries are embedded); CorpusError when the glossary is invalid."""
+    stack = build_retrieval(settings, embedder=assistant.retriever.embedder)
+    return Assistant(stack.glossary, stack.retriever, assistant.generator,
+                     GroundingChecker(concepts=stack.retriever.concepts), assistant.gate, assistant.config)
 
 
 def build_assistant(settings: Settings, warm: bool = True, progress: bool = False,

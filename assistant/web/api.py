@@ -138,7 +138,8 @@ def build_router(state: ServerState, limiter: RateLimiter, feedback_limiter: Rat
                 "ready": state.ready, "entries": len(state.glossary.entries),
                 "uptime_s": round(time.time() - state.started, 1)}
         if state.ready:
-            body |= {"backend": state.assistant.backend, "queue": state.assistant.gate.load}
+            body |= {"backend": state.assistant.backend, "queue": state.assistant.gate.load,
+                     "glossary_version": state.glossary.short_hash}
         if state.error:
             body["error"] = state.error
         if state.corpus_error:

@@ -24,6 +24,7 @@ from assistant.process import configure_process
 from assistant.settings import Settings
 from assistant.web.api import build_router
 from assistant.web.middleware import AccessLog, BodySizeLimit, RateLimiter, cors_origin_regex
+from assistant.web.reload import GlossaryWatcher
 from assistant.web.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,11 @@ def create_app(settings: Settings, assistant: Assistant | None = None, state: Se
 
     async def lifespan(app: FastAPI):
         state.start_loading()
+        watcher = GlossaryWatcher(state, settings.reload_poll_s)
+        if settings.reload_poll_s > 0:
+            watcher.start()
         yield
+        watcher.stop()
 
     app = FastAPI(title="Glossary Assistant API", version=__version__, lifespan=lifespan,
                   description="Grounded answers about machine-learning terms. See also "

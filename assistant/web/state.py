@@ -70,6 +70,10 @@ class ServerState:
             self._thread.join(timeout)
         return self.ready
 
+    def swap(self, assistant: Assistant) -> None:
+        """Serve ``assistant`` (a reloaded glossary) from now on; answers in flight finish on the old one."""
+        self.assistant, self.glossary, self.corpus_error = assistant, assistant.glossary, None
+
     def require(self) -> Assistant:
         if self.assistant is None:
             raise NotReady(self.error or "The assistant is still loading its models; retry in a few seconds.")
