@@ -84,6 +84,9 @@ class Glossary(BaseModel):
 
     version: int
     source: str | None = None
+    title: str | None = Field(None, description="what the chat page is called (default: Glossary Assistant)")
+    subject: str | None = Field(None, description="what the glossary's terms are, as in 'questions about ...'")
+    example_questions: tuple[str, ...] = ()  # offered on the chat page and in the widget
     article: Article | None = None
     categories: tuple[Category, ...] = ()
     entries: tuple[Entry, ...] = Field(min_length=1)

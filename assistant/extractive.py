@@ -77,10 +77,10 @@ def closest_answer(entry: Entry, subject: str | None = None) -> tuple[str, str]:
 
 def refusal_text(reason: str, subject: str | None, suggestions: list[str]) -> str:
     if reason == "injection":
-        return ("I can only answer questions about the terms in this machine-learning glossary, and I don't follow "
-                "instructions written inside a question.")
+        return ("I can only answer questions about the terms in this glossary, and I don't follow instructions "
+                "written inside a question.")
     if reason == "no_words":
-        return "Please ask a question in words about a machine-learning term."
+        return "Please ask a question in words about a term of the glossary."
     head = (f"The glossary doesn't define \u201c{subject}\u201d." if subject
             else "The glossary doesn't cover that question.")
     if suggestions:

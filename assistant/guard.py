@@ -58,7 +58,7 @@ def clean_question(question: object, max_chars: int) -> str:
     if len(question) > max_chars * 4:  # reject huge input before touching it
         raise QuestionTooLong(f"The question is too long ({len(question)} characters; the limit is {max_chars}).")
     if not question.strip():
-        raise InvalidQuestion("The question is empty: type a question about a machine-learning term.")
+        raise InvalidQuestion("The question is empty: type a question about a term of the glossary.")
     text = _ANSI_ESCAPE.sub("", unicodedata.normalize("NFC", question))
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()

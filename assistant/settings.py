@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     openai_retries: int = Field(2, ge=0, le=10)
 
     # --- server
+    assistant_title: str | None = Field(None, description="the chat page's title (default: the glossary's "
+                                                         "`title`, else Glossary Assistant)")
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
     ui: bool = Field(True, description="mount the Gradio chat UI at /; false: JSON API + widget only (no "

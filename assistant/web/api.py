@@ -4,6 +4,7 @@
     POST /api/ask/stream   {"question": "...", "history": [turn, ...]?} -> text/event-stream: token*, then answer
                            (or error)
     POST /api/feedback     {"rating": "up"|"down", "question", "answer", "citations", ...} -> 201 {"status": "stored"}
+    GET  /api/info         -> {"title", "subject", "examples", "entries", "glossary_version"}
     GET  /api/glossary     -> [entry, ...]
     GET  /healthz          -> readiness (200 once models are loaded, else 503); ?probe=live for liveness
     GET  /widget.js        -> the embeddable widget
@@ -26,6 +27,7 @@ from sse_starlette import EventSourceResponse
 from assistant.errors import AssistantError
 from assistant.feedback import Feedback
 from assistant.generate import Cancel
+from assistant.presentation import presentation
 from assistant.schema import Answer, Turn
 from assistant.web.middleware import RateLimiter
 from assistant.web.state import ServerState
@@ -37,7 +39,7 @@ _END = object()
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # The pattern documents what the guard enforces (blank -> 422); maxLength is set from Settings by the server.
-    question: StrictStr = Field(description="a question about a machine-learning term", examples=["What is SAM?"],
+    question: StrictStr = Field(description="a question about a term of the glossary", examples=["What is SAM?"],
                                 json_schema_extra={"pattern": r"\S"})
     history: list[Turn] = Field(default_factory=list, max_length=1000,
                                 description="earlier turns of the conversation, oldest first; a follow-up "
@@ -125,6 +127,12 @@ def build_router(state: ServerState, limiter: RateLimiter, feedback_limiter: Rat
         except AssistantError as exc:
             return error_response(exc)
         return JSONResponse({"status": "stored"}, 201)
+
+    @router.get("/api/info", tags=["glossary"])
+    async def info() -> dict:
+        """How to present the glossary being served: title, what its terms are about, example questions, version."""
+        return {**presentation(state.glossary, state.settings).as_dict(), "entries": len(state.glossary.entries),
+                "glossary_version": state.glossary.short_hash}
 
     @router.get("/api/glossary", tags=["glossary"])
     async def glossary() -> list[dict]:

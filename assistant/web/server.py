@@ -60,7 +60,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, state: Se
         watcher.stop()
 
     app = FastAPI(title="Glossary Assistant API", version=__version__, lifespan=lifespan,
-                  description="Grounded answers about machine-learning terms. See also "
+                  description="Grounded answers about the terms of a glossary. See also "
                               + ("the chat UI at / and " if settings.ui else "") + "the embeddable widget at /widget.js.")
     app.state.glossary_state = state
     _document_question_limit(app, settings.max_question_chars)

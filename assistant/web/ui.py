@@ -17,15 +17,12 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.feedback import NOT_COVERED, Feedback
+from assistant.presentation import presentation
 from assistant.schema import Answer, Turn
 from assistant.web.state import ServerState
 
-TITLE = "Glossary Assistant"
 NOT_IN_GLOSSARY = "None: the glossary doesn't cover it"
 MAX_TURNS = 20  # kept per chat session; the assistant reads the latest max_history_turns of them
-EXAMPLES = ["What is label smoothing?", "lable smoothing vs mixup", "What does EWC stand for?",
-            "Which method would help a fraud model whose patterns change over time?",
-            "What is the name for training on easy examples first?", "What is dropout?"]
 CSS = """
 .ga-header h1{margin:0}.ga-sub{color:#64748b;margin-top:2px}
 .ga-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:10px}
@@ -135,16 +132,19 @@ def build_ui(state: ServerState) -> gr.Blocks:
             raise gr.Error(str(exc)) from exc
         return "Thanks — your feedback was saved."
 
-    with gr.Blocks(title=f"{TITLE} — machine-learning terms, grounded in a glossary", fill_width=True) as blocks:
-        gr.HTML(f'<div class="ga-header"><h1>{TITLE}</h1><div class="ga-sub">Answers about machine-learning '
-                "terms, grounded in a curated glossary. Every answer cites its entries; questions the glossary "
-                "does not cover are declined.</div></div>")
+    shown = presentation(state.glossary, state.settings)
+    e = html.escape
+    with gr.Blocks(title=f"{shown.title} — {shown.subject}, grounded in a glossary", fill_width=True) as blocks:
+        gr.HTML(f'<div class="ga-header"><h1>{e(shown.title)}</h1><div class="ga-sub">Answers about '
+                f"{e(shown.subject)}, grounded in a curated glossary. Every answer cites its entries; questions "
+                "the glossary does not cover are declined.</div></div>")
         with gr.Tabs() as tabs:
             with gr.Tab("Chat", id="chat"):
                 chat = gr.Chatbot(label="Conversation", height=420, render_markdown=False, sanitize_html=True,
                                   allow_tags=False, feedback_options=None, buttons=["copy"], elem_id="ga-chat")
                 with gr.Row():
-                    box = gr.Textbox(placeholder="Ask about an ML term, e.g. “What is SAM?”", show_label=False,
+                    box = gr.Textbox(placeholder=f"Ask about {shown.subject}, e.g. “{shown.examples[0]}”",
+                                     show_label=False,
                                      scale=6, max_length=state.settings.max_question_chars, elem_id="ga-question",
                                      autofocus=True)
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ga-send")
@@ -163,7 +163,7 @@ def build_ui(state: ServerState) -> gr.Blocks:
                                                elem_id="ga-expected")
                     thanks = gr.Markdown(elem_id="ga-thanks")
                 sources = gr.HTML(elem_id="ga-sources")
-                gr.Examples(EXAMPLES, inputs=box, label="Try")
+                gr.Examples(list(shown.examples), inputs=box, label="Try")
             with gr.Tab("Glossary", id="glossary"):
                 with gr.Row():
                     category = gr.Dropdown(categories, value="All", label="Category", elem_id="ga-category")

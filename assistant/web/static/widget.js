@@ -12,7 +12,8 @@
 (() => {
   "use strict";
 
-  const DEFAULTS = { title: "Ask the ML glossary", placeholder: "Ask about an ML term…", accent: "#4f46e5" };
+  // Texts that name no field: the glossary's own (GET /api/info) replace them unless data- attributes set them.
+  const DEFAULTS = { title: "Ask the glossary", placeholder: "Ask about a term…", accent: "#4f46e5" };
   const STALL_S = 45; // abort when nothing at all arrives for this long (data-timeout overrides)
   const MAX_TURNS = 10; // earlier turns sent back with a question, so follow-ups are read in their light
   const NOT_COVERED = "none"; // the expected entry "the glossary doesn't cover it" in feedback
@@ -50,6 +51,7 @@
       target: (d.target || "").trim(),
       title: (d.title || "").trim() || DEFAULTS.title,
       placeholder: d.placeholder != null ? d.placeholder : DEFAULTS.placeholder,
+      ownPlaceholder: d.placeholder != null,
       theme: theme === "light" || theme === "dark" ? theme : "auto",
       accent: accent && window.CSS && CSS.supports("color", accent) ? accent : "",
       question: (d.question || "").trim(),
@@ -206,8 +208,7 @@
       onclick: () => (isOpen ? close() : open()),
     }, icon("chat"), icon("close"));
 
-    const intro = h("p", { class: "intro" },
-      "Ask what a machine-learning term means, for example “What is label smoothing?”");
+    const intro = h("p", { class: "intro" }, "Ask what a term of the glossary means.");
     const log = h("div", { class: "log", part: "log", role: "log", "aria-live": "polite", tabindex: "0" }, intro);
     const input = h("input", {
       id: "question", class: "input", part: "input", type: "text", placeholder: cfg.placeholder,
@@ -244,6 +245,20 @@
     });
     shadow.append(root);
     setContrast();
+    describeGlossary();
+
+    // What the glossary is about and an example question, from the server, in the placeholder and the intro.
+    function describeGlossary() {
+      fetch(cfg.endpoint + "/api/info", { mode: "cors", credentials: "omit" })
+        .then((res) => (res.ok ? res.json() : null))
+        .then((info) => {
+          if (!info || typeof info.subject !== "string") return;
+          const example = Array.isArray(info.examples) && typeof info.examples[0] === "string" ? info.examples[0] : "";
+          intro.textContent = `Ask what ${info.subject} mean` + (example ? `, for example “${example}”` : ".");
+          if (!cfg.ownPlaceholder) input.placeholder = `Ask about ${info.subject}…`;
+        })
+        .catch(() => {}); // the generic texts stay
+    }
 
     // -- open / close ---------------------------------------------------------------------------------
     function open(options) {
