@@ -32,7 +32,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
 DEFAULT_CATEGORY = "General"
 BODY = ("body", "content", "text")  # Markdown text: the definition's paragraph when no field gives one, then details
 _IDS = ("id", "slug", "term_id", "key")  # what links use to point at an entry
-_LISTS = ("entries", "terms", "glossary", "items")
+ENTRY_LISTS = ("entries", "terms", "glossary", "items")  # keys a mapping may keep its list of entries under
 _PARENTHESIS = re.compile(r"(.+?)\s*\(([^()]+)\)")
 
 
@@ -41,7 +41,7 @@ def to_glossary(data: object) -> object:
     if isinstance(data, dict) and "version" in data:
         return data
     if isinstance(data, dict):
-        data = next((data[k] for k in _LISTS if isinstance(data.get(k), list)), data)
+        data = next((data[k] for k in ENTRY_LISTS if isinstance(data.get(k), list)), data)
     if isinstance(data, dict) and data and all(isinstance(v, (str, dict)) for v in data.values()):
         # term -> definition (or term -> fields): "alternative hypothesis: A hypothesis stating ..."
         data = [{"term": k, "definition": v} if isinstance(v, str) else {"term": k, **v} for k, v in data.items()]

@@ -14,6 +14,7 @@ import yaml
 
 from assistant.errors import CorpusError
 from assistant.formats.base import Parsed, read_text
+from assistant.formats.fields import ENTRY_LISTS
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: 10x faster
 
@@ -32,16 +33,16 @@ def load(path: Path) -> Parsed:
 
 class _LineFinder:
     """Maps entry indexes (and their fields) to 1-based line numbers of the YAML source: the items of the
-    top-level list, or of the list under the first key that holds one ("entries", "terms", ...)."""
+    top-level list, or of the list of entries under its key ("entries", "terms", ...)."""
 
     def __init__(self, root: yaml.Node | None) -> None:
         self._entries: list[yaml.Node] = []
         if isinstance(root, yaml.SequenceNode):
             self._entries = list(root.value)
         elif isinstance(root, yaml.MappingNode):
-            lists = [value for key, value in root.value if isinstance(value, yaml.SequenceNode)
-                     and key.value not in ("categories", "article")]
-            self._entries = list(lists[0].value) if lists else []
+            lists = {key.value: value for key, value in root.value if isinstance(value, yaml.SequenceNode)}
+            found = next((lists[k] for k in ENTRY_LISTS if k in lists), None)
+            self._entries = list(found.value) if found is not None else []
 
     def entry_line(self, index: int, field: str | None = None) -> int:
         if index >= len(self._entries):

@@ -1,10 +1,13 @@
 """Hot reload: the server watches its glossary and serves a valid edit without a restart.
 
-    >>> watcher = GlossaryWatcher(state, poll_s=1.0)
-    >>> watcher.start()        # a daemon thread; ServerState starts one once the models are loaded
+    >>> from assistant.web.state import ServerState
+    >>> watcher = GlossaryWatcher(ServerState(settings, assistant), poll_s=1.0)
+    >>> watcher.check()        # what the server's thread does every poll_s (``start``): nothing changed here
+    False
 
 Every ``poll_s`` seconds the glossary's files are stat-ed (a file, or every file of a glossary folder). When
-they change, the glossary is loaded again and a new retrieval stack built around the running generator: only
+they have changed, and look the same at the next poll (so a file half written is not read), the glossary is
+loaded again and a new retrieval stack built around the running generator: only
 new or edited entries are embedded again (``index.py`` reuses the other vectors), and the swap is one
 reference, so answers in flight finish on the glossary they started with. An invalid edit is rejected: the
 error goes to the log and ``/healthz`` (``corpus_error``) and the last good glossary keeps serving. Each server
@@ -41,6 +44,7 @@ class GlossaryWatcher:
         self.state = state  # web.state.ServerState
         self.poll_s = poll_s
         self._seen = fingerprint(state.settings.corpus_path)
+        self._changing: tuple | None = None  # files seen changed once: read when two looks agree
         self._stop = threading.Event()
 
     def start(self) -> None:
@@ -60,7 +64,10 @@ class GlossaryWatcher:
         now = fingerprint(self.state.settings.corpus_path)
         if now == self._seen:
             return False
-        self._seen = now
+        if now != self._changing:  # still being written (an editor saving, a copy in progress): look again
+            self._changing = now
+            return False
+        self._seen, self._changing = now, None
         started = time.perf_counter()
         try:
             self.state.swap(with_current_glossary(self.state.require(), self.state.settings))
