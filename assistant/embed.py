@@ -59,6 +59,9 @@ def resolve_embedder_path(model_id: str) -> str:
     return model_id
 
 
+_FEW_TEXTS = 16  # at most this many are encoded one by one by the numpy encoder
+
+
 class SentenceTransformerEmbedder:
     """sentence-transformers model on the CPU, with an LRU cache of query embeddings."""
 
@@ -125,6 +128,11 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """(n, dim) float32, L2-normalised. A few texts (the entries a glossary edit changed) go through the
+        torch-free encoder when it is loaded, so a hot reload does not load torch (5 s); many go through
+        sentence-transformers' batching."""
+        if self._query_encoder is not None and 0 < len(texts) <= _FEW_TEXTS:
+            return np.stack([self._query_encoder.encode(t) for t in texts]).astype(np.float32)
         vectors = self._loaded().encode(texts, batch_size=32, normalize_embeddings=True,
                                         show_progress_bar=progress, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32)
