@@ -42,7 +42,7 @@ from assistant.ground import GroundingChecker, Verdict
 from assistant.guard import clean_question
 from assistant.likelihood import Likelihood
 from assistant.mentions import mentions
-from assistant.prompt import build_prompt, fixed_prefix
+from assistant.prompt import PromptStyle, build_prompt, packaged_style
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings, Turn
 from assistant.suggest import FollowUps
@@ -83,7 +83,8 @@ class Assistant:
     """Answers questions from the glossary. Build it with ``assistant.wiring.build_assistant``."""
 
     def __init__(self, glossary: Glossary, retriever: Retriever, generator: Generator | None,
-                 checker: GroundingChecker, gate: GenerationGate, config: AnswerConfig) -> None:
+                 checker: GroundingChecker, gate: GenerationGate, config: AnswerConfig,
+                 prompt_style: PromptStyle | None = None) -> None:
         self.glossary = glossary
         self.retriever = retriever
         self.generator = generator
@@ -94,6 +95,7 @@ class Assistant:
         self.likelihood = Likelihood(generator, self.closeness, config.min_sentence_logprob) \
             if isinstance(generator, SentenceScorer) and config.min_sentence_logprob < 0 else None
         self._entries = {e.term: e for e in glossary.entries}
+        self.prompt_style = prompt_style or packaged_style()  # the glossary's head: instructions, worked examples
         self.followups = FollowUps(retriever, self.route)
 
     @property
@@ -102,7 +104,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         if self.generator is not None:
-            self.generator.warm_up(fixed_prefix())
+            self.generator.warm_up(self.prompt_style.fixed_prefix())
 
     def ask(self, question: object, cancel: Cancel | None = None, route: Route | None = None,
             history: Sequence[Turn] = ()) -> Answer:
@@ -177,7 +179,7 @@ class Assistant:
 
     def _generate(self, text: str, ask: Ask, preface: str, entries: list[Entry], citations: list[Citation],
                   base: dict, timings: Timings, started: float, cancel: Cancel | None) -> Iterator[Event]:
-        prompt = build_prompt(entries[0], text, ask)
+        prompt = build_prompt(entries[0], text, ask, self.prompt_style)
         cancel = cancel or Cancel()
         streamed = _join(preface, prompt.primer)
         gen_started = time.perf_counter()

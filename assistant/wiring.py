@@ -22,7 +22,7 @@ from assistant.generate import Generator, make_generator
 from assistant.ground import GroundingChecker
 from assistant.index import BuiltIndex, IndexStore
 from assistant.match import TermMatcher
-from assistant.prompt import fixed_prefix
+from assistant.prompt import PromptStyle, fixed_prefix, packaged_style
 from assistant.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.text import words
@@ -114,7 +114,8 @@ def with_current_glossary(assistant: Assistant, settings: Settings) -> Assistant
     edited entries are embedded); CorpusError when the glossary is invalid."""
     stack = build_retrieval(settings, embedder=assistant.retriever.embedder)
     return Assistant(stack.glossary, stack.retriever, assistant.generator,
-                     GroundingChecker(concepts=stack.retriever.concepts), assistant.gate, assistant.config)
+                     GroundingChecker(concepts=stack.retriever.concepts), assistant.gate, assistant.config,
+                     PromptStyle.for_glossary(stack.glossary, settings.corpus_path))
 
 
 def build_assistant(settings: Settings, warm: bool = True, progress: bool = False,
@@ -130,6 +131,8 @@ def build_assistant(settings: Settings, warm: bool = True, progress: bool = Fals
         stack = build_retrieval(settings, progress=progress, keep_serving=keep_serving)
         if loading is not None:
             loading.result()  # re-raises a load error here
+    style = PromptStyle.for_glossary(stack.glossary, settings.corpus_path)
+    if loading is not None and style != packaged_style():  # another glossary's head: its state, saved now
+        generator.warm_up(style.fixed_prefix())
     return Assistant(stack.glossary, stack.retriever, generator, GroundingChecker(concepts=stack.retriever.concepts),
-                     generation_gate(settings, generator),
-                     answer_config(settings))
+                     generation_gate(settings, generator), answer_config(settings), style)

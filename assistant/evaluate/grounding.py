@@ -43,7 +43,8 @@ def evaluate_checker(path: Path, assistant: Assistant) -> dict:
         cited = [entries[t] for t in case.terms]
         question = (case.model_extra or {}).get("question") or ""
         lexical = assistant.checker.check(case.sentence, cited)
-        whole = assistant.review([lexical], cited, build_prompt(cited[0], question, ask_of(question, len(cited))))
+        whole = assistant.review([lexical], cited, build_prompt(cited[0], question, ask_of(question, len(cited)),
+                                                                   assistant.prompt_style))
         results.append((case, not lexical.supported, not whole[0].supported))
     kinds = sorted({c.kind for c, _, _ in results})
     split_of = {c.id: (c.model_extra or {}).get("split") for c, _, _ in results}

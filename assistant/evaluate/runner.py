@@ -87,7 +87,8 @@ def _generated_prompts(assistant: Assistant, rows: list[Row], n: int) -> list[tu
 
     entries = {e.term: e for e in assistant.glossary.entries}
     picked = [r for r in rows if r.get("mode") == "generated" and r.get("citations")][:n]
-    return [(r["id"], build_prompt(entries[r["citations"][0]["term"]], r["question"])) for r in picked]
+    return [(r["id"], build_prompt(entries[r["citations"][0]["term"]], r["question"], style=assistant.prompt_style))
+            for r in picked]
 
 
 def _differing(ids: list[str], these: list[str], those: list[str]) -> dict:
