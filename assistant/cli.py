@@ -203,9 +203,7 @@ def _chat(args: argparse.Namespace) -> int:
         except InvalidQuestion as exc:
             print(f"error: {exc}", file=sys.stderr)
             continue
-        history.append(Turn(question=answer.question, answer=answer.answer,
-                            citations=[c.term for c in answer.citations], resolved_question=answer.resolved_question,
-                            outcome=answer.outcome))
+        history.append(Turn.from_answer(answer))
 
 
 def _gaps(args: argparse.Namespace) -> int:

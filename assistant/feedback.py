@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from assistant.errors import AssistantError, FeedbackOff
 from assistant.files import append_line
+from assistant.schema import citation_terms
 
 log = logging.getLogger(__name__)
 NOT_COVERED = "none"  # the expected entry of a question the glossary should have declined
@@ -46,9 +47,7 @@ class Feedback(BaseModel):
     @field_validator("citations", mode="before")
     @classmethod
     def _terms(cls, value: object) -> object:
-        if isinstance(value, list):  # the Answer's citation objects are accepted too
-            return [c.get("term") if isinstance(c, dict) else c for c in value]
-        return value
+        return citation_terms(value)
 
 
 class StoredFeedback(Feedback):

@@ -26,6 +26,7 @@ from assistant.asks import Ask, fields_for
 from assistant.corpus import Entry, Glossary
 from assistant.errors import CorpusError
 from assistant.generate.base import Prompt
+from assistant.settings import beside_glossary
 from assistant.text import split_sentences
 
 EXAMPLES_FILE = "prompt-examples.yaml"
@@ -58,8 +59,7 @@ class PromptStyle:
 
     @classmethod
     def for_glossary(cls, glossary: Glossary, corpus_path: Path) -> PromptStyle:
-        folder = corpus_path if corpus_path.is_dir() else corpus_path.parent
-        beside = folder / EXAMPLES_FILE
+        beside = beside_glossary(corpus_path, EXAMPLES_FILE)
         examples = _read_examples(beside) if beside.is_file() else _own_examples(glossary)
         return cls(_INSTRUCTIONS.format(subject=glossary.subject or "the terms of a glossary"), examples)
 

@@ -65,9 +65,20 @@ class Turn(BaseModel):
     @field_validator("citations", mode="before")
     @classmethod
     def _terms(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [c.get("term") if isinstance(c, dict) else c for c in value]
-        return value
+        return citation_terms(value)
+
+    @classmethod
+    def from_answer(cls, answer: Answer) -> Turn:
+        """The turn a client keeps of an answer, to send back with the next question."""
+        return cls(question=answer.question, answer=answer.answer, citations=[c.term for c in answer.citations],
+                   resolved_question=answer.resolved_question, outcome=answer.outcome)
+
+
+def citation_terms(value: object) -> object:
+    """A list of citations as terms: the Answer's citation objects ({"term": ...}) are accepted too."""
+    if isinstance(value, list):
+        return [c.get("term") if isinstance(c, dict) else c for c in value]
+    return value
 
 
 class Answer(BaseModel):

@@ -22,6 +22,11 @@ PACKAGED_EMBEDDER = "all-MiniLM-L6-v2"
 PACKAGED_GENERATOR = "gemma-3-270m"
 
 
+def beside_glossary(corpus_path: Path, name: str) -> Path:
+    """The file ``name`` kept with a glossary: in its folder, or in the glossary folder itself."""
+    return (corpus_path if corpus_path.is_dir() else corpus_path.parent) / name
+
+
 def _config_file() -> Path:
     return Path(os.environ.get("GLOSSARY_CONFIG", "glossary-assistant.toml"))
 
@@ -154,8 +159,7 @@ class Settings(BaseSettings):
     def _vocabulary_beside_the_glossary(self) -> Settings:
         """The outside-concept vocabulary belongs to its glossary: unless set, it is the one kept beside it."""
         if "outside_concepts_path" not in self.model_fields_set:
-            folder = self.corpus_path if self.corpus_path.is_dir() else self.corpus_path.parent
-            beside = folder / "outside-concepts.yaml"
+            beside = beside_glossary(self.corpus_path, "outside-concepts.yaml")
             self.outside_concepts_path = beside if beside.is_file() else None
         return self
 

@@ -28,7 +28,7 @@ class FollowUps:
         self.retriever = retriever
         self.route = route  # Assistant.route: question -> Route with .decision
         self._checked: dict[str, list[str]] = {}
-        self._similarity: np.ndarray | None = None  # (n_entries, n_entries) cosine, computed on first use
+        self._vectors: np.ndarray | None = None  # (n_entries, dim) L2-normalised, read on first use
 
     def for_entries(self, terms: list[str]) -> list[str]:
         """Follow-ups for an answer from ``terms`` (the first one leads), none about the answer's own entries."""
@@ -46,16 +46,17 @@ class FollowUps:
         text = " ".join(t for _, t in entries[position].passages())
         named = [m.term for m in self.retriever.matcher.find(text) if not m.ambiguous and m.term != term]
         same_category = np.array([e.category == entries[position].category for e in entries])
-        closeness = self._cosines()[position] + _SAME_CATEGORY * same_category
+        closeness = self._entry_vectors() @ self._entry_vectors()[position] + _SAME_CATEGORY * same_category
         nearest = [entries[i].term for i in np.argsort(-closeness, kind="stable") if i != position]
         return list(dict.fromkeys([*named, *nearest]))[:_CANDIDATES]
 
-    def _cosines(self) -> np.ndarray:
-        if self._similarity is None:
+    def _entry_vectors(self) -> np.ndarray:
+        """The index's vectors (one row of cosines per answered entry is computed from them, never the whole
+        n x n matrix: a large glossary would not fit)."""
+        if self._vectors is None:
             index = self.retriever.index
             try:
-                vectors = index.reconstruct_n(0, index.ntotal)  # (n_entries, dim), L2-normalised
+                self._vectors = index.reconstruct_n(0, index.ntotal)
             except RuntimeError:  # an index type that does not keep its vectors
-                vectors = self.retriever.embedder.encode([e.index_text() for e in self.retriever.entries])
-            self._similarity = vectors @ vectors.T
-        return self._similarity
+                self._vectors = self.retriever.embedder.encode([e.index_text() for e in self.retriever.entries])
+        return self._vectors

@@ -13,7 +13,7 @@ from assistant.formats import FORMATS, Parsed
 from assistant.formats.base import NoLines, read_text
 from assistant.fusion import FUSIONS
 from assistant.generate import BACKENDS, make_generator
-from assistant.settings import ROOT, load_settings
+from assistant.settings import load_settings
 
 
 class EchoGenerator:

@@ -30,13 +30,24 @@ class Parsed:
 
 
 class NoLines:
-    """A locator for formats whose entries have no useful line (they are named by their term instead)."""
+    """A locator for formats whose entries have no useful line (they are named by their term instead), and the
+    base of those that have lines but keep a glossary in one file."""
 
     def entry_line(self, index: int, field: str | None = None) -> int:
         return 0
 
     def entry_path(self, index: int) -> Path | None:
         return None
+
+
+class ListedLines(NoLines):
+    """Entry ``i`` starts on ``lines[i]`` (1-based)."""
+
+    def __init__(self, lines: list[int]) -> None:
+        self._lines = lines
+
+    def entry_line(self, index: int, field: str | None = None) -> int:
+        return self._lines[index] if index < len(self._lines) else 0
 
 
 def read_text(path: Path) -> tuple[str, str]:

@@ -15,7 +15,7 @@ import tempfile  # noqa: F401  (the docstring example)
 from pathlib import Path
 
 from assistant.errors import CorpusError
-from assistant.formats.base import Parsed, read_text
+from assistant.formats.base import ListedLines, Parsed, read_text
 from assistant.formats.fields import FIELD_NAMES
 
 
@@ -40,15 +40,4 @@ def load(path: Path) -> Parsed:
                 lines.append(reader.line_num)
     except csv.Error as exc:
         raise CorpusError(f"{path}, line {reader.line_num}: invalid CSV: {exc}") from exc
-    return Parsed(rows, _RowLines(lines), digest)
-
-
-class _RowLines:
-    def __init__(self, lines: list[int]) -> None:
-        self._lines = lines  # the line each row ends on (a quoted cell may span lines)
-
-    def entry_line(self, index: int, field: str | None = None) -> int:
-        return self._lines[index] if index < len(self._lines) else 0
-
-    def entry_path(self, index: int) -> Path | None:
-        return None
+    return Parsed(rows, ListedLines(lines), digest)  # the line each row ends on (a quoted cell may span lines)

@@ -12,7 +12,7 @@ import tempfile  # noqa: F401  (the docstring example)
 from pathlib import Path
 
 from assistant.errors import CorpusError
-from assistant.formats.base import Parsed, read_text
+from assistant.formats.base import ListedLines, Parsed, read_text
 
 
 def load(path: Path) -> Parsed:
@@ -21,35 +21,28 @@ def load(path: Path) -> Parsed:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CorpusError(f"{path}, line {exc.lineno}: invalid JSON: {exc.msg}") from exc
-    return Parsed(data, _ObjectLines(text), digest)
+    return Parsed(data, ListedLines(_object_lines(text)), digest)
 
 
-class _ObjectLines:
-    """Entry ``i`` starts at the i-th object opened one level inside the list of entries."""
-
-    def __init__(self, text: str) -> None:
-        self._lines: list[int] = []
-        depth, line, in_string, escaped = 0, 1, False, False
-        list_depth = None
-        for ch in text:
-            if ch == "\n":
-                line += 1
-            if in_string:
-                escaped, in_string = (not escaped and ch == "\\"), in_string and (escaped or ch != '"')
-                continue
-            if ch == '"':
-                in_string = True
-            elif ch in "[{":
-                if ch == "{" and list_depth is not None and depth == list_depth:
-                    self._lines.append(line)
-                if ch == "[" and list_depth is None:
-                    list_depth = depth + 1
-                depth += 1
-            elif ch in "]}":
-                depth -= 1
-
-    def entry_line(self, index: int, field: str | None = None) -> int:
-        return self._lines[index] if index < len(self._lines) else 0
-
-    def entry_path(self, index: int) -> Path | None:
-        return None
+def _object_lines(text: str) -> list[int]:
+    """The line of each object opened one level inside the first list: entry ``i`` starts at the i-th."""
+    lines: list[int] = []
+    depth, line, in_string, escaped = 0, 1, False, False
+    list_depth = None
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_string:
+            escaped, in_string = (not escaped and ch == "\\"), in_string and (escaped or ch != '"')
+            continue
+        if ch == '"':
+            in_string = True
+        elif ch in "[{":
+            if ch == "{" and list_depth is not None and depth == list_depth:
+                lines.append(line)
+            if ch == "[" and list_depth is None:
+                list_depth = depth + 1
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return lines

@@ -21,9 +21,9 @@ import yaml
 
 from assistant.errors import CorpusError
 from assistant.formats.base import Parsed, read_text
+from assistant.formats.yaml_format import YAML_LOADER
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load(folder: Path) -> Parsed:
@@ -38,7 +38,7 @@ def load(folder: Path) -> Parsed:
         if match is None:
             continue
         try:
-            front = yaml.load(match.group(1), Loader=_LOADER)  # noqa: S506 (a safe loader)
+            front = yaml.load(match.group(1), Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f", line {mark.line + 2}" if mark else ""  # + the opening '---'

@@ -13,17 +13,17 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import CorpusError
-from assistant.formats.base import Parsed, read_text
+from assistant.formats.base import NoLines, Parsed, read_text
 from assistant.formats.fields import ENTRY_LISTS
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: 10x faster
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: 10x faster
 
 
 def load(path: Path) -> Parsed:
     text, digest = read_text(path)
     try:
-        root = yaml.compose(text, Loader=_YAML_LOADER)
-        data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+        root = yaml.compose(text, Loader=YAML_LOADER)
+        data = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
@@ -31,7 +31,7 @@ def load(path: Path) -> Parsed:
     return Parsed(data, _LineFinder(root), digest)
 
 
-class _LineFinder:
+class _LineFinder(NoLines):
     """Maps entry indexes (and their fields) to 1-based line numbers of the YAML source: the items of the
     top-level list, or of the list of entries under its key ("entries", "terms", ...)."""
 
@@ -53,6 +53,3 @@ class _LineFinder:
                 if key.value == field:
                     return key.start_mark.line + 1
         return node.start_mark.line + 1
-
-    def entry_path(self, index: int) -> Path | None:
-        return None

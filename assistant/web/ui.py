@@ -106,9 +106,7 @@ def build_ui(state: ServerState) -> gr.Blocks:
                 if isinstance(event, Answer):
                     state.gaps.record(event)
                     history[-1] = {"role": "assistant", "content": html.escape(event.answer)}
-                    turn = Turn(question=message, answer=event.answer, citations=[c.term for c in event.citations],
-                                resolved_question=event.resolved_question, outcome=event.outcome)
-                    turns = [*turns, turn.model_dump()][-MAX_TURNS:]
+                    turns = [*turns, Turn.from_answer(event).model_dump()][-MAX_TURNS:]
                     yield (history, source_cards(event), followup_choices(event), "", turns,
                            event.model_dump(mode="json"), gr.update(visible=True), "")
                 else:
