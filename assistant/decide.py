@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import takewhile
 from typing import Literal
 
 from assistant.asks import Ask, ask_of, asks_for_kind, is_comparison, tells_a_story
@@ -37,10 +38,10 @@ from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
 from assistant.match import TermMatcher, tokenize
-from assistant.mentions import entry_mentions, foreign_modifier, mentions, subject_concept
+from assistant.mentions import Mentions, entry_mentions, entry_stems, foreign_modifier, mentions, subject_concept
 from assistant.retrieve import Retrieval
 from assistant.schema import Outcome
-from assistant.text import QUERY_WORDS, content_stems, split_sentences, words
+from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences, words
 
 Reason = Literal["named", "definition", "name_part", "descriptive", "closest", "relative", "injection",
                  "not_in_glossary", "low_score", "no_words", "conversation"]
@@ -105,12 +106,16 @@ def definitional_subject(question: str) -> str | None:
     """The X of "what is X?" / "explain X" / "X?" in the question's first sentence that has one, or None
     for descriptive questions. Asides in parentheses are ignored, and so is an aspect asked about
     ("an example of X")."""
+    return next((s for s in map(_subject_of, _whole_then_first_sentence(question)) if s is not None), None)
+
+
+def _whole_then_first_sentence(question: str) -> list[str]:
     sentences = split_sentences(re.sub(r"\s*\([^)]*\)", "", question))
-    for text in dict.fromkeys([" ".join(sentences), *sentences[:1]]):  # the whole question, then its first sentence
-        subject = _sentence_subject(text.strip().rstrip("?!. ").strip())
-        if subject is not None:
-            return subject
-    return None
+    return list(dict.fromkeys([" ".join(sentences), *sentences[:1]]))
+
+
+def _subject_of(text: str) -> str | None:
+    return _sentence_subject(text.strip().rstrip("?!. ").strip())
 
 
 def _sentence_subject(q: str) -> str | None:
@@ -129,7 +134,7 @@ def _clean_subject(x: str) -> str | None:
     while prev != x:
         prev = x
         x = _CONTEXT_TAIL.sub("", x).strip(" ,.'\"")
-    if not x or len(x.split()) > _MAX_NAME_WORDS or _NOT_A_NAME.search(x):
+    if not x or len(x.split()) > _MAX_NAME_WORDS or "," in x or _NOT_A_NAME.search(x):  # a list is no one name
         return None
     return x
 
@@ -147,8 +152,39 @@ def subject_term(subject: str, matcher: TermMatcher) -> str | None:
     matches = matcher.find(subject)
     if not matches or matches[0].start != 0:
         return None
-    rest = [t.raw for t in tokenize(subject)[matches[0].end:]]
+    tokens = tokenize(subject)
+    if all(any(m.start <= i < m.end for m in matches) for i, t in enumerate(tokens) if t.raw not in STOPWORDS):
+        return matches[-1].term  # names only ("Kubernetes cluster"): the last is what the phrase is
+    rest = [t.raw for t in tokens[matches[0].end:]]
     return matches[0].term if _QUALIFIER.match(" ".join(rest)) else None
+
+
+def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) -> str | None:
+    """The entry that X, the subject of "what is X?", extends into another concept: a glossary name followed
+    by words its entry never uses ("sampling distribution", "sampling bias" for the entry sample), up to the
+    first small word. A qualifier ("VAT regularization", "SAM in optimization") keeps X the entry itself."""
+    matches = matcher.find(subject)
+    if not matches or matches[0].start != 0 or matcher.match_phrase(subject):
+        return None
+    rest = tokenize(subject)[matches[0].end:]
+    if _QUALIFIER.match(" ".join(t.raw for t in rest)):
+        return None
+    head = list(takewhile(lambda t: t.raw not in STOPWORDS, rest))
+    term = matches[0].term
+    return term if any(t.stem not in entry_stems(entries[term]) for t in head) else None
+
+
+_HEAD_END = frozenset("in within".split())
+
+
+def _outside_concept_head(subject: str, matcher: TermMatcher, named: list[Entry]) -> bool:
+    """X of "X in Y" (or X itself, when the names are in an aside) names no glossary name, and words that the
+    entries named never use."""
+    head = " ".join(takewhile(lambda w: w.lower() not in _HEAD_END, subject.split()))
+    if matcher.find(head):
+        return False
+    stems = {t.stem for t in tokenize(head) if t.raw not in STOPWORDS}
+    return bool(stems) and not any(stems <= entry_stems(e) for e in named)
 
 
 def coverage(question: str, entry: Entry) -> float:
@@ -172,6 +208,13 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
     subject = definitional_subject(question)
     if subject is not None and foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"
         return Decision("refused", "not_in_glossary", subject=subject)
+    base = built_on_name(subject, matcher, entries) if subject is not None else None
+    if base is not None:  # "what is a sampling distribution?": a relative of the entry sample
+        found = Mentions(found.named, found.outside, {subject: base})
+        named = []
+    if subject is not None and subject == _subject_of(_whole_then_first_sentence(question)[0]) and named and \
+            _outside_concept_head(subject, matcher, [entries[t] for t in named]):
+        named = []  # "what is elasticity in cloud computing?": the X of "X in Y" is what it asks about
     if named and not asks_for_a_name(question):  # a name inside "what is this called?" is context, not the subject
         undefined = [] if not is_comparison(question) else list(dict.fromkeys(
             o.name for o in found.outside if not any(entry_mentions(entries[t], o) for t in named)))

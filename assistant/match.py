@@ -141,9 +141,11 @@ class TermMatcher:
             return 0
         if len(raw) < 4 or tok.stem in self._known or tok.raw in self._known:
             return None
-        limit = 1 if len(raw) <= 7 else 2
-        dist = min(OSA.distance(tok.raw, raw, score_cutoff=limit + 1), OSA.distance(tok.stem, st, score_cutoff=limit + 1))
-        if dist > limit:
+        # Up to one typo in a word of 7 letters or fewer, two in a longer one: of the word or of its stem,
+        # each held to its own length ("term" is not a typo of "trimming", whose stem is "trim").
+        dist = min((d for a, b in ((tok.raw, raw), (tok.stem, st))
+                    if (d := OSA.distance(a, b, score_cutoff=3)) <= (1 if len(b) <= 7 else 2)), default=None)
+        if dist is None:
             return None
         if dist == 2 and (raw.startswith(tok.raw) or raw.endswith(tok.raw) or tok.raw.startswith(raw) or tok.raw.endswith(raw)):
             return None  # a prefix or suffix added or dropped: another word, not a typo

@@ -272,3 +272,48 @@ def test_a_kind_word_asked_for_describes_the_entry(judge, question, term):
 def test_a_question_asking_which_kind_keeps_the_kind_as_context(judge):
     decision = judge("Which data augmentation cuts overfitting by mixing pairs of examples together with their labels?")
     assert (decision.outcome, decision.terms) == ("answered", ["Mixup"]), decision
+
+
+# --- Glossaries of other fields, with no outside-concept vocabulary (eval/other) -------------------------------
+
+@pytest.fixture(scope="module")
+def judge_on(stack, tmp_path_factory):
+    """A decision on another glossary, loaded as it is published: no vocabulary, default thresholds."""
+    from assistant.settings import ROOT, load_settings
+    from assistant.wiring import build_retrieval
+
+    def judge_for(corpus: str):
+        settings = load_settings(corpus_path=ROOT / corpus, index_dir=tmp_path_factory.mktemp("index"))
+        other = build_retrieval(settings, embedder=stack.embedder)
+        assert other.retriever.concepts.words == set()  # the general signals alone
+        entries = {e.term: e for e in other.glossary.entries}
+
+        def run(question: str):
+            retrieval = other.retriever.retrieve(question, k=5)
+            return decide(question, retrieval, other.retriever.matcher, entries, answer_config(settings).thresholds)
+        return run
+    return {"stats": judge_for("eval/other/jamovi-stats/source/glossary.yml"),
+            "cncf": judge_for("eval/other/cncf/source/content/en")}
+
+
+@pytest.mark.parametrize("glossary, question", [
+    ("stats", "What is sampling bias?"),  # a glossary name (sample) extended by a word its entry never uses
+    ("stats", "What is a sampling distribution? Explain"),
+    ("cncf", "Define elasticity in cloud computing."),  # X of "X in Y" is no name, and Y's entry never says it
+    ("cncf", "What is the purpose of a Package Manager in DevOps?"),
+    ("cncf", "What is an SLA (Service-Level Agreement)?"),  # the name is only in an aside
+])
+def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_on(judge_on, glossary, question):
+    decision = judge_on[glossary](question)
+    assert decision.outcome != "answered", decision
+
+
+@pytest.mark.parametrize("glossary, question, term", [
+    ("cncf", "What is a Kubernetes Cluster?", "Cluster"),  # two names: the last is what the phrase is
+    ("stats", "Define and differentiate mean, median, and mode.", None),  # a list is no single name
+    ("stats", 'What does the term "statistical inference" mean?', "inferential statistics"),  # "term" ≠ trimming
+])
+def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_on, glossary, question, term):
+    decision = judge_on[glossary](question)
+    assert decision.outcome == "answered", decision
+    assert term is None or term in decision.terms, decision
