@@ -144,8 +144,10 @@ def asks_for_a_name(question: str) -> bool:
     return bool(_REVERSE.search(question))
 
 
-def subject_term(subject: str, matcher: TermMatcher) -> str | None:
-    """The entry X names: X is a glossary name, or one followed only by a qualifier ("SAM in optimization")."""
+def subject_term(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) -> str | None:
+    """The entry X names: X is a glossary name, only names ("Kubernetes cluster": the last one), or a name
+    followed by a qualifier ("SAM in optimization") or by words that name nothing else in this field
+    ("concept drift specifically")."""
     whole = matcher.match_phrase(subject)
     if whole:
         return whole.term
@@ -154,24 +156,29 @@ def subject_term(subject: str, matcher: TermMatcher) -> str | None:
         return None
     tokens = tokenize(subject)
     if all(any(m.start <= i < m.end for m in matches) for i, t in enumerate(tokens) if t.raw not in STOPWORDS):
-        return matches[-1].term  # names only ("Kubernetes cluster"): the last is what the phrase is
-    rest = [t.raw for t in tokens[matches[0].end:]]
-    return matches[0].term if _QUALIFIER.match(" ".join(rest)) else None
+        return matches[-1].term
+    term = matches[0].term
+    return None if _extends(term, tokens[matches[0].end:], matcher, entries) else term
 
 
 def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) -> str | None:
-    """The entry that X, the subject of "what is X?", extends into another concept: a glossary name followed
-    by words its entry never uses ("sampling distribution", "sampling bias" for the entry sample), up to the
-    first small word. A qualifier ("VAT regularization", "SAM in optimization") keeps X the entry itself."""
+    """The entry that X, the subject of "what is X?", extends into another concept: a glossary name followed,
+    up to the first small word, by a word of another glossary name that its entry never uses ("sampling
+    distribution" for the entry sample, as in normal distribution)."""
     matches = matcher.find(subject)
     if not matches or matches[0].start != 0 or matcher.match_phrase(subject):
         return None
-    rest = tokenize(subject)[matches[0].end:]
-    if _QUALIFIER.match(" ".join(t.raw for t in rest)):
-        return None
-    head = list(takewhile(lambda t: t.raw not in STOPWORDS, rest))
     term = matches[0].term
-    return term if any(t.stem not in entry_stems(entries[term]) for t in head) else None
+    return term if _extends(term, tokenize(subject)[matches[0].end:], matcher, entries) else None
+
+
+def _extends(term: str, rest: list, matcher: TermMatcher, entries: dict[str, Entry]) -> bool:
+    """Whether the words after a name make it another concept. A qualifier does not ("VAT regularization"),
+    nor does a word that names nothing in this field ("tl;dr", "specifically")."""
+    if _QUALIFIER.match(" ".join(t.raw for t in rest)):
+        return False
+    head = takewhile(lambda t: t.raw not in STOPWORDS, rest)
+    return any(t.stem not in entry_stems(entries[term]) and matcher.is_name_word(t.raw) for t in head)
 
 
 _HEAD_END = frozenset("in within".split())
@@ -226,7 +233,7 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
             return Decision("closest", "relative", [term], subject=name, ask=ask_of(question, 1))
         return Decision("refused", "not_in_glossary", subject=name)
     if subject is not None:
-        term = subject_term(subject, matcher)
+        term = subject_term(subject, matcher, entries)
         if term:
             return Decision("answered", "definition", [term], subject, 1.0, ask=ask_of(question, 1))
         return Decision("refused", "not_in_glossary", subject=subject)

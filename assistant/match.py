@@ -128,6 +128,11 @@ class TermMatcher:
         """Whether the word is one of the glossary's (or a known outside name's) own words."""
         return stem(word) in self._known or americanize(word.lower()) in self._by_word
 
+    def is_name_word(self, word: str) -> bool:
+        """Whether a glossary name uses the word ("distribution" in normal distribution): a word that names
+        things in this field."""
+        return americanize(word.lower()) in self._by_word or stem(word) in self._by_word
+
     def match_phrase(self, phrase: str) -> NameMatch | None:
         """The name that the whole phrase is (e.g. the X of "what is X?"), or None."""
         tokens = tokenize(phrase)

@@ -347,6 +347,7 @@ def build(name, pages, titles):
             rows.append({"id": f"{name}-{k:03d}", "question": q, "expected_terms": terms,
                          "answerable": bool(terms), "kind": kind, "source": url,
                          "source_kind": skind, "split": split_of[i]})
+    rows += second_round(name, titles, seen, k)
     with open(HERE / name / "questions.jsonl", "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -358,6 +359,30 @@ def build(name, pages, titles):
           "answerable dev/test", sum(r["split"] == "dev" for r in ans), sum(r["split"] == "test" for r in ans),
           "uncovered dev/test", sum(r["split"] == "dev" and not r["answerable"] for r in rows),
           sum(r["split"] == "test" and not r["answerable"] for r in rows))
+
+
+def second_round(name, titles, seen, k):
+    """round2.jsonl (collected later from new pages), with the second reader's drops and relabels from
+    review_round2.jsonl applied: split test2."""
+    reviews = {r["question"]: r for r in map(json.loads, open(HERE / name / "review_round2.jsonl", encoding="utf-8"))}
+    rows = []
+    for item in map(json.loads, open(HERE / name / "round2.jsonl", encoding="utf-8")):
+        review = reviews.pop(item["question"], {"action": "keep"})
+        if review["action"] == "drop":
+            continue
+        if review["action"] == "relabel":
+            item["expected_terms"] = review["expected_terms"]
+        assert item["question"] not in seen, item["question"]
+        seen.add(item["question"])
+        for t in item["expected_terms"]:
+            assert t in titles, (name, t)
+        k += 1
+        rows.append({"id": f"{name}-{k:03d}", "question": item["question"], "expected_terms": item["expected_terms"],
+                     "answerable": bool(item["expected_terms"]), "kind": item["kind"], "source": item["source"],
+                     "source_kind": item["source_kind"], "split": "test2"})
+    assert not reviews, f"reviews of no question: {list(reviews)}"
+    print(name, "test2", len(rows), "answerable", sum(r["answerable"] for r in rows))
+    return rows
 
 
 if __name__ == "__main__":

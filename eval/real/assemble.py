@@ -22,7 +22,9 @@ reviewed in ``review_round9.jsonl``: 11 dropped), collected once ``test8`` had b
 course questionnaires and interview banks; reviewed in ``review_round10.jsonl``: 7 dropped, 3 relabelled), collected on
 2026-12-03 with the build that ran ``test9`` unchanged, is ``test10``. Round 11 (``raw/round11.jsonl``, 38 questions
 from 38 new pages, 33 of them GitHub issues; reviewed in ``review_round11.jsonl``: 15 dropped, 1 relabelled), collected
-the same day once ``test10`` had been run, is ``test11``.
+the same day once ``test10`` had been run, is ``test11``. Round 12 (``raw/round12.jsonl``, 56 questions from 56 new pages,
+53 of them GitHub issues; reviewed in ``review_round12.jsonl``: 9 dropped, 2 relabelled), collected on 2026-12-03 once
+the conversation and other-glossary work had landed, is ``test12``.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round4.jsonl": "test4", "round5.jsonl": "test5", "round6.jsonl": "test6",  # run once
                 "round7.jsonl": "test7", "round8.jsonl": "test8", "round8b.jsonl": "test8",
                 "round9.jsonl": "test9", "round10.jsonl": "test10",
-                "round11.jsonl": "test11"}
+                "round11.jsonl": "test11", "round12.jsonl": "test12"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
