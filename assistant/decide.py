@@ -158,27 +158,30 @@ def subject_term(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) 
     if all(any(m.start <= i < m.end for m in matches) for i, t in enumerate(tokens) if t.raw not in STOPWORDS):
         return matches[-1].term
     term = matches[0].term
-    return None if _extends(term, tokens[matches[0].end:], matcher, entries) else term
+    return None if _extends(term, [], tokens[matches[0].end:], matcher, entries) else term
 
 
 def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) -> str | None:
-    """The entry that X, the subject of "what is X?", extends into another concept: a glossary name followed,
-    up to the first small word, by a word of another glossary name that its entry never uses ("sampling
-    distribution" for the entry sample, as in normal distribution)."""
+    """The entry that X, the subject of "what is X?", extends into another concept: a glossary name with a
+    word before it, or words after it up to the first small word, that name things in this field and that its
+    entry never uses ("sampling distribution" for the entry sample, as in normal distribution; "bias-variance
+    trade-off" for variance)."""
     matches = matcher.find(subject)
-    if not matches or matches[0].start != 0 or matcher.match_phrase(subject):
+    if not matches or matches[0].start > 1 or matcher.match_phrase(subject):
         return None
+    tokens = tokenize(subject)
     term = matches[0].term
-    return term if _extends(term, tokenize(subject)[matches[0].end:], matcher, entries) else None
+    before = [t for t in tokens[:matches[0].start] if t.raw not in STOPWORDS]
+    return term if _extends(term, before, tokens[matches[0].end:], matcher, entries) else None
 
 
-def _extends(term: str, rest: list, matcher: TermMatcher, entries: dict[str, Entry]) -> bool:
-    """Whether the words after a name make it another concept. A qualifier does not ("VAT regularization"),
-    nor does a word that names nothing in this field ("tl;dr", "specifically")."""
-    if _QUALIFIER.match(" ".join(t.raw for t in rest)):
+def _extends(term: str, before: list, after: list, matcher: TermMatcher, entries: dict[str, Entry]) -> bool:
+    """Whether the words around a name make it another concept. A qualifier after it does not ("VAT
+    regularization"), nor does a word that names nothing in this field ("tl;dr", "specifically")."""
+    if not before and _QUALIFIER.match(" ".join(t.raw for t in after)):
         return False
-    head = takewhile(lambda t: t.raw not in STOPWORDS, rest)
-    return any(t.stem not in entry_stems(entries[term]) and matcher.is_name_word(t.raw) for t in head)
+    around = [*before, *takewhile(lambda t: t.raw not in STOPWORDS, after)]
+    return any(t.stem not in entry_stems(entries[term]) and matcher.is_name_word(t.raw) for t in around)
 
 
 _HEAD_END = frozenset("in within".split())

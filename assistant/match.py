@@ -86,9 +86,10 @@ def non_overlapping(best_first: list[Span]) -> list[Span]:
 
 
 class TermMatcher:
-    """Matches glossary names in free text. ``known_words`` are words that are never typos."""
+    """Matches glossary names in free text. ``known_words`` are words that are never typos; ``concept_words``
+    are the words of outside concepts' names (see ``is_name_word``)."""
 
-    def __init__(self, entries: Iterable[Entry], known_words: Iterable[str]) -> None:
+    def __init__(self, entries: Iterable[Entry], known_words: Iterable[str], concept_words: Iterable[str] = ()) -> None:
         entries = list(entries)
         used_by = defaultdict(set)  # stem -> terms whose text uses it
         for entry in entries:
@@ -107,6 +108,7 @@ class TermMatcher:
                     self._names.append(_Name(entry.term, name, tuple(t.raw for t in toks),
                                              tuple(t.stem for t in toks), short_abbrev, ambiguous, abbreviation))
         self._known = {stem(w) for w in known_words}
+        self._concept_stems = {stem(w) for w in concept_words}
         self._vocab = sorted({w for n in self._names for w in (*n.raw, *n.stems)})
         self._by_word: dict[str, list[tuple[_Name, int]]] = defaultdict(list)
         for n in self._names:
@@ -129,9 +131,9 @@ class TermMatcher:
         return stem(word) in self._known or americanize(word.lower()) in self._by_word
 
     def is_name_word(self, word: str) -> bool:
-        """Whether a glossary name uses the word ("distribution" in normal distribution): a word that names
-        things in this field."""
-        return americanize(word.lower()) in self._by_word or stem(word) in self._by_word
+        """Whether a glossary name or an outside concept's name uses the word ("distribution" in normal
+        distribution): a word that names things in this field."""
+        return americanize(word.lower()) in self._by_word or stem(word) in self._by_word or stem(word) in self._concept_stems
 
     def match_phrase(self, phrase: str) -> NameMatch | None:
         """The name that the whole phrase is (e.g. the X of "what is X?"), or None."""

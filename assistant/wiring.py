@@ -81,7 +81,7 @@ def build_retrieval(settings: Settings, rebuild: bool = False, progress: bool = 
         glossary.entries, rebuild=rebuild, progress=progress, persist_required=persist_required)
     vocabulary = corpus_vocabulary(glossary, settings.corpus_path)
     concepts = ConceptFinder.load(settings.outside_concepts_path, glossary.entries, vocabulary)
-    matcher = TermMatcher(glossary.entries, vocabulary | concepts.words)
+    matcher = TermMatcher(glossary.entries, vocabulary | concepts.words, concepts.words)
     retriever = Retriever(glossary.entries, embedder, built.index, matcher, dense_weight=settings.dense_weight,
                           concepts=concepts)
     return RetrievalStack(glossary, embedder, built, retriever, corpus_error)

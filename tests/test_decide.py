@@ -282,10 +282,11 @@ def judge_on(stack, tmp_path_factory):
     from assistant.settings import ROOT, load_settings
     from assistant.wiring import build_retrieval
 
-    def judge_for(corpus: str):
-        settings = load_settings(corpus_path=ROOT / corpus, index_dir=tmp_path_factory.mktemp("index"))
+    def judge_for(corpus: str, vocabulary: str | None = None):
+        settings = load_settings(corpus_path=ROOT / corpus, index_dir=tmp_path_factory.mktemp("index"),
+                                 outside_concepts_path=vocabulary and ROOT / vocabulary)
         other = build_retrieval(settings, embedder=stack.embedder)
-        assert other.retriever.concepts.words == set()  # the general signals alone
+        assert bool(other.retriever.concepts.words) == bool(vocabulary)  # without one, the general signals alone
         entries = {e.term: e for e in other.glossary.entries}
 
         def run(question: str):
@@ -293,7 +294,9 @@ def judge_on(stack, tmp_path_factory):
             return decide(question, retrieval, other.retriever.matcher, entries, answer_config(settings).thresholds)
         return run
     return {"stats": judge_for("eval/other/jamovi-stats/source/glossary.yml"),
-            "cncf": judge_for("eval/other/cncf/source/content/en")}
+            "cncf": judge_for("eval/other/cncf/source/content/en"),
+            "stats+vocabulary": judge_for("eval/other/jamovi-stats/source/glossary.yml",
+                                          "eval/other/jamovi-stats/outside-concepts.yaml")}
 
 
 @pytest.mark.parametrize("glossary, question", [
@@ -301,6 +304,9 @@ def judge_on(stack, tmp_path_factory):
     ("cncf", "Define elasticity in cloud computing."),  # X of "X in Y" is no name, and Y's entry never says it
     ("cncf", "What is the purpose of a Package Manager in DevOps?"),
     ("cncf", "What is an SLA (Service-Level Agreement)?"),  # the name is only in an aside
+    ("stats+vocabulary", "What is sampling bias?"),  # "bias" names an outside concept
+    ("stats+vocabulary", "What is the bias-variance trade-off?"),  # ... before the name, too
+    ("stats+vocabulary", "Why do we calculate a test-statistic?"),  # an outside concept, asked about alone
 ])
 def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_on(judge_on, glossary, question):
     decision = judge_on[glossary](question)
