@@ -37,7 +37,7 @@ from assistant.asks import Ask, ask_of, asks_for_kind, is_comparison, tells_a_st
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
-from assistant.match import TermMatcher, tokenize
+from assistant.match import NameMatch, TermMatcher, tokenize
 from assistant.mentions import Mentions, entry_mentions, entry_stems, foreign_modifier, mentions, subject_concept
 from assistant.retrieve import Retrieval
 from assistant.schema import Outcome
@@ -155,7 +155,7 @@ def subject_term(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) 
     if not matches or matches[0].start != 0:
         return None
     tokens = tokenize(subject)
-    if all(any(m.start <= i < m.end for m in matches) for i, t in enumerate(tokens) if t.raw not in STOPWORDS):
+    if _only_names(tokens, matches):
         return matches[-1].term
     term = matches[0].term
     return None if _extends(term, [], tokens[matches[0].end:], matcher, entries) else term
@@ -164,15 +164,27 @@ def subject_term(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) 
 def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) -> str | None:
     """The entry that X, the subject of "what is X?", extends into another concept: a glossary name with a
     word before it, or words after it up to the first small word, that name things in this field and that its
-    entry never uses ("sampling distribution" for the entry sample, as in normal distribution; "bias-variance
-    trade-off" for variance)."""
+    entry never uses ("bias-variance trade-off" for variance). Of several names only, the last is what X is,
+    and the others must be words of its entry: "container runtime" is a runtime, "sampling distribution" is
+    not the entry distribution, which never speaks of samples."""
     matches = matcher.find(subject)
-    if not matches or matches[0].start > 1 or matcher.match_phrase(subject):
-        return None
     tokens = tokenize(subject)
+    if not matches or matcher.match_phrase(subject):
+        return None
+    if len(matches) > 1 and _only_names(tokens, matches):
+        last = matches[-1]
+        before = [t for t in tokens[:last.start] if t.raw not in STOPWORDS]
+        return last.term if _extends(last.term, before, [], matcher, entries) else None
+    if matches[0].start > 1:
+        return None
     term = matches[0].term
     before = [t for t in tokens[:matches[0].start] if t.raw not in STOPWORDS]
     return term if _extends(term, before, tokens[matches[0].end:], matcher, entries) else None
+
+
+def _only_names(tokens: list, matches: list[NameMatch]) -> bool:
+    """Names side by side, nothing else: a compound ("Kubernetes cluster"), not a list ("A and B")."""
+    return all(any(m.start <= i < m.end for m in matches) for i in range(len(tokens)))
 
 
 def _extends(term: str, before: list, after: list, matcher: TermMatcher, entries: dict[str, Entry]) -> bool:

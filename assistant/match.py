@@ -30,6 +30,8 @@ class _HasSpan(Protocol):
 
 Span = TypeVar("Span", bound=_HasSpan)
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+_NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # "Type I error" is "type 1 error"
+_NUMERALS.update({arabic: roman for roman, arabic in _NUMERALS.items()})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 
@@ -108,7 +110,7 @@ class TermMatcher:
                     self._names.append(_Name(entry.term, name, tuple(t.raw for t in toks),
                                              tuple(t.stem for t in toks), short_abbrev, ambiguous, abbreviation))
         self._known = {stem(w) for w in known_words}
-        self._concept_stems = {stem(w) for w in concept_words}
+        self._concept_words = {americanize(w.lower()) for w in concept_words}
         self._vocab = sorted({w for n in self._names for w in (*n.raw, *n.stems)})
         self._by_word: dict[str, list[tuple[_Name, int]]] = defaultdict(list)
         for n in self._names:
@@ -131,9 +133,10 @@ class TermMatcher:
         return stem(word) in self._known or americanize(word.lower()) in self._by_word
 
     def is_name_word(self, word: str) -> bool:
-        """Whether a glossary name or an outside concept's name uses the word ("distribution" in normal
-        distribution): a word that names things in this field."""
-        return americanize(word.lower()) in self._by_word or stem(word) in self._by_word or stem(word) in self._concept_stems
+        """Whether a glossary name (as a word or stem) or an outside concept's name (as the word itself:
+        "specificity" is not "specifically") uses the word: a word that names things in this field."""
+        raw = americanize(word.lower())
+        return raw in self._by_word or stem(raw) in self._by_word or bool({raw, raw.removesuffix("s")} & self._concept_words)
 
     def match_phrase(self, phrase: str) -> NameMatch | None:
         """The name that the whole phrase is (e.g. the X of "what is X?"), or None."""
@@ -144,7 +147,7 @@ class TermMatcher:
     # -- internals -------------------------------------------------------------------------------
     def _word_distance(self, tok: _Token, raw: str, st: str) -> int | None:
         """0 for the same word, the typo distance for an accepted typo, None otherwise."""
-        if tok.raw in (raw, raw + "s") or tok.stem == st:
+        if tok.raw in (raw, raw + "s") or tok.stem == st or _NUMERALS.get(tok.raw) == raw:
             return 0
         if len(raw) < 4 or tok.stem in self._known or tok.raw in self._known:
             return None
@@ -179,7 +182,7 @@ class TermMatcher:
         return list(found.values())
 
     def _candidate_words(self, tok: _Token) -> set[str]:
-        words = {w for w in (tok.raw, tok.stem) if w in self._by_word}
+        words = {w for w in (tok.raw, tok.stem, _NUMERALS.get(tok.raw)) if w in self._by_word}
         if len(tok.raw) >= 4 and tok.stem not in self._known:
             words.update(w for w, _, _ in process.extract(tok.raw, self._vocab, scorer=OSA.distance,
                                                           score_cutoff=2, limit=None))

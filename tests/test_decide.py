@@ -318,6 +318,9 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
     ("cncf", "What is Kubernetes specifically?", "Kubernetes"),  # a word that names nothing here keeps X the entry  # two names: the last is what the phrase is
     ("stats", "Define and differentiate mean, median, and mode.", None),  # a list is no single name
     ("stats", 'What does the term "statistical inference" mean?', "inferential statistics"),  # "term" ≠ trimming
+    ("cncf", "But what is a container runtime?", "Runtime"),  # a compound whose last name's entry uses the first
+    ("stats+vocabulary", "True / False: Decreasing the significance level (α) will increase the probability of "
+                         "making a Type 1 error.", "Type I error"),  # numerals: not the outside "Type 1 Error"
 ])
 def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_on, glossary, question, term):
     decision = judge_on[glossary](question)

@@ -45,3 +45,25 @@ def test_whole_phrase_match_rejects_qualified_near_miss(retriever):
 def test_ambiguous_single_words_are_marked(retriever):
     match = retriever.matcher.find("a loss with an anchor, a positive and a negative")[0]
     assert match.term == "Anchors" and match.ambiguous
+
+
+@pytest.fixture(scope="module")
+def stats_matcher():
+    from assistant.corpus import load_glossary
+    from assistant.match import TermMatcher
+    from assistant.settings import ROOT
+
+    return TermMatcher(load_glossary(ROOT / "eval/other/jamovi-stats/source/glossary.yml").entries, set())
+
+
+@pytest.mark.parametrize("text, term", [
+    ("the probability of making a Type 1 error", "Type I error"),  # numerals written either way
+    ("what is a type ii error", "Type II error"),
+])
+def test_numerals_match_either_way(stats_matcher, text, term):
+    assert term in [m.term for m in stats_matcher.find(text)]
+
+
+def test_a_typo_is_measured_against_the_word_not_its_stem(stats_matcher):
+    """"term" is two letters from "trim", the stem of trimming: far too many for a four-letter word."""
+    assert "trimming" not in [m.term for m in stats_matcher.find('What does the term "statistical inference" mean?')]
