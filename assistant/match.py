@@ -136,7 +136,8 @@ class TermMatcher:
         """Whether a glossary name (as a word or stem) or an outside concept's name (as the word itself:
         "specificity" is not "specifically") uses the word: a word that names things in this field."""
         raw = americanize(word.lower())
-        return raw in self._by_word or stem(raw) in self._by_word or bool({raw, raw.removesuffix("s")} & self._concept_words)
+        return (raw in self._by_word or stem(raw) in self._by_word
+                or bool({raw, raw.removesuffix("s")} & self._concept_words))
 
     def match_phrase(self, phrase: str) -> NameMatch | None:
         """The name that the whole phrase is (e.g. the X of "what is X?"), or None."""

@@ -314,8 +314,8 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
 
 
 @pytest.mark.parametrize("glossary, question, term", [
-    ("cncf", "What is a Kubernetes Cluster?", "Cluster"),
-    ("cncf", "What is Kubernetes specifically?", "Kubernetes"),  # a word that names nothing here keeps X the entry  # two names: the last is what the phrase is
+    ("cncf", "What is a Kubernetes Cluster?", "Cluster"),  # two names: the last is what the phrase is
+    ("cncf", "What is Kubernetes specifically?", "Kubernetes"),  # a word that names nothing here keeps X the entry
     ("stats", "Define and differentiate mean, median, and mode.", None),  # a list is no single name
     ("stats", 'What does the term "statistical inference" mean?', "inferential statistics"),  # "term" ≠ trimming
     ("cncf", "But what is a container runtime?", "Runtime"),  # a compound whose last name's entry uses the first

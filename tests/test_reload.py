@@ -108,3 +108,24 @@ def _quietly(versions) -> set[str] | None:
     except httpx.TransportError:
         return None
     return found if None not in found else None
+
+
+@pytest.mark.browser
+def test_the_chat_page_shows_the_glossary_serving_now(own_settings, browser):
+    """After a reload, a newly opened chat page shows the new title and the new entry in its glossary table."""
+    with LiveServer(create_app(own_settings)) as server:
+        assert server._server.config.app.state.glossary_state.wait_ready(120)
+        before = ask(server.url)["glossary_version"]
+        data = yaml.safe_load(own_settings.corpus_path.read_text(encoding="utf-8"))
+        data["title"] = "Reloaded Glossary"
+        new_entry = {**data["entries"][0], "term": "Frobnication", "aliases": [], "definition": "A test entry."}
+        data["entries"].insert(0, new_entry)
+        own_settings.corpus_path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        until(lambda: ask(server.url)["glossary_version"] != before)
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "/", wait_until="domcontentloaded")
+        page.wait_for_selector(".ga-header h1:has-text('Reloaded Glossary')", timeout=30_000)
+        page.get_by_role("tab", name="Glossary").click()
+        page.wait_for_selector("#ga-table :text('Frobnication')", timeout=10_000)  # the new first entry
+        context.close()

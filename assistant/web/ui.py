@@ -17,7 +17,7 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.feedback import NOT_COVERED, Feedback
-from assistant.presentation import presentation
+from assistant.presentation import Presentation, presentation
 from assistant.schema import Answer, Turn
 from assistant.web.state import ServerState
 
@@ -91,8 +91,22 @@ def glossary_rows(state: ServerState, category: str, text: str) -> list[list[str
             and (not needle or needle in " ".join([*e.names, e.definition]).lower())]
 
 
+def _header(shown: Presentation) -> str:
+    e = html.escape
+    return (f'<div class="ga-header"><h1>{e(shown.title)}</h1><div class="ga-sub">Answers about {e(shown.subject)}, '
+            "grounded in a curated glossary. Every answer cites its entries; questions the glossary does not cover "
+            "are declined.</div></div>")
+
+
+def _placeholder(shown: Presentation) -> str:
+    return f"Ask about {shown.subject}, e.g. “{shown.examples[0]}”"
+
+
+def _categories(state: ServerState) -> list[str]:
+    return ["All", *sorted({e.category for e in state.glossary.entries})]
+
+
 def build_ui(state: ServerState) -> gr.Blocks:
-    categories = ["All", *sorted({e.category for e in state.glossary.entries})]
 
     def respond(message: str, history: list[dict], turns: list[dict]) -> Iterator[tuple]:
         # The chat component renders HTML even without Markdown: escape everything shown in it.
@@ -131,17 +145,14 @@ def build_ui(state: ServerState) -> gr.Blocks:
         return "Thanks — your feedback was saved."
 
     shown = presentation(state.glossary, state.settings)
-    e = html.escape
     with gr.Blocks(title=f"{shown.title} — {shown.subject}, grounded in a glossary", fill_width=True) as blocks:
-        gr.HTML(f'<div class="ga-header"><h1>{e(shown.title)}</h1><div class="ga-sub">Answers about '
-                f"{e(shown.subject)}, grounded in a curated glossary. Every answer cites its entries; questions "
-                "the glossary does not cover are declined.</div></div>")
+        header = gr.HTML(_header(shown))
         with gr.Tabs() as tabs:
             with gr.Tab("Chat", id="chat"):
                 chat = gr.Chatbot(label="Conversation", height=420, render_markdown=False, sanitize_html=True,
                                   allow_tags=False, feedback_options=None, buttons=["copy"], elem_id="ga-chat")
                 with gr.Row():
-                    box = gr.Textbox(placeholder=f"Ask about {shown.subject}, e.g. “{shown.examples[0]}”",
+                    box = gr.Textbox(placeholder=_placeholder(shown),
                                      show_label=False,
                                      scale=6, max_length=state.settings.max_question_chars, elem_id="ga-question",
                                      autofocus=True)
@@ -161,10 +172,10 @@ def build_ui(state: ServerState) -> gr.Blocks:
                                                elem_id="ga-expected")
                     thanks = gr.Markdown(elem_id="ga-thanks")
                 sources = gr.HTML(elem_id="ga-sources")
-                gr.Examples(list(shown.examples), inputs=box, label="Try")
+                examples = gr.Examples(list(shown.examples), inputs=box, label="Try")
             with gr.Tab("Glossary", id="glossary"):
                 with gr.Row():
-                    category = gr.Dropdown(categories, value="All", label="Category", elem_id="ga-category")
+                    category = gr.Dropdown(_categories(state), value="All", label="Category", elem_id="ga-category")
                     search = gr.Textbox(label="Filter", placeholder="term, alias or words in the definition",
                                         elem_id="ga-filter")
                 table = gr.Dataframe(headers=["Term", "Category", "Definition"], datatype=["str", "str", "str"],
@@ -188,6 +199,16 @@ def build_ui(state: ServerState) -> gr.Blocks:
             return gr.Tabs(selected="chat"), f"What is {term}?"
 
         table.select(pick, table, [tabs, box]).then(respond, inputs, outputs)
+
+        def current_glossary() -> tuple:
+            """What the page shows of the glossary, from the one serving now (a reload may have swapped it)."""
+            now = presentation(state.glossary, state.settings)
+            return (_header(now), gr.update(placeholder=_placeholder(now)),
+                    gr.Dataset(samples=[[q] for q in now.examples]),
+                    gr.update(choices=[NOT_IN_GLOSSARY, *(e.term for e in state.glossary.entries)]),
+                    gr.update(choices=_categories(state)), glossary_rows(state, "All", ""))
+
+        blocks.load(current_glossary, None, [header, box, examples.dataset, expected, category, table])
     blocks.queue(default_concurrency_limit=None,  # the generation gate decides who waits
                  max_size=max(1, state.settings.queue_size))
     return blocks
