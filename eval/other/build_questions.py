@@ -4,7 +4,7 @@ Every question string is copied verbatim from the cited public page (trimmed to 
 asking sentence(s) only).  Pages are assigned to dev/test whole (all questions from one
 page share a split).  Run: python3 eval/other/build_questions.py
 """
-import json, os, re, sys
+import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
