@@ -41,7 +41,6 @@ from assistant.generate import Cancel, Generator, Prompt, SentenceScorer
 from assistant.ground import GroundingChecker, Verdict
 from assistant.guard import clean_question
 from assistant.likelihood import Likelihood
-from assistant.mentions import mentions
 from assistant.prompt import PromptStyle, build_prompt, packaged_style
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings, Turn
@@ -130,8 +129,7 @@ class Assistant:
         decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
         if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
             decision = replace(decision, outcome="closest", reason="closest")  # a follow-up on a guess stays one
-        elif decision.outcome == "closest" and set(decision.terms) <= set(resolution.context) and \
-                not mentions(retrieval, self._entries, decision.terms[0]).outside:
+        elif decision.outcome == "closest" and set(decision.terms) <= set(resolution.context) and not decision.outside:
             # The question's best entry is the one the conversation is about, and it names no other concept it
             # could be asking about instead: the two agree, so the entry answers.
             decision = replace(decision, outcome="answered", reason="conversation")
@@ -167,7 +165,7 @@ class Assistant:
             return
         # What the glossary does not cover of the question comes first, in one sentence; it states no fact.
         preface = undefined_text(decision.undefined) or (
-            unaddressed(entries[0], decision.ask, text, mentions(retrieval, self._entries, entries[0].term).outside)
+            unaddressed(entries[0], decision.ask, text, decision.outside)
             if len(entries) == 1 else None) or ""
         if self.generator is None or len(entries) > 1:
             claims = extractive_answer(entries, text, decision.ask)

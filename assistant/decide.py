@@ -29,7 +29,7 @@ concepts, wherever they stand. In order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import takewhile
 from typing import Literal
 
@@ -39,7 +39,7 @@ from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
 from assistant.match import NameMatch, TermMatcher, tokenize
 from assistant.mentions import Mentions, entry_mentions, entry_stems, foreign_modifier, mentions, subject_concept
-from assistant.retrieve import Retrieval
+from assistant.retrieve import Hit, Retrieval
 from assistant.schema import Outcome
 from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences, words
 
@@ -95,6 +95,7 @@ class Decision:
     coverage: float = 0.0
     ask: Ask = "definition"
     undefined: list[str] = field(default_factory=list)  # outside concepts asked about beside the entries
+    outside: tuple[ConceptMention, ...] = ()  # every outside concept the question names (not the domain's context)
 
 
 _ASPECT = re.compile(r"^(?:(?:(?:an?|some)\s+)?examples?(?:\s+of)?|(?:the\s+)?(?:purpose|point|intuition|idea|problem|"
@@ -226,6 +227,11 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
         return Decision("refused", "injection")
     top = max(retrieval.hits, key=lambda h: h.fused)  # by content alone: a mentioned name is no evidence here
     found = mentions(retrieval, entries, top.term)
+    return replace(_decide(question, retrieval, matcher, entries, thresholds, top, found), outside=tuple(found.outside))
+
+
+def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: dict[str, Entry],
+            thresholds: Thresholds, top: Hit, found: Mentions) -> Decision:
     named = found.named[:3]
     subject = definitional_subject(question)
     if subject is not None and foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"

@@ -13,6 +13,8 @@ Such a sentence states no fact about the term, so the support check does not jud
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assistant.asks import Ask, fields_for
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
@@ -24,7 +26,7 @@ _MIN_MISSING, _MIN_MISSING_SHARE = 2, 0.5  # specific words of the ask the entry
 _MAX_NAMED = 2  # outside concepts named in the sentence
 
 
-def unaddressed(entry: Entry, ask: Ask, question: str, outside: list[ConceptMention]) -> str | None:
+def unaddressed(entry: Entry, ask: Ask, question: str, outside: Sequence[ConceptMention]) -> str | None:
     """One sentence saying what of the ask the entry does not address, or None when it addresses it: a missing
     field ("an example"); else, when most of the asking sentence's specific words are missing from the entry,
     the outside concepts (``outside``: those the question names) in that sentence that the entry never
