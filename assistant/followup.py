@@ -137,12 +137,15 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     fragment = _fragment(question)
     own_subject = fragment is not None and bool(named or _subject(fragment) or _describes(fragment))
     # "what about rehearsal, ... is that a thing?": after "what about X" a reference word stands for X
-    if not (own_subject and _ABOUT.match(question)):
-        earlier = [n for t in topics for n in t.names]  # "they" may be the topics of the last two turns
-        referred = _refer(question, topic.names, tuple(dict.fromkeys(earlier))[:2],
+    # A reference word never stands for a name the turn itself says ("is that basically label smoothing?" after
+    # a turn about label smoothing): it refers to the latest topic the turn does not name.
+    referents = [t for t in topics if not set(t.names) & set(named)]
+    if referents and not (own_subject and _ABOUT.match(question)):
+        earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
+        referred = _refer(question, referents[0].names, tuple(dict.fromkeys(earlier))[:2],
                           lambda before: bool(_names(before, retriever) or _earlier_subject(before)))
         if referred is not None:
-            return Resolution(referred, True, tentative=topic.tentative)
+            return Resolution(referred, True, tentative=referents[0].tentative)
     if fragment is None:
         return Resolution(question, corrects)
     if not own_subject:  # "and an example?", "why?"

@@ -59,6 +59,13 @@ def test_they_stands_for_the_last_two_topics(retriever):
         "how do Lottery Ticket Hypothesis and Sharpness-Aware Minimization compare?"
 
 
+def test_a_reference_word_never_stands_for_a_name_the_turn_says(retriever):
+    history = [turn("what is knowledge distillation?", "Knowledge Distillation"),
+               turn("why soft labels and not the hard ones", "Label Smoothing")]  # a closest guess, cited
+    resolution = resolve("wait, is that basically label smoothing", history, retriever)
+    assert resolution.question == "wait, is Knowledge Distillation basically label smoothing"
+
+
 def test_a_correction_asks_again_without_the_entry_it_turned_away_from(retriever):
     history = [turn("What's the loss with a margin between anchor and negative?", "Triplet Loss")]
     resolution = resolve("no, I meant the other one", history, retriever)
