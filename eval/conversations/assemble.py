@@ -5,6 +5,8 @@
 - raw/collected.jsonl: conversations copied from public pages by a helper (sources per line). A conversation
   from a page that eval/real/questions.jsonl also drew on is `dev` (its first turns were seen while the
   single-question decision was developed); one from a page new to the project is `test`, held out.
+- raw/collected2.jsonl: more conversations copied later by another helper from pages no earlier file used,
+  with a second reader's drops and relabels in raw/review_collected2.jsonl: `test2`, held out.
 - raw/written.jsonl: conversations written by a helper blind to the code, for the turn kinds public pages
   rarely show (corrections, ellipsis, pronouns); half of them, chosen by a hash of the id, are `test`.
 """
@@ -25,10 +27,31 @@ def _page(url: str) -> str:
     return url.split("#")[0].rstrip("/").lower()
 
 
+def _reviewed(conversations: list[dict], review: list[dict]) -> list[dict]:
+    """The second reader's changes applied (turns are numbered from 1): split test2."""
+    changes = {(r["conversation"], r.get("turn")): r for r in review}
+    out = []
+    for c in conversations:
+        if any(r["action"] == "drop_conversation" for (cid, _), r in changes.items() if cid == c["id"]):
+            continue
+        turns = []
+        for number, turn in enumerate(c["turns"], 1):
+            change = changes.get((c["id"], number), {"action": "keep"})
+            if change["action"] == "drop":
+                continue
+            if change["action"] == "relabel":
+                turn = {**turn, "expected_terms": change["expected_terms"], "answerable": change["answerable"]}
+            turns.append(turn)
+        if turns:
+            out.append({**c, "turns": turns, "split": "test2"})
+    return out
+
+
 def main() -> None:
     seen_pages = {_page(q.get("source", "")) for q in _lines(HERE.parent / "real" / "questions.jsonl")}
     collected = [{**c, "split": "dev" if _page(c["source"]) in seen_pages else "test"}
                  for c in _lines(HERE / "raw" / "collected.jsonl")]
+    collected += _reviewed(_lines(HERE / "raw" / "collected2.jsonl"), _lines(HERE / "raw" / "review_collected2.jsonl"))
     (HERE / "real.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in collected),
                                      encoding="utf-8")
     written_raw = HERE / "raw" / "written.jsonl"
@@ -41,7 +64,7 @@ def main() -> None:
         path = HERE / f"{name}.jsonl"
         if path.exists():
             rows = _lines(path)
-            print(name, {s: sum(c["split"] == s for c in rows) for s in ("dev", "test")},
+            print(name, {s: sum(c["split"] == s for c in rows) for s in ("dev", "test", "test2")},
                   "turns", sum(len(c["turns"]) for c in rows))
 
 
