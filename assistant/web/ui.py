@@ -107,7 +107,6 @@ def _categories(state: ServerState) -> list[str]:
 
 
 def build_ui(state: ServerState) -> gr.Blocks:
-
     def respond(message: str, history: list[dict], turns: list[dict]) -> Iterator[tuple]:
         # The chat component renders HTML even without Markdown: escape everything shown in it.
         history = [*history, {"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": "…"}]
