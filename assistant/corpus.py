@@ -7,6 +7,8 @@ file, line, entry, field.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -131,21 +133,42 @@ def _check_consistency(path: Path, glossary: Glossary, locate: Locator) -> None:
     if glossary.version != FORMAT_VERSION:
         raise CorpusError(f"{path}: format version {glossary.version} is not supported (expected {FORMAT_VERSION})")
     categories = {c.name for c in glossary.categories}
-    owner: dict[str, tuple[int, str]] = {}  # name key -> (entry index, term)
-    for i, entry in enumerate(glossary.entries):
+    entries = glossary.entries
+    for i, entry in enumerate(entries):
         at = f"{where(path, locate, i)}, entry '{entry.term}'"
         if categories and entry.category not in categories:
             raise CorpusError(f"{at}, field 'category': unknown category '{entry.category}'")
-        for name in entry.names:
-            key = normalize_name(name)
-            if not key:
-                raise CorpusError(f"{at}, field 'aliases': alias '{name}' has no letters or digits")
-            if key in owner and owner[key][0] != i:
-                field = "term" if name == entry.term else "aliases"
-                what = "duplicate term" if field == "term" else "alias"
-                raise CorpusError(f"{at}, field '{field}': {what} '{name}' is already claimed by entry "
-                                  f"'{owner[key][1]}'")
-            owner[key] = (i, entry.term)
+        if blank := next((name for name in entry.names if not normalize_name(name)), None):
+            raise CorpusError(f"{at}, field 'aliases': alias '{blank}' has no letters or digits")
+    for clash in names_claimed_twice([(e.term, e.aliases) for e in entries]):
+        raise CorpusError(f"{where(path, locate, clash.index)}, entry '{entries[clash.index].term}', "
+                          f"field '{clash.field}': {clash}")
+
+
+@dataclass(frozen=True)
+class NameClash:
+    index: int  # the entry that claims a name again
+    field: str  # "term" or "aliases"
+    name: str
+    first_index: int  # the entry that claimed it first
+    first: str  # ... and its term
+
+    def __str__(self) -> str:
+        what = "duplicate term" if self.field == "term" else "alias"
+        return f"{what} '{self.name}' is already claimed by entry '{self.first}'"
+
+
+def names_claimed_twice(entries: Sequence[tuple[str | None, Sequence[str]]]) -> Iterator[NameClash]:
+    """Each name (term or alias, compared folded) that an entry claims after another entry did; ``entries``
+    are (term, aliases) pairs, a missing term None. Shared by loading (which stops at the first) and lint."""
+    owner: dict[str, int] = {}
+    for i, (term, aliases) in enumerate(entries):
+        for field, names in (("term", [term] if term else []), ("aliases", aliases)):
+            for name in names:
+                key = normalize_name(str(name))
+                if key in owner and owner[key] != i:
+                    yield NameClash(i, field, str(name), owner[key], entries[owner[key]][0] or f"#{owner[key] + 1}")
+                owner.setdefault(key, i)
 
 
 def _describe(path: Path, data: dict, loc: tuple, msg: str, locate: Locator) -> str:

@@ -10,10 +10,11 @@ term or alias; then everything ``corpus.load_glossary`` validates.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.corpus import load_glossary, where
+from assistant.corpus import load_glossary, names_claimed_twice, where
 from assistant.errors import CorpusError
 from assistant.formats import load
 from assistant.formats.fields import to_glossary
@@ -43,25 +44,23 @@ def lint(path: Path) -> list[Problem]:
     if not isinstance(items, list):
         return [Problem(str(path), message="expected a list of entries, or a mapping with 'version' and 'entries'")]
     problems: list[Problem] = []
-    owner: dict[str, tuple[str, str]] = {}  # name key -> (term, where)
     entries = [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
-    for i, item in entries:
-        at, term = where(path, parsed.locate, i), str(item.get("term") or "").strip() or None
+    names = [(str(item.get("term") or "").strip() or None, item.get("aliases") or []) for _, item in entries]
+    clashes = defaultdict(list)
+    for clash in names_claimed_twice(names):
+        clashes[clash.index].append(clash)
+    for k, ((i, item), (term, _)) in enumerate(zip(entries, names)):
+        at = where(path, parsed.locate, i)
         if term is None:
             problems.append(Problem(at, f"#{i + 1}", "term", "no term (name it with term, title or name)"))
         if not str(item.get("definition") or "").strip():
             problems.append(Problem(at, term, "definition", "empty definition"))
-        for field, names in (("term", [term] if term else []), ("aliases", item.get("aliases") or [])):
-            for name in names:
-                key = normalize_name(str(name))
-                if key in owner and owner[key][0] != term:
-                    what = "duplicate term" if field == "term" else "alias"
-                    problems.append(Problem(at, term, field, f"{what} '{name}' is already claimed by entry "
-                                                            f"'{owner[key][0]}' ({owner[key][1]})"))
-                owner.setdefault(key, (term or f"#{i + 1}", at))
+        problems += [Problem(at, term, c.field, f"{c} ({where(path, parsed.locate, entries[c.first_index][0])})")
+                     for c in clashes[k]]
+    known = {normalize_name(str(n)) for term, aliases in names for n in ([term] if term else []) + list(aliases)}
     for i, item in entries:
         for link in item.get("links") or []:
-            if normalize_name(str(link)) not in owner:
+            if normalize_name(str(link)) not in known:
                 problems.append(Problem(where(path, parsed.locate, i), item.get("term"), "links",
                                         f"links to '{link}', which is no term or alias of this glossary"))
     if not problems:  # what only full validation sees (field types, unknown fields of the schema, categories)
