@@ -159,3 +159,10 @@ def test_the_outside_vocabulary_is_the_one_beside_the_glossary(tmp_path):
     (other / "outside-concepts.yaml").write_text("sources: []\nconcepts: []\n", encoding="utf-8")
     assert load_settings(corpus_path=other).outside_concepts_path == other / "outside-concepts.yaml"
     assert load_settings(outside_concepts_path="none").outside_concepts_path is None
+
+
+def test_lint_reports_two_entries_with_the_very_same_term(tmp_path):
+    path = tmp_path / "glossary.csv"
+    path.write_text("term,definition\nPod,Runs containers.\nPod,Runs them again.\n", encoding="utf-8")
+    assert [p.message for p in lint(path)] == ["duplicate term 'Pod' is already claimed by entry 'Pod' "
+                                                 f"({path}, line 2)"]
