@@ -110,16 +110,17 @@ def definitional_subject(question: str) -> str | None:
     """The X of "what is X?" / "explain X" / "X?" in the question's first sentence that has one, or None
     for descriptive questions. Asides in parentheses are ignored, and so is an aspect asked about
     ("an example of X")."""
-    return next((s for s in map(_subject_of, _whole_then_first_sentence(question)) if s is not None), None)
+    return _definitional_subject(question)[0]
 
 
-def _whole_then_first_sentence(question: str) -> list[str]:
+def _definitional_subject(question: str) -> tuple[str | None, bool]:
+    """The subject, and whether the whole question (rather than its first sentence alone) is "what is X?"."""
     sentences = split_sentences(re.sub(r"\s*\([^)]*\)", "", question))
-    return list(dict.fromkeys([" ".join(sentences), *sentences[:1]]))
-
-
-def _subject_of(text: str) -> str | None:
-    return _sentence_subject(text.strip().rstrip("?!. ").strip())
+    for i, text in enumerate(dict.fromkeys([" ".join(sentences), *sentences[:1]])):
+        subject = _sentence_subject(text.strip().rstrip("?!. ").strip())
+        if subject is not None:
+            return subject, i == 0
+    return None, False
 
 
 def _sentence_subject(q: str) -> str | None:
@@ -236,15 +237,14 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
 def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: dict[str, Entry],
             thresholds: Thresholds, top: Hit, found: Mentions) -> Decision:
     named = found.named[:3]
-    subject = definitional_subject(question)
+    subject, whole_question = _definitional_subject(question)
     if subject is not None and foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"
         return Decision("refused", "not_in_glossary", subject=subject)
     base = built_on_name(subject, matcher, entries) if subject is not None else None
     if base is not None:  # "what is a sampling distribution?": a relative of the entry sample
         found = Mentions(found.named, found.outside, {subject: base})
         named = []
-    if subject is not None and subject == _subject_of(_whole_then_first_sentence(question)[0]) and named and \
-            _outside_concept_head(subject, matcher, [entries[t] for t in named]):
+    if whole_question and named and _outside_concept_head(subject, matcher, [entries[t] for t in named]):
         named = []  # "what is elasticity in cloud computing?": the X of "X in Y" is what it asks about
     if named and not asks_for_a_name(question):  # a name inside "what is this called?" is context, not the subject
         undefined = [] if not is_comparison(question) else list(dict.fromkeys(

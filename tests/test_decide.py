@@ -9,8 +9,8 @@ from assistant.errors import InvalidQuestion
 from assistant.wiring import answer_config
 
 
-@pytest.fixture(scope="module")
-def judge(stack, settings):
+def judge_with(stack, settings):
+    """The decision alone, on a retrieval stack and its settings' thresholds."""
     entries = {e.term: e for e in stack.glossary.entries}
     thresholds = answer_config(settings).thresholds
 
@@ -18,6 +18,11 @@ def judge(stack, settings):
         retrieval = stack.retriever.retrieve(question, k=5)
         return decide(question, retrieval, stack.retriever.matcher, entries, thresholds)
     return run
+
+
+@pytest.fixture(scope="module")
+def judge(stack, settings):
+    return judge_with(stack, settings)
 
 
 @pytest.mark.parametrize("question", [
@@ -278,7 +283,8 @@ def test_a_question_asking_which_kind_keeps_the_kind_as_context(judge):
 
 @pytest.fixture(scope="module")
 def judge_on(stack, tmp_path_factory):
-    """A decision on another glossary, loaded as it is published: no vocabulary, default thresholds."""
+    """A decision on another glossary, loaded as it is published, with default thresholds: no vocabulary
+    unless one is named."""
     from assistant.settings import ROOT, load_settings
     from assistant.wiring import build_retrieval
 
@@ -287,12 +293,7 @@ def judge_on(stack, tmp_path_factory):
                                  outside_concepts_path=vocabulary and ROOT / vocabulary)
         other = build_retrieval(settings, embedder=stack.embedder)
         assert bool(other.retriever.concepts.words) == bool(vocabulary)  # without one, the general signals alone
-        entries = {e.term: e for e in other.glossary.entries}
-
-        def run(question: str):
-            retrieval = other.retriever.retrieve(question, k=5)
-            return decide(question, retrieval, other.retriever.matcher, entries, answer_config(settings).thresholds)
-        return run
+        return judge_with(other, settings)
     return {"stats": judge_for("eval/other/jamovi-stats/source/glossary.yml"),
             "cncf": judge_for("eval/other/cncf/source/content/en"),
             "stats+vocabulary": judge_for("eval/other/jamovi-stats/source/glossary.yml",

@@ -336,18 +336,11 @@ def build(name, pages, titles):
         cand = sorted(["dev", "test"], key=lambda s: (qcount[s], pcount[s]))
         s = cand[0] if pcount[cand[0]] < half else cand[1]
         split_of[i] = s; qcount[s] += n; pcount[s] += 1
-    rows, k = [], 0
-    seen = set()
+    rows, seen = [], set()
     for i, (url, skind, qs) in enumerate(pages):
         for q, terms, kind in qs:
-            assert q not in seen, q; seen.add(q)
-            for t in terms:
-                assert t in titles, (name, t)
-            k += 1
-            rows.append({"id": f"{name}-{k:03d}", "question": q, "expected_terms": terms,
-                         "answerable": bool(terms), "kind": kind, "source": url,
-                         "source_kind": skind, "split": split_of[i]})
-    rows += second_round(name, titles, seen, k)
+            rows.append(row(name, len(rows) + 1, q, terms, kind, url, skind, split_of[i], titles, seen))
+    rows += second_round(name, titles, seen, len(rows))
     with open(HERE / name / "questions.jsonl", "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -361,7 +354,17 @@ def build(name, pages, titles):
           sum(r["split"] == "test" and not r["answerable"] for r in rows))
 
 
-def second_round(name, titles, seen, k):
+def row(name, number, question, terms, kind, url, skind, split, titles, seen):
+    """One question as written to questions.jsonl, checked: asked once, its expected terms real titles."""
+    assert question not in seen, question
+    seen.add(question)
+    for t in terms:
+        assert t in titles, (name, t)
+    return {"id": f"{name}-{number:03d}", "question": question, "expected_terms": terms, "answerable": bool(terms),
+            "kind": kind, "source": url, "source_kind": skind, "split": split}
+
+
+def second_round(name, titles, seen, before):
     """round2.jsonl (collected later from new pages), with the second reader's drops and relabels from
     review_round2.jsonl applied: split test2."""
     reviews = {r["question"]: r for r in map(json.loads, open(HERE / name / "review_round2.jsonl", encoding="utf-8"))}
@@ -372,14 +375,8 @@ def second_round(name, titles, seen, k):
             continue
         if review["action"] == "relabel":
             item["expected_terms"] = review["expected_terms"]
-        assert item["question"] not in seen, item["question"]
-        seen.add(item["question"])
-        for t in item["expected_terms"]:
-            assert t in titles, (name, t)
-        k += 1
-        rows.append({"id": f"{name}-{k:03d}", "question": item["question"], "expected_terms": item["expected_terms"],
-                     "answerable": bool(item["expected_terms"]), "kind": item["kind"], "source": item["source"],
-                     "source_kind": item["source_kind"], "split": "test2"})
+        rows.append(row(name, before + len(rows) + 1, item["question"], item["expected_terms"], item["kind"],
+                        item["source"], item["source_kind"], "test2", titles, seen))
     assert not reviews, f"reviews of no question: {list(reviews)}"
     print(name, "test2", len(rows), "answerable", sum(r["answerable"] for r in rows))
     return rows
