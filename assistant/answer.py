@@ -22,6 +22,7 @@ widget swap the text and say so).
 """
 from __future__ import annotations
 
+import collections.abc
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -45,6 +46,7 @@ from assistant.prompt import PromptStyle, build_prompt, packaged_style
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings, Turn
 from assistant.suggest import FollowUps
+from assistant.written import Written, written_cache, written_key
 
 log = logging.getLogger(__name__)
 Event = str | Answer
@@ -64,6 +66,7 @@ class AnswerConfig:
     thresholds: Thresholds
     max_history_turns: int = 10
     max_history_chars: int = 20_000
+    answer_cache_size: int = 0  # generated answers kept by prompt (``written.py``); 0 = none
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Assistant:
         self._entries = {e.term: e for e in glossary.entries}
         self.prompt_style = prompt_style or packaged_style()  # the glossary's head: instructions, worked examples
         self.followups = FollowUps(retriever, self.route)
+        self.written = written_cache(config.answer_cache_size)
 
     @property
     def backend(self) -> str:
@@ -178,36 +182,33 @@ class Assistant:
     def _generate(self, text: str, ask: Ask, preface: str, entries: list[Entry], citations: list[Citation],
                   base: dict, timings: Timings, started: float, cancel: Cancel | None) -> Iterator[Event]:
         prompt = build_prompt(entries[0], text, ask, self.prompt_style)
-        cancel = cancel or Cancel()
+        key = written_key(prompt, self.config.max_new_tokens, self.config.temperature)
+        kept = self.written.get(key) if key is not None else None
         streamed = _join(preface, prompt.primer)
         gen_started = time.perf_counter()
-        with self.gate.slot():
+        if kept is not None:  # asked before: the same text, no generation slot needed
             yield streamed
-            chunks = self.generator.stream(prompt, self.config.max_new_tokens, self.config.temperature, cancel)
-            try:
-                for chunk in chunks:
-                    if timings.first_token_ms is None:
-                        timings.first_token_ms = _ms(started)
-                    streamed += chunk
-                    yield chunk
-                    if time.perf_counter() - gen_started > self.config.timeout_s:
-                        log.warning("generation passed %.0f s; answering extractively", self.config.timeout_s)
-                        cancel.set()
-                        streamed = ""
-                        break
-            except GenerationError as exc:
-                log.warning("generation failed (%s); answering extractively", exc)
-                streamed = ""
-            finally:
-                chunks.close()  # releases the backend (and its lock) even when our caller went away
+            timings.first_token_ms = _ms(started)
+            yield kept.text
+            model_text: str | None = kept.text
+        else:
+            with self.gate.slot():
+                yield streamed
+                model_text = yield from self._model_text(prompt, timings, started, cancel or Cancel())
         timings.generate_ms = _ms(gen_started)
+        streamed = streamed + model_text if model_text is not None else ""
         written = streamed.removeprefix(preface).removeprefix(prompt.primer)  # what the model wrote after the primer
-        verdicts = self.checker.check_text(written, entries) if written.strip() else []
-        verdicts = self.review(verdicts, entries, prompt)
-        kept = [v.sentence for v in verdicts if v.supported]
-        enough = verdicts and len(kept) / len(verdicts) >= self.config.min_supported_share
+        if kept is not None:
+            verdicts = list(kept.verdicts)
+        else:
+            verdicts = self.checker.check_text(written, entries) if written.strip() else []
+            verdicts = self.review(verdicts, entries, prompt)
+            if key is not None and model_text is not None:
+                self.written.put(key, Written(model_text, tuple(verdicts)))
+        kept_sentences = [v.sentence for v in verdicts if v.supported]
+        enough = verdicts and len(kept_sentences) / len(verdicts) >= self.config.min_supported_share
         if enough:
-            claims, mode = completed(" ".join(kept), entries[0], ask), "generated"
+            claims, mode = completed(" ".join(kept_sentences), entries[0], ask), "generated"
         else:
             claims, mode = extractive_answer(entries, text, ask), "extractive"
         reply = _join(preface, claims)
@@ -216,6 +217,29 @@ class Assistant:
         # quoted definition leaves the extractive answer without any fallback.
         answer.fallback = mode == "extractive" and (bool(verdicts) or not streamed)
         yield answer
+
+    def _model_text(self, prompt: Prompt, timings: Timings, started: float,
+                    cancel: Cancel) -> collections.abc.Generator[str, None, str | None]:
+        """Streams what the model writes and returns it whole; None when it timed out, failed or was cancelled."""
+        text = ""
+        gen_started = time.perf_counter()
+        chunks = self.generator.stream(prompt, self.config.max_new_tokens, self.config.temperature, cancel)
+        try:
+            for chunk in chunks:
+                if timings.first_token_ms is None:
+                    timings.first_token_ms = _ms(started)
+                text += chunk
+                yield chunk
+                if time.perf_counter() - gen_started > self.config.timeout_s:
+                    log.warning("generation passed %.0f s; answering extractively", self.config.timeout_s)
+                    cancel.set()
+                    return None
+        except GenerationError as exc:
+            log.warning("generation failed (%s); answering extractively", exc)
+            return None
+        finally:
+            chunks.close()  # releases the backend (and its lock) even when our caller went away
+        return None if cancel.is_set else text
 
     def review(self, verdicts: list[Verdict], entries: list[Entry], prompt: Prompt) -> list[Verdict]:
         """The lexical verdicts after the meaning stage: sentences far in meaning from every entry sentence are

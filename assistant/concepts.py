@@ -72,8 +72,11 @@ class ConceptFinder:
     word of every outside name, real words that the glossary-name matcher must not take for typos."""
 
     def __init__(self, names: dict[str, str], entries: list[Entry] | tuple[Entry, ...],
-                 known_words: set[str] = frozenset()) -> None:
+                 known_words: set[str] = frozenset(), field: str = "") -> None:
+        """``field``: what the glossary's terms are ("machine-learning terms"): a concept named by its words
+        ("machine learning", "ML") is the glossary's field, the context of every question, not outside it."""
         own = {_stems(n) for e in entries for n in e.names}
+        field_stems = set(_stems(field))
         known = {t.stem for w in known_words for t in tokenize(w)}
         self._by_stems: dict[tuple[str, ...], str] = {}  # names of several words
         self._variants: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)  # (position,
@@ -88,7 +91,8 @@ class ConceptFinder:
         # dropped ("clip_grad_norm_" is gradient clipping), unless the shared spelling is only an abbreviation
         # ("SNN": Self-Normalizing or Spiking Neural Networks).
         glossary_concepts = {main for spelling, main in names.items()
-                             if key_of[spelling] in own and not spelling.isupper()}
+                             if key_of[spelling] in own and not spelling.isupper()
+                             or key_of[spelling] and set(key_of[spelling]) <= field_stems}
         for spelling, main in names.items():
             tokens, key = tokens_of[spelling], key_of[spelling]
             if not key or key in own or main in glossary_concepts or len(key) > _MAX_WORDS:
@@ -103,10 +107,10 @@ class ConceptFinder:
 
     @classmethod
     def load(cls, path: Path | None, entries: list[Entry] | tuple[Entry, ...],
-             known_words: set[str] = frozenset()) -> ConceptFinder:
+             known_words: set[str] = frozenset(), field: str = "") -> ConceptFinder:
         """The vocabulary file (none, or a missing file: an empty finder); invalid files raise CorpusError."""
         if path is None or not path.is_file():
-            return cls({}, entries, known_words)
+            return cls({}, entries, known_words, field)
         try:
             data = _ConceptFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -121,7 +125,7 @@ class ConceptFinder:
                 raise CorpusError(f"{path}, concept '{concept.name}' (#{i + 1}), field 'sources': unknown source id(s) "
                                   f"{sorted(unknown)}")
         names = {spelling: c.name for c in data.concepts for spelling in (c.name, *c.aliases)}
-        return cls(names, entries, known_words)
+        return cls(names, entries, known_words, field)
 
     def __len__(self) -> int:
         return len(self._by_stems) + len(self._by_word)

@@ -84,11 +84,15 @@ class Settings(BaseSettings):
                                                   "is about 570)")
     max_batch_sequences: int = Field(8, ge=1, le=64, description="llama.cpp: answers decoded together in one batch "
                                                                  "(continuous batching); each keeps n_ctx tokens")
-    entry_cache_mb: int = Field(192, ge=0, description="llama.cpp: memory for the saved state after prompt head + "
-                                                       "entry (about 5 MB per entry); 0 = evaluate every entry")
+    entry_cache_mb: int = Field(192, ge=0, description="llama.cpp: room for the saved states after prompt head + "
+                                                       "entry (about 6 MB each), in files under model_cache_dir "
+                                                       "(page cache, not the process's memory); 0 = evaluate every "
+                                                       "entry")
     draft_tokens: int = Field(3, ge=0, le=16, description="llama.cpp, greedy: tokens guessed from the prompt and "
                                                           "checked in one batch (prompt lookup decoding); 0 = off")
     generation_timeout_s: float = Field(20.0, gt=0)
+    answer_cache_size: int = Field(256, ge=0, description="generated answers kept by prompt (greedy only): a question "
+                                   "asked again is answered at once, without a generation slot; 0 = off")
     min_supported_share: float = Field(0.5, description="below this share of supported sentences, answer extractively")
     min_sentence_similarity: float = Field(0.85, ge=0.0, le=1.0, description="a generated sentence is shown only when "
                                            "it is at least this close in meaning (embedder cosine) to a sentence of "

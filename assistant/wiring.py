@@ -80,7 +80,7 @@ def build_retrieval(settings: Settings, rebuild: bool = False, progress: bool = 
     built = IndexStore(settings.index_dir, embedder, settings.hnsw_above, settings.index_mmap).load_or_build(
         glossary.entries, rebuild=rebuild, progress=progress, persist_required=persist_required)
     vocabulary = corpus_vocabulary(glossary, settings.corpus_path)
-    concepts = ConceptFinder.load(settings.outside_concepts_path, glossary.entries, vocabulary)
+    concepts = ConceptFinder.load(settings.outside_concepts_path, glossary.entries, vocabulary, glossary.subject or "")
     matcher = TermMatcher(glossary.entries, vocabulary | concepts.words, concepts.words)
     retriever = Retriever(glossary.entries, embedder, built.index, matcher, dense_weight=settings.dense_weight,
                           concepts=concepts)
@@ -96,6 +96,7 @@ def answer_config(settings: Settings) -> AnswerConfig:
                         suggest_threshold=settings.suggest_threshold,
                         max_history_turns=settings.max_history_turns,
                         max_history_chars=settings.max_history_chars,
+                        answer_cache_size=settings.answer_cache_size,
                         thresholds=Thresholds(answer_score=settings.answer_threshold,
                                               long_words=settings.long_question_words,
                                               long_min_coverage=settings.long_min_coverage,

@@ -26,7 +26,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
-    return load_settings(index_dir=tmp_path_factory.mktemp("index"),
+    # No answer cache: tests that ask a question again mean to generate again (test_answer.py turns it on).
+    return load_settings(index_dir=tmp_path_factory.mktemp("index"), answer_cache_size=0,
                          feedback_path=tmp_path_factory.mktemp("data") / "feedback.jsonl")
 
 

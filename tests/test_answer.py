@@ -8,7 +8,8 @@ import pytest
 
 from assistant.answer import Assistant
 from assistant.asks import ask_of
-from assistant.errors import InvalidQuestion
+from assistant.errors import Busy, InvalidQuestion
+from assistant.gate import GenerationGate
 from assistant.ground import GroundingChecker
 from assistant.prompt import build_prompt
 from assistant.schema import Answer
@@ -151,6 +152,28 @@ def test_a_sentence_far_in_meaning_from_its_entry_is_shown_only_when_the_model_f
     assert [v.supported for v in reviewed] == [shown] == [case["supported"]], reviewed
     if not shown:
         assert reviewed[0].problem.startswith("the model finds it unlikely from the entry alone")
+
+
+def test_a_question_asked_again_is_answered_the_same_without_a_generation_slot(assistant):
+    """A docs page's popular question: the second time, it is answered from what the model wrote the first time,
+    checked the same way, even while the only generation slot is taken and a new question is turned away."""
+    remembering = Assistant(assistant.glossary, assistant.retriever, assistant.generator, assistant.checker,
+                            GenerationGate(slots=1, queue_size=0, wait_s=1), replace(assistant.config, answer_cache_size=8))
+    first = remembering.ask("what is mixup?")
+    with remembering.gate.slot():
+        again = remembering.ask("what is mixup?")
+        with pytest.raises(Busy):
+            remembering.ask("what is model drift?")
+    assert (again.answer, again.mode, again.verdicts) == (first.answer, first.mode, first.verdicts)
+    assert again.citations == first.citations and first.timings.generate_ms > again.timings.generate_ms
+
+
+@pytest.mark.parametrize("change", [{"timeout_s": 0.01}, {"temperature": 0.7}], ids=["timed-out", "sampled"])
+def test_a_cut_or_sampled_generation_is_not_kept(assistant, change):
+    asked = Assistant(assistant.glossary, assistant.retriever, assistant.generator, assistant.checker, assistant.gate,
+                      replace(assistant.config, answer_cache_size=8, **change))
+    asked.ask("explain curriculum learning")
+    assert len(asked.written) == 0
 
 
 def test_a_sentence_the_generation_left_unfinished_is_not_shown(assistant):

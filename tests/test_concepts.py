@@ -76,3 +76,13 @@ def test_a_broken_vocabulary_file_is_a_clear_error(glossary, tmp_path, text, pro
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CorpusError, match=problem):
         ConceptFinder.load(path, glossary.entries)
+
+
+def test_the_glossarys_own_field_is_context_not_an_outside_concept(finder, glossary):
+    """"machine learning" is in the vocabulary, and the glossary's subject is machine-learning terms: a question
+    about OOD testing "in machine learning models" is not about a concept the glossary lacks."""
+    question = "What is the primary purpose of out-of-distribution (OOD) testing in machine learning models?"
+    assert "machine-learning" in glossary.subject
+    assert [m.name for m in finder.find(question)] == []
+    unaware = ConceptFinder.load(VOCABULARY, glossary.entries)  # told no field
+    assert "machine learning" in [m.name.lower() for m in unaware.find(question)]

@@ -14,15 +14,15 @@ left, so an answer does not depend on what was asked before:
   ``state_dir`` its state is also kept on disk (checksummed, keyed by the model file, the head's tokens
   and every setting that changes it, the number of sequences included), so a new process restores it
   instead of evaluating it (0.3 s);
-- the state after head + entry is kept per entry block in memory (``entry_cache_mb``, least recently
-  used out first; about 5 MB each), so a question about an entry asked before only evaluates the
-  question (about 20 tokens instead of 100).
+- the state after head + entry is kept per entry block (``entry_cache_mb``, least recently used out
+  first; about 6 MB each), in files under ``state_dir/entries`` or, without ``state_dir``, in memory
+  (``llamacpp_states.py``), so a question about an entry asked before only evaluates the question (about
+  20 tokens instead of 100).
 Greedy answers use prompt lookup: ``draft_tokens`` guesses copied from the prompt are checked in the
 same batch, alone or with other answers.
 """
 from __future__ import annotations
 
-import collections
 import hashlib
 import logging
 import threading
@@ -33,41 +33,13 @@ from assistant.errors import GenerationError, ModelLoadError
 from assistant.files import atomic_write
 from assistant.generate.base import SCORED_AFTER, Cancel, Prompt
 from assistant.generate.llamacpp_batch import N_BATCH, BatchEngine, Job, SeqState
+from assistant.generate.llamacpp_states import StateFiles, state_cache
 from assistant.generate.models import is_packaged, packaged_gguf
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 _KEEP_STATES = 8  # state files kept in state_dir (newest first); each is about 4 MB
 _STATE_FORMAT = "seq-state-1"  # what the files hold: one sequence's state (llama_state_seq_get_data)
-
-
-class StateCache:
-    """Sequence states by key, the least recently used dropped past ``max_bytes``; thread-safe.
-
-    >>> cache = StateCache(max_bytes=12)
-    >>> cache.put("a", SeqState(b"123456", 3)); cache.put("b", SeqState(b"1234", 2)); cache.get("a").n_tokens
-    3
-    >>> cache.put("c", SeqState(b"12345", 2)); cache.get("b") is None, cache.get("a") is not None
-    (True, True)
-    """
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._states: collections.OrderedDict[object, SeqState] = collections.OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: object) -> SeqState | None:
-        with self._lock:
-            if key in self._states:
-                self._states.move_to_end(key)
-            return self._states.get(key)
-
-    def put(self, key: object, state: SeqState) -> None:
-        with self._lock:
-            self._states[key] = state
-            self._states.move_to_end(key)
-            while sum(len(s.blob) for s in self._states.values()) > self.max_bytes:
-                self._states.popitem(last=False)
 
 
 class LlamaCppGenerator:
@@ -87,7 +59,9 @@ class LlamaCppGenerator:
         self._prefix_text: str | None = None
         self._prefix: SeqState | None = None
         self._prefix_key = ""
-        self._entry_states = StateCache(entry_cache_mb * 2**20)
+        budget = entry_cache_mb * 2**20
+        self._entry_states = StateFiles(self.state_dir / "entries", budget) if self.state_dir is not None \
+            else state_cache(budget)
 
     def warm_up(self, fixed_prefix: str) -> None:
         self._prefix_for(fixed_prefix)
@@ -173,7 +147,8 @@ class LlamaCppGenerator:
 
     def _save_prefix(self, fixed_prefix: str) -> None:
         ids = self._engine.tokenize(fixed_prefix, bos=True)
-        state_file = self._state_file(ids)
+        self._prefix_key = self._state_key(ids)
+        state_file = self.state_dir / f"{self.gguf_path.stem}-{self._prefix_key[:24]}.state" if self.state_dir else None
         state = self._read_state(state_file)
         self.prefix_source = "disk" if state is not None else "evaluated"
         if state is None:
@@ -182,20 +157,16 @@ class LlamaCppGenerator:
             state = made[0]
             self._write_state(state_file, state)
         self._prefix, self._prefix_text = state, fixed_prefix
-        self._prefix_key = hashlib.sha256(repr(ids).encode()).hexdigest()
         log.info("llama.cpp prefix state (%s): %d tokens, %.1f MB", self.prefix_source, len(ids), len(state.blob) / 1e6)
 
-    def _state_file(self, ids: list[int]) -> Path | None:
-        """Where the state for these prefix tokens lives: the name hashes everything that changes it."""
-        if self.state_dir is None:
-            return None
+    def _state_key(self, ids: list[int]) -> str:
+        """A hash of everything a state after these prefix tokens depends on (entry states add their tokens)."""
         import llama_cpp
 
         stat = self.gguf_path.stat()
         key = repr((_STATE_FORMAT, str(self.gguf_path.resolve()), stat.st_size, stat.st_mtime_ns, llama_cpp.__version__,
                     N_BATCH, self.n_threads, self.parallel, ids))
-        key = hashlib.sha256(key.encode()).hexdigest()
-        return self.state_dir / f"{self.gguf_path.stem}-{key[:24]}.state"
+        return hashlib.sha256(key.encode()).hexdigest()
 
     def _read_state(self, path: Path | None) -> SeqState | None:
         """The saved state if its checksum holds and llama.cpp accepts it; None (and the file removed) otherwise."""

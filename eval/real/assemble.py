@@ -24,7 +24,9 @@ course questionnaires and interview banks; reviewed in ``review_round10.jsonl``:
 from 38 new pages, 33 of them GitHub issues; reviewed in ``review_round11.jsonl``: 15 dropped, 1 relabelled), collected
 the same day once ``test10`` had been run, is ``test11``. Round 12 (``raw/round12.jsonl``, 56 questions from 56 new pages,
 53 of them GitHub issues; reviewed in ``review_round12.jsonl``: 9 dropped, 2 relabelled), collected on 2026-12-03 once
-the conversation and other-glossary work had landed, is ``test12``.
+the conversation and other-glossary work had landed, is ``test12``. Round 13 (``raw/round13.jsonl``, 31 questions from
+30 new pages, 18 of them GitHub issues and 11 interview or quiz banks; reviewed in ``review_round13.jsonl``: 4 dropped,
+1 relabelled), collected on 2026-12-03 once ``test12`` had been run, is ``test13``.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round4.jsonl": "test4", "round5.jsonl": "test5", "round6.jsonl": "test6",  # run once
                 "round7.jsonl": "test7", "round8.jsonl": "test8", "round8b.jsonl": "test8",
                 "round9.jsonl": "test9", "round10.jsonl": "test10",
-                "round11.jsonl": "test11", "round12.jsonl": "test12"}
+                "round11.jsonl": "test11", "round12.jsonl": "test12", "round13.jsonl": "test13"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
