@@ -197,10 +197,10 @@ class Assistant:
                 model_text = yield from self._model_text(prompt, timings, started, cancel or Cancel())
         timings.generate_ms = _ms(gen_started)
         streamed = streamed + model_text if model_text is not None else ""
-        written = streamed.removeprefix(preface).removeprefix(prompt.primer)  # what the model wrote after the primer
         if kept is not None:
             verdicts = list(kept.verdicts)
         else:
+            written = streamed.removeprefix(preface).removeprefix(prompt.primer)  # the model's, after the primer
             verdicts = self.checker.check_text(written, entries) if written.strip() else []
             verdicts = self.review(verdicts, entries, prompt)
             if key is not None and model_text is not None:

@@ -1,5 +1,7 @@
 """What the model wrote for a prompt, and the support check's verdicts on it, kept for the next time.
 
+    >>> from assistant.prompt import build_prompt
+    >>> prompt = build_prompt(glossary.by_term("Mixup"), "what is mixup?")
     >>> cache = written_cache(size=2)
     >>> key = written_key(prompt, max_new_tokens=72, temperature=0.0)
     >>> cache.put(key, Written(" It is a loss.", ()))

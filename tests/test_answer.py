@@ -157,8 +157,9 @@ def test_a_sentence_far_in_meaning_from_its_entry_is_shown_only_when_the_model_f
 def test_a_question_asked_again_is_answered_the_same_without_a_generation_slot(assistant):
     """A docs page's popular question: the second time, it is answered from what the model wrote the first time,
     checked the same way, even while the only generation slot is taken and a new question is turned away."""
-    remembering = Assistant(assistant.glossary, assistant.retriever, assistant.generator, assistant.checker,
-                            GenerationGate(slots=1, queue_size=0, wait_s=1), replace(assistant.config, answer_cache_size=8))
+    one_slot = GenerationGate(slots=1, queue_size=0, wait_s=1)
+    remembering = Assistant(assistant.glossary, assistant.retriever, assistant.generator, assistant.checker, one_slot,
+                            replace(assistant.config, answer_cache_size=8))
     first = remembering.ask("what is mixup?")
     with remembering.gate.slot():
         again = remembering.ask("what is mixup?")
