@@ -214,6 +214,42 @@ def _outside_concept_head(subject: str, matcher: TermMatcher, named: list[Entry]
     return bool(stems) and not any(stems <= entry_stems(e) for e in named)
 
 
+_SIDE_LINKS = frozenset("vs versus over than and or".split())
+_MAX_SIDE_WORDS = 4
+
+
+def compared_sides(question: str, matcher: TermMatcher, entry: Entry) -> list[str]:
+    """What a glossary name is weighed against in a sentence naming only it: the words on the far side of the
+    link word next to it ("SNTG loss" in "the advantage of SNTG loss over triplet loss"), up to a small word,
+    when one of them names things in this field, some are words the entry never uses, and they are not another
+    name shortened ("inferential" in "inferential and descriptive statistics")."""
+    sides = []
+    for sentence in split_sentences(question) or [question]:
+        tokens, matches = tokenize(sentence), matcher.find(sentence)
+        if len(matches) != 1:
+            continue
+        start, end = matches[0].start, matches[0].end
+        head = tokens[end - 1].raw  # "inferential and descriptive statistics": "inferential" is short for a name
+        if end < len(tokens) and tokens[end].raw in _SIDE_LINKS:
+            side = list(takewhile(lambda t: t.raw not in STOPWORDS, tokens[end + 1:]))[:_MAX_SIDE_WORDS]
+        elif start > 0 and tokens[start - 1].raw in _SIDE_LINKS:
+            side = list(takewhile(lambda t: t.raw not in STOPWORDS, reversed(tokens[:start - 1])))[:_MAX_SIDE_WORDS]
+            side.reverse()
+        else:
+            continue
+        words = [t.raw for t in side]
+        elided = words and words[-1] != head and any(m.term != entry.term for m in matcher.find(" ".join([*words, head])))
+        if any(map(matcher.is_name_word, words)) and not {t.stem for t in side} <= entry_stems(entry) and not elided:
+            sides.append(_as_written(sentence, words))
+    return sides
+
+
+def _as_written(sentence: str, folded: list[str]) -> str:
+    """The words as the question spells them ("SNTG loss"), else as folded."""
+    found = re.search(r"\W+".join(map(re.escape, folded)), sentence, re.IGNORECASE)
+    return found.group(0) if found else " ".join(folded)
+
+
 def coverage(question: str, entry: Entry) -> float:
     """Share of the question's content stems (question words removed) found in the entry's text."""
     wanted = set(content_stems(question, QUERY_WORDS))
@@ -249,6 +285,8 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     if named and not asks_for_a_name(question):  # a name inside "what is this called?" is context, not the subject
         undefined = [] if not is_comparison(question) else list(dict.fromkeys(
             o.name for o in found.outside if not any(entry_mentions(entries[t], o) for t in named)))
+        if is_comparison(question) and len(named) == 1 and not undefined:  # a side the vocabulary does not know
+            undefined = compared_sides(question, matcher, entries[named[0]])
         return Decision("answered", "named", named, coverage=1.0, ask=ask_of(question, len(named) + len(undefined)),
                         undefined=undefined)
     if found.relatives:

@@ -84,10 +84,10 @@ class Settings(BaseSettings):
                                                   "is about 570)")
     max_batch_sequences: int = Field(8, ge=1, le=64, description="llama.cpp: answers decoded together in one batch "
                                                                  "(continuous batching); each keeps n_ctx tokens")
-    entry_cache_mb: int = Field(192, ge=0, description="llama.cpp: room for the saved states after prompt head + "
-                                                       "entry (about 6 MB each), in files under model_cache_dir "
-                                                       "(page cache, not the process's memory); 0 = evaluate every "
-                                                       "entry")
+    entry_cache_mb: int = Field(1024, ge=0, description="llama.cpp: disk for the saved states after prompt head + "
+                                                        "entry block (about 5 MB each, up to 4 blocks per entry), "
+                                                        "files under model_cache_dir (page cache, not the process's "
+                                                        "memory); 0 = evaluate every entry")
     draft_tokens: int = Field(3, ge=0, le=16, description="llama.cpp, greedy: tokens guessed from the prompt and "
                                                           "checked in one batch (prompt lookup decoding); 0 = off")
     generation_timeout_s: float = Field(20.0, gt=0)

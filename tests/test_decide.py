@@ -178,6 +178,27 @@ def test_an_outside_concept_compared_with_a_glossary_term_is_named_as_undefined(
     assert decision.terms == ["Batch Renormalization"] and decision.undefined == ["layer normalization"]
 
 
+@pytest.mark.parametrize("question, side", [
+    ("What is the advantage of SNTG loss over triplet loss?  What is their difference?", "SNTG loss"),  # round 13
+    ("What is the difference between dilated convolution and deconvolution?", "deconvolution"),  # round 4
+])
+def test_the_other_side_of_a_comparison_is_named_as_undefined_though_no_vocabulary_knows_it(judge, question, side):
+    """Neither side concept is in the outside vocabulary: the comparison's shape says what the entry is weighed
+    against, and the answer then says the glossary does not define it."""
+    decision = judge(question)
+    assert decision.outcome == "answered" and len(decision.terms) == 1 and decision.undefined == [side]
+    assert decision.ask == "compare" and not decision.outside
+
+
+@pytest.mark.parametrize("question", [
+    "What is the difference between concept and model drift?",  # "concept" is short for concept drift
+    "What is the difference between triplet loss and contrastive loss?",  # both are entries
+    "Is label smoothing better than nothing?",  # no name on the other side
+])
+def test_no_other_side_is_invented(judge, question):
+    assert judge(question).undefined == []
+
+
 def test_a_longer_outside_name_built_on_a_glossary_name_gets_that_entry_as_closest(judge):
     decision = judge("If the discriminator didn't train with denoising score matching, how can it estimate scores?")
     assert (decision.outcome, decision.reason, decision.terms) == ("closest", "relative", ["Score Matching"])

@@ -44,7 +44,7 @@ _STATE_FORMAT = "seq-state-1"  # what the files hold: one sequence's state (llam
 
 class LlamaCppGenerator:
     def __init__(self, gguf_path: Path, n_threads: int = 2, n_ctx: int = 1024, state_dir: Path | None = None,
-                 draft_tokens: int = 3, parallel: int = 8, entry_cache_mb: int = 192) -> None:
+                 draft_tokens: int = 3, parallel: int = 8, entry_cache_mb: int = 1024) -> None:
         """``n_ctx``: tokens per answer (prompt and completion); ``parallel``: answers decoded together."""
         self.gguf_path = Path(gguf_path)
         self.n_threads = n_threads
