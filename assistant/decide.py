@@ -238,7 +238,8 @@ def compared_sides(question: str, matcher: TermMatcher, entry: Entry) -> list[st
         else:
             continue
         words = [t.raw for t in side]
-        elided = words and words[-1] != head and any(m.term != entry.term for m in matcher.find(" ".join([*words, head])))
+        with_head = " ".join([*words, head])
+        elided = words and words[-1] != head and any(m.term != entry.term for m in matcher.find(with_head))
         if any(map(matcher.is_name_word, words)) and not {t.stem for t in side} <= entry_stems(entry) and not elided:
             sides.append(_as_written(sentence, words))
     return sides

@@ -6,10 +6,11 @@
     >>> files.get(("head", (1, 2)))  # by any process using the folder, until the budget pushes it out
     SeqState(blob=b'state', n_tokens=3)
 
-One state is about 6 MB (330 positions of 18 KB), so the states of a 51-entry glossary outgrow the rest of
-the server. In files they cost page cache, which the kernel reclaims under memory pressure, instead of the
-process's own memory; reading one back from the page cache takes a few milliseconds, against the 0.1-0.2 s
-of evaluating the entry again. Both stores drop the least recently used states past their budget.
+One state is about 5 MB (300 positions of 18 KB), and an entry has up to 4 prompt blocks, so the states of a
+51-entry glossary outgrow the rest of the server. In files they cost page cache, which the kernel reclaims
+under memory pressure, instead of the process's own memory; reading one back from the page cache takes a few
+milliseconds, against the 0.1-0.2 s of evaluating the entry again. Both stores drop the least recently used
+states past their budget.
 """
 from __future__ import annotations
 
