@@ -194,7 +194,8 @@ class Assistant:
         else:
             with self.gate.slot():
                 yield streamed
-                model_text = yield from self._model_text(prompt, timings, started, cancel or Cancel())
+                deadline = gen_started + self.config.timeout_s  # the wait for a slot counts too
+                model_text = yield from self._model_text(prompt, timings, started, deadline, cancel or Cancel())
         timings.generate_ms = _ms(gen_started)
         streamed = streamed + model_text if model_text is not None else ""
         if kept is not None:
@@ -218,11 +219,11 @@ class Assistant:
         answer.fallback = mode == "extractive" and (bool(verdicts) or not streamed)
         yield answer
 
-    def _model_text(self, prompt: Prompt, timings: Timings, started: float,
+    def _model_text(self, prompt: Prompt, timings: Timings, started: float, deadline: float,
                     cancel: Cancel) -> collections.abc.Generator[str, None, str | None]:
-        """Streams what the model writes and returns it whole; None when it timed out, failed or was cancelled."""
+        """Streams what the model writes and returns it whole; None when it passed ``deadline`` (a
+        ``perf_counter`` time), failed or was cancelled."""
         text = ""
-        gen_started = time.perf_counter()
         chunks = self.generator.stream(prompt, self.config.max_new_tokens, self.config.temperature, cancel)
         try:
             for chunk in chunks:
@@ -230,7 +231,7 @@ class Assistant:
                     timings.first_token_ms = _ms(started)
                 text += chunk
                 yield chunk
-                if time.perf_counter() - gen_started > self.config.timeout_s:
+                if time.perf_counter() > deadline:
                     log.warning("generation passed %.0f s; answering extractively", self.config.timeout_s)
                     cancel.set()
                     return None

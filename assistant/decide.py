@@ -284,10 +284,12 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     if whole_question and named and _outside_concept_head(subject, matcher, [entries[t] for t in named]):
         named = []  # "what is elasticity in cloud computing?": the X of "X in Y" is what it asks about
     if named and not asks_for_a_name(question):  # a name inside "what is this called?" is context, not the subject
-        undefined = [] if not is_comparison(question) else list(dict.fromkeys(
-            o.name for o in found.outside if not any(entry_mentions(entries[t], o) for t in named)))
-        if is_comparison(question) and len(named) == 1 and not undefined:  # a side the vocabulary does not know
-            undefined = compared_sides(question, matcher, entries[named[0]])
+        undefined = []
+        if is_comparison(question):
+            undefined = list(dict.fromkeys(o.name for o in found.outside
+                                           if not any(entry_mentions(entries[t], o) for t in named)))
+            if len(named) == 1 and not undefined:  # a side the vocabulary does not know
+                undefined = compared_sides(question, matcher, entries[named[0]])
         return Decision("answered", "named", named, coverage=1.0, ask=ask_of(question, len(named) + len(undefined)),
                         undefined=undefined)
     if found.relatives:

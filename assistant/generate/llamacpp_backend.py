@@ -11,7 +11,7 @@ Up to ``parallel`` answers are decoded in one batch (``llamacpp_batch.BatchEngin
 free sequence. Every answer starts from a saved sequence state, never from what the previous request
 left, so an answer does not depend on what was asked before:
 - the fixed prompt head (instructions and worked examples, 230 tokens) is evaluated once; with
-  ``state_dir`` its state is also kept on disk (checksummed, keyed by the model file, the head's tokens
+  ``state_dir`` its state is also kept on disk (CRC-checked, keyed by the model file, the head's tokens
   and every setting that changes it, the number of sequences included), so a new process restores it
   instead of evaluating it (0.3 s);
 - the state after head + entry is kept per entry block (``entry_cache_mb``, least recently used out
@@ -33,13 +33,13 @@ from assistant.errors import GenerationError, ModelLoadError
 from assistant.files import atomic_write
 from assistant.generate.base import SCORED_AFTER, Cancel, Prompt
 from assistant.generate.llamacpp_batch import N_BATCH, BatchEngine, Job, SeqState
-from assistant.generate.llamacpp_states import StateFiles, state_cache
+from assistant.generate.llamacpp_states import StateFiles, read_state_file, state_cache, state_file_bytes
 from assistant.generate.models import is_packaged, packaged_gguf
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 _KEEP_STATES = 8  # state files kept in state_dir (newest first); each is about 4 MB
-_STATE_FORMAT = "seq-state-1"  # what the files hold: one sequence's state (llama_state_seq_get_data)
+_STATE_FORMAT = "seq-state-2"  # what the files hold: ``llamacpp_states.state_file_bytes`` of one sequence's state
 
 
 class LlamaCppGenerator:
@@ -170,28 +170,23 @@ class LlamaCppGenerator:
 
     def _read_state(self, path: Path | None) -> SeqState | None:
         """The saved state if its checksum holds and llama.cpp accepts it; None (and the file removed) otherwise."""
-        if path is None or not path.is_file():
+        state = read_state_file(path) if path is not None else None
+        if state is None:
             return None
-        blob = path.read_bytes()
-        digest, n_tokens, payload = blob[:32], int.from_bytes(blob[32:36], "little"), blob[36:]
-        if payload and hashlib.sha256(blob[32:]).digest() == digest:
-            state = SeqState(payload, n_tokens)
-            try:
-                _run(self._engine, Job([], 0, start=state))
-                return state
-            except GenerationError:
-                pass
-        log.warning("discarding an unusable prefix state file %s; evaluating the prefix again", path)
-        path.unlink(missing_ok=True)
-        return None
+        try:
+            _run(self._engine, Job([], 0, start=state))
+            return state
+        except GenerationError:
+            log.warning("discarding an unusable prefix state file %s; evaluating the prefix again", path)
+            path.unlink(missing_ok=True)
+            return None
 
     def _write_state(self, path: Path | None, state: SeqState) -> None:
         if path is None:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            payload = state.n_tokens.to_bytes(4, "little") + state.blob
-            atomic_write(path, hashlib.sha256(payload).digest() + payload)
+            atomic_write(path, state_file_bytes(state))
             for old in sorted(path.parent.glob("*.state"), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP_STATES:]:
                 old.unlink(missing_ok=True)
         except OSError as exc:  # a read-only or full cache only costs the next start 0.3 s

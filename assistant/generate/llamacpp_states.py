@@ -29,6 +29,26 @@ log = logging.getLogger(__name__)
 _HEADER = 8  # CRC-32 of the rest, then the number of positions, both 4 bytes little-endian
 
 
+def state_file_bytes(state: SeqState) -> bytes:
+    """What a state file holds: CRC-32 of the rest, the number of positions, then the llama.cpp state."""
+    body = state.n_tokens.to_bytes(4, "little") + state.blob
+    return zlib.crc32(body).to_bytes(4, "little") + body
+
+
+def read_state_file(path: Path) -> SeqState | None:
+    """The state a file holds; None when there is none, or it is cut short or altered (then it is removed)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    view = memoryview(data)  # checked and cut without copying 6 MB twice more
+    if len(data) <= _HEADER or zlib.crc32(view[4:]) != int.from_bytes(data[:4], "little"):
+        log.warning("discarding a damaged saved state %s", path)
+        path.unlink(missing_ok=True)
+        return None
+    return SeqState(bytes(view[_HEADER:]), int.from_bytes(data[4:_HEADER], "little"))
+
+
 def state_cache(max_bytes: int) -> LRU[object, SeqState]:
     """Sequence states by key in memory, the least recently used dropped past ``max_bytes``."""
     return LRU(max_bytes, cost=lambda state: len(state.blob))
@@ -48,17 +68,13 @@ class StateFiles:
 
     def get(self, key: object) -> SeqState | None:
         path = self._path(key)
-        try:
-            data = path.read_bytes()
-            os.utime(path)  # recently used: the last to be removed
-        except OSError:
-            return None
-        view = memoryview(data)  # checked and cut without copying 6 MB twice more
-        if len(data) <= _HEADER or zlib.crc32(view[4:]) != int.from_bytes(data[:4], "little"):
-            log.warning("discarding a damaged saved state %s", path)
-            path.unlink(missing_ok=True)
-            return None
-        return SeqState(bytes(view[_HEADER:]), int.from_bytes(data[4:_HEADER], "little"))
+        state = read_state_file(path)
+        if state is not None:
+            try:
+                os.utime(path)  # recently used: the last to be removed
+            except OSError:  # removed by another process meanwhile: the state read is still whole
+                pass
+        return state
 
     def put(self, key: object, state: SeqState) -> None:
         """Returns at once (it is called between decoding steps); the file appears when written."""
@@ -72,10 +88,9 @@ class StateFiles:
         threading.Thread(target=self._write, args=(path, state), name="llama-state-write", daemon=True).start()
 
     def _write(self, path: Path, state: SeqState) -> None:
-        body = state.n_tokens.to_bytes(4, "little") + state.blob
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, zlib.crc32(body).to_bytes(4, "little") + body)
+            atomic_write(path, state_file_bytes(state))
             self._prune()
         except OSError as exc:  # a read-only or full disk costs evaluating the entry each time, nothing more
             log.warning("cannot keep a saved state in %s: %s", self.folder, exc.strerror or exc)
