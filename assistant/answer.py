@@ -35,7 +35,7 @@ from assistant.corpus import Entry, Glossary
 from assistant.decide import Decision, Thresholds, decide
 from assistant.errors import GenerationError
 from assistant.extractive import closest_answer, completed, extractive_answer, refusal_text
-from assistant.followup import clean_history, resolve
+from assistant.followup import about_topic, clean_history, in_conversation, resolve
 from assistant.gaps import unaddressed, undefined_text
 from assistant.gate import GenerationGate
 from assistant.generate import Cancel, Generator, Prompt, SentenceScorer
@@ -131,12 +131,12 @@ class Assistant:
             retrieval = replace(retrieval, hits=[h for h in retrieval.hits if h.term not in resolution.exclude],
                                 matches=[m for m in retrieval.matches if m.term not in resolution.exclude])
         decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
-        if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
-            decision = replace(decision, outcome="closest", reason="closest")  # a follow-up on a guess stays one
-        elif decision.outcome == "closest" and set(decision.terms) <= set(resolution.context) and not decision.outside:
-            # The question's best entry is the one the conversation is about, and it names no other concept it
-            # could be asking about instead: the two agree, so the entry answers.
-            decision = replace(decision, outcome="answered", reason="conversation")
+        about = about_topic(text, resolution, retrieval, decision, self.glossary.entries)
+        if about is not None:  # "supervised or not?": asked about the conversation's entry
+            text = about
+            retrieval = self.retriever.retrieve(text, k=max(5, self.config.top_k))
+            decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
+        decision = in_conversation(decision, resolution, retrieval, self._entries, self.config.thresholds)
         return Route(asked, text, retrieval, decision, _ms(started))
 
     def stream(self, question: object, cancel: Cancel | None = None, route: Route | None = None,

@@ -60,6 +60,13 @@ importance real world practice
 """.split())
 
 
+def ends_with_aspect(text: str) -> bool:
+    """Whether the text's last word is an aspect it asks about, whatever words qualify it ("famous example?",
+    "any real downsides?")."""
+    last = words(text)[-1:]
+    return bool(last) and last[0] in ASPECT_WORDS
+
+
 def ask_of(question: str, n_subjects: int) -> Ask:
     """The kind of ask; a question about two or more subjects is a comparison."""
     if n_subjects >= 2:

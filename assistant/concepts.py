@@ -13,7 +13,9 @@ loaded, and so are one-word names that the glossary itself uses as ordinary word
 of several words match on word stems (British/American spelling, plurals, hyphens), and tolerate one word
 written differently: shortened ("layer norm" for layer normalization) or misspelt ("reparametrization");
 one-word names match the word itself or its plural ("expected" is not "expectation"), and all-capital
-abbreviations ("GMM", "LIME") only in upper case unless the whole question is lower case.
+abbreviations ("GMM", "LIME") only in upper case unless the whole question is lower case (and then never a
+word of chat such as "ppl" or "pls"). A name whose first
+word is joined to another's ("vanishing and exploding gradients") is found there too (vanishing gradients).
 """
 from __future__ import annotations
 
@@ -28,10 +30,12 @@ from rapidfuzz.distance import OSA
 from assistant.corpus import Entry
 from assistant.errors import CorpusError
 from assistant.match import non_overlapping, tokenize
+from assistant.text import STOPWORDS
 
 _MAX_WORDS = 6
 _MIN_SHORTENED = 4  # "norm" may stand for "normalization", "reg" not for "regularization"
 _MIN_MISSPELT = 8  # shorter words are too often other real words one letter away
+_COORDINATING = frozenset({"and", "or"})  # "A and B C" names "A C" too
 
 
 class _Concept(BaseModel):
@@ -143,8 +147,14 @@ class ConceptFinder:
                 if name:
                     found.append(ConceptMention(name, start, end, tuple(stems[start:end])))
                     break
+            if start + 3 < len(tokens) and raws[start + 1] in _COORDINATING:  # "vanishing and exploding gradients"
+                for end in range(min(len(stems), start + 2 + _MAX_WORDS), start + 3, -1):
+                    name = self._by_stems.get((stems[start], *stems[start + 3:end]))
+                    if name:
+                        found.append(ConceptMention(name, start, start + 1, (stems[start], *stems[start + 3:end])))
+                        break
             word = self._by_word.get(token.raw) or self._by_word.get(token.raw.removesuffix("s"))
-            if word and (not word[1] or token.upper or lowercase_text):
+            if word and (not word[1] or token.upper or lowercase_text and token.raw not in STOPWORDS):
                 found.append(ConceptMention(word[0], start, start + 1, (token.stem,)))
         return non_overlapping(sorted(found, key=lambda m: (-(m.end - m.start), m.start)))
 

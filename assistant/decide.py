@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from itertools import takewhile
 from typing import Literal
 
-from assistant.asks import Ask, ask_of, asks_for_kind, is_comparison, tells_a_story
+from assistant.asks import Ask, ask_of, asks_for_kind, ends_with_aspect, is_comparison, tells_a_story
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
@@ -71,8 +71,8 @@ _QUALIFIER = re.compile(r"^(?:(?:in|for|on|within|with|from|regarding|as)\b.*|(?
                         r"metric|statistic|framework|theory|phenomenon|term|learning|rate|policy|schedule|optimi[sz]er|"
                         r"layers?|networks?|nets?|lr|regime)\b\s*)+)$", re.IGNORECASE)
 _REVERSE = re.compile(r"\b(?:what(?:'s|s| is| are)\s+(?:this|that|it|these|they|those)\b.{0,40}\bcalled|what (?:do|would) "
-                      r"(?:you|we|people|i) call|(?:the|a) (?:name|term|word) (?:for|of)|(?:is|are) (?:this|that|it|these|"
-                      r"they) called|what is it called|what are .{1,60} called)\b", re.IGNORECASE)
+                      r"(?:you|we|people|i) call|(?:the|a) (?:\w+ )?(?:name|term|word) (?:for|of)|(?:is|are) (?:this|that|it|these|"
+                      r"they) called|(?:this|that|it|these|they) (?:is|are) called|what is it called|what are .{1,60} called)\b", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"\b(it|this|they|these|those|that|which|who|whom|whose|where|when|if|used|called|named|for|to|between|vs|versus|"
                          r"difference|name|term|word|technique|method|approach|way|loss that|kind of|type of)\b",
                          re.IGNORECASE)
@@ -129,7 +129,8 @@ def _sentence_subject(q: str) -> str | None:
         if m:
             return _clean_subject(m.group("x"))
     if len(q.split()) <= 4 and not _NOT_A_NAME.search(q):  # a bare term, e.g. "mixup?"
-        return _clean_subject(q)
+        name, colon, aspect = q.partition(":")  # "Dilated Convolution: famous example?": an aspect of a name
+        return _clean_subject(name if colon and name.strip() and ends_with_aspect(aspect) else q)
     return None
 
 
@@ -142,6 +143,12 @@ def _clean_subject(x: str) -> str | None:
     if not x or len(x.split()) > _MAX_NAME_WORDS or "," in x or _NOT_A_NAME.search(x):  # a list is no one name
         return None
     return x
+
+
+def asks_what_it_is(question: str) -> bool:
+    """Whether a sentence of the question asks in so many words what something is ("what is dropout?", "explain
+    X"), not only as a bare "X?"."""
+    return any(p.match(s.strip().rstrip("?!. ").strip()) for s in split_sentences(question) for p in _DEFINITIONAL)
 
 
 def asks_for_a_name(question: str) -> bool:

@@ -32,13 +32,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from assistant.asks import ASPECT_WORDS
+from assistant.asks import ASPECT_WORDS, ask_of, ends_with_aspect
 from assistant.corpus import Entry
-from assistant.decide import asks_for_a_name, definitional_subject
+from assistant.decide import Decision, Thresholds, asks_for_a_name, asks_what_it_is, definitional_subject
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import tokenize
-from assistant.retrieve import Retriever
+from assistant.mentions import entry_mentions, entry_stems
+from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Turn
 from assistant.text import QUERY_WORDS, content_stems, split_sentences
 
@@ -72,12 +73,16 @@ _OPENERS = frozenset("and also so but ok okay then plus or".split())
 _FILLER = _OPENERS | {"the", "a", "an", "please"}
 _ABOUT = re.compile(r"^(?:(?:and|but|so|ok|okay|also)[\s,]+)*(?:what|how)\s+about\b\s*", re.IGNORECASE)
 # "no, ...", "nope I mean ...", "not that one", "I meant ...": the turn corrects the last answer.
-_CORRECTION = re.compile(r"^\s*(?:(?:no|nope|nah|wrong|not that(?: one)?)\s*(?:[,.!;:-]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
+_CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?)\s*(?:[,.!;:-]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
                          r"(?:no|nope)\s+(?=i\s+(?:mean|was))|sorry\s*,?\s*(?=i\s+mean))?"
                          r"(?:i\s+(?:meant|mean|was asking|am asking|asked|was thinking)(?:\s+(?:about|of))?\b[\s,:]*)?",
                          re.IGNORECASE)
+_DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _MAX_FRAGMENT_WORDS = 3
+_MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it asks about
+_ANTECEDENT_WORDS = 2  # words before a reference word, unknown to the topic's entry, that describe its antecedent
+_MAX_UNNAMED_WORDS = 8  # a turn this short that names nothing and stands nowhere is asked about the topic
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,68 @@ def resolve(question: str, history: list[Turn], retriever: Retriever, long_words
     return resolution
 
 
+def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: dict[str, Entry],
+                    thresholds: Thresholds) -> Decision:
+    """The decision on a resolved turn with what the conversation shows as evidence:
+    - a follow-up on a marked closest guess stays marked: the guess was never confirmed;
+    - a turn the glossary gives only as the closest entry continues the entry the conversation was last answered
+      from when that is the one it got;
+    - a refused turn continues it when that entry is its best one by content (scoring at least ``answer_score``) and
+      the X it asks about is described in the entry's own words: two or more of them, beyond the names of other
+      concepts ("What are the benefits of training with a high learning rate?" after One Cycle Policy; not "what
+      is KL divergence itself?" after Wasserstein Distance, whose entry names KL divergence, nor "whats adam?"
+      after Lookahead Optimizer, whose entry says Adam).
+    Either way every concept the turn names must be one the entry mentions: the question and the conversation
+    then agree, and the entry answers."""
+    if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
+        return replace(decision, outcome="closest", reason="closest")
+    top = max(retrieval.hits, key=lambda h: h.fused)
+    if decision.outcome == "closest":
+        term = decision.terms[0]
+    elif decision.reason in ("low_score", "not_in_glossary") and top.fused >= thresholds.answer_score:
+        term = top.term
+    else:
+        return decision
+    entry = entries[term] if term in resolution.context else None
+    if entry is None or not all(entry_mentions(entry, o) for o in decision.outside):
+        return decision
+    if decision.outcome == "refused" and decision.subject:
+        concept_stems = {stem for o in decision.outside for stem in o.stems}
+        described = set(content_stems(decision.subject, QUERY_WORDS)) - concept_stems
+        if len(described) < 2 or not described <= entry_stems(entry):  # one word is a name ("whats adam btw")
+            return decision
+    return Decision("answered", "conversation", [term], coverage=decision.coverage,
+                    ask=ask_of(retrieval.question, 1), outside=decision.outside)
+
+
+def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, decision: Decision,
+                entries: list[Entry]) -> str | None:
+    """A short turn that stood alone, names nothing, and that the glossary could not place ("supervised or
+    not?", "fix?", "Could you give a concrete example?", "works for speech too?") asked about the entry the
+    conversation was last answered from: the question it stands for, else None. Not when it asks what something is
+    ("what is dropout?"), describes something in words the entry never uses ("hard negative mining how do i do
+    it"), or has a word that is a name the glossary does not define: capitalised inside the question, or one the
+    glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says Adam)."""
+    tokens = _WORD.findall(question)
+    if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS or retrieval.matches \
+            or decision.outside or decision.reason not in ("low_score", "not_in_glossary") or asks_what_it_is(question):
+        return None
+    if any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) or _glossary_names_it(tokens, entries) \
+            or _describes_another(question, _entry_words(resolution.context, entries)):
+        return None
+    return f"{' and '.join(resolution.context)}: {question}"
+
+
+def _glossary_names_it(tokens: list[str], entries: list[Entry]) -> bool:
+    """Whether the glossary writes one of these words only capitalised, inside its sentences: a name."""
+    wanted = {t.lower() for t in tokens if len(t) > 2}
+    text = " ".join(passage for e in entries for _, passage in e.passages())
+    seen = {word: word[0].isupper() for word in re.findall(r"(?<=[a-z,;] )[A-Za-z][a-z]+\b", text)
+            if word.lower() in wanted}
+    lowercase = {w for w in seen if not seen[w]}
+    return any(w.lower() not in {x.lower() for x in lowercase} for w in seen if seen[w])
+
+
 def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_words: int) -> Resolution:
     if not topics or len(question.split()) >= long_words or asks_for_a_name(question):
         return Resolution(question, False)  # "what's it called when ...": "it" is the thing it describes
@@ -132,8 +199,17 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         return Resolution(rest, True, topic.names)
     if not named and (_OTHER.search(question) or corrects and not rest):  # "no, the other one"
         return Resolution(topic.question, True, topic.names)
-    if corrects:  # "no, I meant how it works": the rest is the turn
-        question = rest
+    if corrects:  # the rest is the turn: about the topic ("no, I meant how it works"), else, when the answer was
+        # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it
+        turn = _resolve_turn(rest, named, topics, retriever)
+        declined = not turn.followup and bool(_DECLINED.search(correction.group(0)))
+        return replace(turn, followup=True, exclude=topic.names if declined else ())
+    return _resolve_turn(question, named, topics, retriever)
+
+
+def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriever: Retriever) -> Resolution:
+    """A turn that corrects nothing: a reference word, a fragment, or a question of its own."""
+    topic = topics[0]
     fragment = _fragment(question)
     own_subject = fragment is not None and bool(named or _subject(fragment) or _describes(fragment))
     # "what about rehearsal, ... is that a thing?": after "what about X" a reference word stands for X
@@ -142,12 +218,14 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     referents = [t for t in topics if not set(t.names) & set(named)]
     if referents and not (own_subject and _ABOUT.match(question)):
         earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
+        own = _entry_words(referents[0].names, retriever.entries)
         referred = _refer(question, referents[0].names, tuple(dict.fromkeys(earlier))[:2],
-                          lambda before: bool(_names(before, retriever) or _earlier_subject(before)))
+                          lambda before: bool(_names(before, retriever) or _earlier_subject(before)
+                                              or _describes_another(before, own)))
         if referred is not None:
             return Resolution(referred, True, tentative=referents[0].tentative)
     if fragment is None:
-        return Resolution(question, corrects)
+        return Resolution(question, False)
     if not own_subject:  # "and an example?", "why?"
         return Resolution(f"{' and '.join(topic.names)}: {fragment}", True, tentative=topic.tentative)
     if _first_word(fragment) in _COMPARING:  # "vs log loss?"
@@ -163,7 +241,10 @@ def _topics(history: list[Turn], retriever: Retriever) -> list[_Topic]:
     for turn in reversed(history):
         asked = turn.resolved_question or turn.question
         cited = [m.term for m in map(retriever.matcher.match_phrase, turn.citations) if m is not None]
-        names = list(dict.fromkeys(cited)) or _names(asked, retriever) or list(filter(None, [_subject(asked)]))
+        # A refused turn was not about the glossary names it mentions ("what is Fleiss' kappa?"): its topic is
+        # the outside concept or the subject it asked about.
+        named = _names(asked, retriever) if turn.outcome != "refused" else _outside_names(asked, retriever)
+        names = list(dict.fromkeys(cited)) or named or list(filter(None, [_subject(asked)]))
         if names:
             topics.append(_Topic(tuple(names[:2]), asked, tuple(names[:2]) if turn.outcome == "closest" else ()))
     return topics
@@ -172,7 +253,11 @@ def _topics(history: list[Turn], retriever: Retriever) -> list[_Topic]:
 def _names(text: str, retriever: Retriever) -> list[str]:
     """The glossary terms a text names, else the outside concepts it names."""
     terms = list(dict.fromkeys(m.term for m in retriever.matcher.find(text) if not m.ambiguous))
-    return terms or list(dict.fromkeys(o.name for o in retriever.concepts.find(text)))
+    return terms or _outside_names(text, retriever)
+
+
+def _outside_names(text: str, retriever: Retriever) -> list[str]:
+    return list(dict.fromkeys(o.name for o in retriever.concepts.find(text)))
 
 
 def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names_in: Callable[[str], bool]) -> str | None:
@@ -223,8 +308,9 @@ def _fragment(question: str) -> str | None:
     words = _WORD.findall(question)
     if not words:
         return None
-    opener = words[0].lower() in _OPENERS
-    if not (about or opener or len(words) <= _MAX_FRAGMENT_WORDS):
+    opener = words[0].lower() in _OPENERS | _COMPARING  # "vs just grid search"
+    aspect = len(words) <= _MAX_ASPECT_FRAGMENT_WORDS and ends_with_aspect(question)  # "self driving car example?"
+    if not (about or opener or aspect or len(words) <= _MAX_FRAGMENT_WORDS):
         return None
     rest = question[about.end():] if about else question
     while (first := _WORD.match(rest.lstrip(" ,"))) and first.group(0).lower() in _OPENERS:
@@ -240,18 +326,35 @@ def _earlier_subject(before: str) -> bool:
     return any(_subject(sentence) for sentence in sentences[:-1] if sentence.rstrip().endswith(("?", ".", "!")))
 
 
+def _entry_words(terms: tuple[str, ...], entries: list[Entry]) -> frozenset[str] | None:
+    """The word stems of the topic's entries, or None when the topic is no glossary entry."""
+    topic = [e for e in entries if e.term in terms]
+    return frozenset().union(*map(entry_stems, topic)) if topic else None
+
+
+def _describes_another(before: str, topic_words: frozenset[str] | None) -> bool:
+    """Words before a reference word that the topic's entry never uses describe the thing it stands for
+    ("hard negative mining how do i do it", "dynamic batching on the server, does that help"): the question
+    names its own antecedent."""
+    if topic_words is None:
+        return False
+    return len(set(content_stems(before, ASPECT_WORDS | QUERY_WORDS)) - topic_words) >= _ANTECEDENT_WORDS
+
+
 def _subject(text: str) -> str | None:
     """The X of "what is X?" or of a first clause "X, ..." when X is a subject ("dropout", "rehearsal, like
     ..."), not an aspect of one ("an example", "any drawbacks") nor a context ("for images"), even where the
     glossary and the vocabulary do not know it."""
     subject = definitional_subject(text) or definitional_subject(re.split(r"[,;:?!]", text)[0])
-    return subject if subject and content_stems(subject, ASPECT_WORDS) else None
+    return subject if subject and content_stems(subject, ASPECT_WORDS) and not ends_with_aspect(subject) else None
 
 
 def _describes(fragment: str) -> bool:
     """"networks that respect rotations?": content words beyond those of an aspect describe a thing of their own;
-    "for images?", "in simple words?" (led by a preposition) are a context for the topic instead."""
-    return _first_word(fragment) not in _PREPOSITIONS and bool(content_stems(fragment, ASPECT_WORDS | QUERY_WORDS))
+    "for images?", "in simple words?" (led by a preposition) are a context for the topic instead, and so are words
+    before the aspect that ends the fragment ("famous example?", "self driving car example?")."""
+    return _first_word(fragment) not in _PREPOSITIONS and not ends_with_aspect(fragment) \
+        and bool(content_stems(fragment, ASPECT_WORDS | QUERY_WORDS))
 
 
 def _first_word(text: str) -> str:

@@ -21,7 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from assistant.corpus import Entry
-from assistant.text import americanize, stem
+from assistant.text import STOPWORDS, americanize, stem
 
 class _HasSpan(Protocol):
     start: int
@@ -163,7 +163,9 @@ class TermMatcher:
         return dist
 
     def _allowed(self, name: _Name, tokens: list[_Token], lowercase_text: bool) -> bool:
-        return not name.case_sensitive or lowercase_text or all(t.upper for t in tokens)
+        if all(t.upper for t in tokens):
+            return True
+        return not name.case_sensitive or lowercase_text and not any(t.raw in STOPWORDS for t in tokens)
 
     def _aligned(self, tokens: list[_Token], lowercase_text: bool) -> list[NameMatch]:
         found: dict[tuple[str, int, int], NameMatch] = {}

@@ -30,7 +30,8 @@ theirs them themselves then there there's these they this those through to too u
 when where which while who whom why will with would you your yours yourself yourselves whats thats hey hi please pls thanks
 tell explain describe define definition mean means meaning called call name term kind sort type way thing something someone
 get got give gives know want need like used use using uses does doing one two really actually simply basically
-""".split())
+ppl u ur bc cuz tho thx idk imo imho tbh btw lol iirc afaik smth
+""".split())  # the last line: chat shorthand, never an abbreviation when written in lower case ("how do ppl ...")
 # Words that say *how* a question is asked rather than *what* it is about.
 QUERY_WORDS = frozenset("""
 technique techniques method methods approach approaches concept idea model models machine learning ml ai deep neural network

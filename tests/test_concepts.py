@@ -33,6 +33,7 @@ def test_the_vocabulary_is_data_with_sources():
     ("Pre-layer norm vs post-layer norm in transformers?", "layer normalization"),  # a word shortened
     ("I'm a bit confused about the reparametrization trick", "Reparameterization trick"),  # a long word misspelt
     ("Keras implements a LayerNormalization class", "layer normalization"),  # a class name in code
+    ("Why are RNNs prone to vanishing and exploding gradients?", "vanishing gradients"),  # a name's words shared
 ])
 def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
     assert concept.lower() in [m.name.lower() for m in finder.find(question)]
@@ -46,6 +47,7 @@ def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
     # "expectation"
     "Is the gmm of this Gmm thing right?",  # abbreviations only in upper case ...
     "Can teams reuse the same preprocessed features across many models?",  # "across" is a word, not "cross" misspelt
+    "how do ppl prevent it",  # chat shorthand for people, not PPL (perceptual path length) in a lower-case question
 ])
 def test_glossary_names_and_ordinary_words_are_not_outside_concepts(finder, question):
     assert [m.name for m in finder.find(question)] == []

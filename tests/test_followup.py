@@ -23,6 +23,8 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
     ("is this method used in NLP?", "is Label Smoothing used in NLP?"),  # demonstrative + generic noun
     ("how is it different from mixup?", "how is Label Smoothing different from mixup?"),  # compare with previous
     ("ok and EWC?", "What is EWC?"),  # the earlier question, about the new name
+    ("vs plain cross entropy targets", "Label Smoothing vs plain cross entropy targets"),  # opens with "vs"
+    ("self driving car example?", "Label Smoothing: self driving car example?"),  # words before the aspect it asks
 ])
 def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, resolved):
     resolution = resolve(question, LABEL_SMOOTHING, retriever)
@@ -35,6 +37,8 @@ def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, res
     "What is the name for training on easy examples first?",  # a new topic, described
     "what is mixup and why does it help?",  # "it" is the thing the question names
     "Is there anybody who has some insights about this dilation conv operation?",  # "this" is a determiner
+    "hard negative mining how do i do it",  # "it" is what the words before it describe, which the entry never says
+    "there is a method that pushes the model into a flat minimum, how it is called?",  # asks for a name
 ])
 def test_a_question_that_stands_alone_is_not_rewritten(retriever, question):
     resolution = resolve(question, LABEL_SMOOTHING, retriever)
@@ -74,9 +78,19 @@ def test_a_correction_asks_again_without_the_entry_it_turned_away_from(retriever
     assert named.question == "contrastive loss" and named.exclude == ("Triplet Loss",)
 
 
+def test_a_correction_that_turns_the_answer_down_is_answered_from_another_entry(assistant):
+    """From a blind-written conversation: "SAM" was read as Sharpness-Aware Minimization, and then corrected."""
+    history = [Turn(question="wat is SAM", citations=["Sharpness-Aware Minimization"], outcome="answered")]
+    route = assistant.route("no not that one, i meant SOM, typo. the kohonen thing", history)
+    assert (route.decision.outcome, route.decision.terms) == ("answered", ["Self-Organizing Map"])
+
+
 def test_a_refused_topic_stays_the_topic(retriever):
     history = [turn("what is dropout?")]  # refused: no citations, the question's subject is the topic
     assert resolve("why does it help?", history, retriever).question == "why does dropout help?"
+    # A glossary name a refused question mentions was not its topic: "ppl" in a lower-case question is people.
+    refused = Turn(question="why do ppl set the target to 0.9 instead of 1.0", outcome="refused")
+    assert resolve("downsides?", [refused], retriever).question == "downsides?"
 
 
 def test_unknown_citations_from_a_client_are_ignored(retriever):
@@ -122,10 +136,42 @@ def test_a_closest_entry_the_conversation_agrees_with_is_answered(assistant):
     answered = Turn(question="What is MC dropout?", citations=["Monte Carlo Dropout"], outcome="answered")
     decision = assistant.route(question, [answered]).decision
     assert (decision.outcome, decision.terms, decision.reason) == ("answered", ["Monte Carlo Dropout"], "conversation")
-    # A question that names a concept of its own is about that concept, whatever the conversation was about.
+    # A question that names a concept the entry never mentions is about that concept, whatever the conversation
+    # was about ("vanishing gradients": the entry speaks of exploding ones only).
     clipping = Turn(question="What is gradient clipping?", citations=["Gradient Clipping"], outcome="answered")
     named = assistant.route("Why are RNNs especially susceptible to vanishing and exploding gradients?", [clipping])
-    assert named.decision.outcome == "closest"
+    assert named.decision.outcome == "refused"
+
+
+def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant):
+    """Two questions in a row of fastbook's chapter 13 questionnaire: alone, "training with a high learning rate"
+    is no glossary name and is refused; after a turn answered from One Cycle Policy, whose text says it, the
+    question asks about that entry."""
+    question = "What are the benefits of training with a high learning rate?"
+    assert assistant.route(question).decision.outcome == "refused"
+    one_cycle = Turn(question="What is 1cycle training?", citations=["One Cycle Policy"], outcome="answered")
+    decision = assistant.route(question, [one_cycle]).decision
+    assert (decision.outcome, decision.terms, decision.reason) == ("answered", ["One Cycle Policy"], "conversation")
+    # The same question after another topic is decided alone.
+    assert assistant.route(question, LABEL_SMOOTHING).decision.outcome == "refused"
+
+
+@pytest.mark.parametrize("first, answered, turn, expected", [
+    ("what is a self-organizing map?", "Self-Organizing Map", "supervised or not?", ("answered", ["Self-Organizing Map"])),
+    ("what is dilated convolution?", "Dilated Convolution", "famous example?", ("answered", ["Dilated Convolution"])),
+    ("what is mixup?", "Mixup", "what is dropout?", ("refused", [])),  # asks what something else is
+    ("what is the lookahead optimizer?", "Lookahead Optimizer", "adam?", ("refused", [])),  # the entry's text names Adam
+    ("What is contrastive loss?", "Contrastive Loss", "hard negative mining how do i do it", ("refused", [])),
+])
+def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, first, answered, turn, expected):
+    """Turns of blind-written conversations that stand alone, name nothing the glossary or the vocabulary knows,
+    and that the glossary cannot place are asked about the entry the conversation is about, unless they ask
+    what something is, name something, or describe it in words the entry never uses."""
+    history = [Turn(question=first, citations=[answered], outcome="answered")]
+    decision = assistant.route(turn, history).decision
+    assert (decision.outcome, decision.terms) == expected
+    if expected[0] == "answered":
+        assert assistant.route(turn).decision.outcome == "refused"  # alone, the glossary cannot place it
 
 
 def test_a_follow_up_on_a_marked_closest_entry_stays_marked(assistant):

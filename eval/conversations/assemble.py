@@ -9,6 +9,8 @@
   with a second reader's drops and relabels in raw/review_collected2.jsonl: `test2`, held out.
 - raw/written.jsonl: conversations written by a helper blind to the code, for the turn kinds public pages
   rarely show (corrections, ellipsis, pronouns); half of them, chosen by a hash of the id, are `test`.
+- raw/written2.jsonl to raw/written5.jsonl: 36 to 40 more each, written later by four more helpers that read only
+  the glossary: `test3` to `test6`, held out.
 """
 from __future__ import annotations
 
@@ -58,13 +60,15 @@ def main() -> None:
     if written_raw.exists():
         written = [{**c, "split": "test" if hashlib.sha1(c["id"].encode()).digest()[0] % 2 else "dev"}
                    for c in _lines(written_raw)]
+        for number in range(2, 6):  # written2.jsonl is split test3, ...
+            written += [{**c, "split": f"test{number + 1}"} for c in _lines(HERE / "raw" / f"written{number}.jsonl")]
         (HERE / "written.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in written),
                                             encoding="utf-8")
     for name in ("real", "written"):
         path = HERE / f"{name}.jsonl"
         if path.exists():
             rows = _lines(path)
-            print(name, {s: sum(c["split"] == s for c in rows) for s in ("dev", "test", "test2")},
+            print(name, {s: sum(c["split"] == s for c in rows) for s in ("dev", *(f"test{n}" for n in ("", 2, 3, 4, 5, 6)))},
                   "turns", sum(len(c["turns"]) for c in rows))
 
 
