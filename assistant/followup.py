@@ -172,8 +172,9 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") or asks_what_it_is(question):
         return None
-    if any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) or _glossary_names_it(tokens, entries) \
-            or _describes_another(question, _entry_words(resolution.context, entries)):
+    topic_words = _entry_words(resolution.context, entries)  # None: the conversation was about no entry
+    if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
+            or _glossary_names_it(tokens, entries) or _describes_another(question, topic_words):
         return None
     return f"{' and '.join(resolution.context)}: {question}"
 
