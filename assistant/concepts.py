@@ -14,8 +14,8 @@ of several words match on word stems (British/American spelling, plurals, hyphen
 written differently: shortened ("layer norm" for layer normalization) or misspelt ("reparametrization");
 one-word names match the word itself or its plural ("expected" is not "expectation"), and all-capital
 abbreviations ("GMM", "LIME") only in upper case unless the whole question is lower case (and then never a
-word of chat such as "ppl" or "pls"). A name whose first
-word is joined to another's ("vanishing and exploding gradients") is found there too (vanishing gradients).
+word of chat such as "ppl" or "pls"). A name whose first word is joined to another's ("vanishing and exploding
+gradients") is found there too (vanishing gradients).
 """
 from __future__ import annotations
 

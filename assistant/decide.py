@@ -71,8 +71,9 @@ _QUALIFIER = re.compile(r"^(?:(?:in|for|on|within|with|from|regarding|as)\b.*|(?
                         r"metric|statistic|framework|theory|phenomenon|term|learning|rate|policy|schedule|optimi[sz]er|"
                         r"layers?|networks?|nets?|lr|regime)\b\s*)+)$", re.IGNORECASE)
 _REVERSE = re.compile(r"\b(?:what(?:'s|s| is| are)\s+(?:this|that|it|these|they|those)\b.{0,40}\bcalled|what (?:do|would) "
-                      r"(?:you|we|people|i) call|(?:the|a) (?:\w+ )?(?:name|term|word) (?:for|of)|(?:is|are) (?:this|that|it|these|"
-                      r"they) called|(?:this|that|it|these|they) (?:is|are) called|what is it called|what are .{1,60} called)\b", re.IGNORECASE)
+                      r"(?:you|we|people|i) call|(?:the|a) (?:\w+ )?(?:name|term|word) (?:for|of)|"
+                      r"(?:is|are) (?:this|that|it|these|they) called|(?:this|that|it|these|they) (?:is|are) called|"
+                      r"what is it called|what are .{1,60} called)\b", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"\b(it|this|they|these|those|that|which|who|whom|whose|where|when|if|used|called|named|for|to|between|vs|versus|"
                          r"difference|name|term|word|technique|method|approach|way|loss that|kind of|type of)\b",
                          re.IGNORECASE)

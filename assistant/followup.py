@@ -73,7 +73,8 @@ _OPENERS = frozenset("and also so but ok okay then plus or".split())
 _FILLER = _OPENERS | {"the", "a", "an", "please"}
 _ABOUT = re.compile(r"^(?:(?:and|but|so|ok|okay|also)[\s,]+)*(?:what|how)\s+about\b\s*", re.IGNORECASE)
 # "no, ...", "nope I mean ...", "not that one", "I meant ...": the turn corrects the last answer.
-_CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?)\s*(?:[,.!;:-]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
+_CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?)\s*"
+                         r"(?:[,.!;:-]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
                          r"(?:no|nope)\s+(?=i\s+(?:mean|was))|sorry\s*,?\s*(?=i\s+mean))?"
                          r"(?:i\s+(?:meant|mean|was asking|am asking|asked|was thinking)(?:\s+(?:about|of))?\b[\s,:]*)?",
                          re.IGNORECASE)
@@ -170,7 +171,8 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says Adam)."""
     tokens = _WORD.findall(question)
     if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS or retrieval.matches \
-            or decision.outside or decision.reason not in ("low_score", "not_in_glossary") or asks_what_it_is(question):
+            or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
+            or asks_what_it_is(question):
         return None
     topic_words = _entry_words(resolution.context, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
@@ -183,10 +185,8 @@ def _glossary_names_it(tokens: list[str], entries: list[Entry]) -> bool:
     """Whether the glossary writes one of these words only capitalised, inside its sentences: a name."""
     wanted = {t.lower() for t in tokens if len(t) > 2}
     text = " ".join(passage for e in entries for _, passage in e.passages())
-    seen = {word: word[0].isupper() for word in re.findall(r"(?<=[a-z,;] )[A-Za-z][a-z]+\b", text)
-            if word.lower() in wanted}
-    lowercase = {w for w in seen if not seen[w]}
-    return any(w.lower() not in {x.lower() for x in lowercase} for w in seen if seen[w])
+    written = {word for word in re.findall(r"(?<=[a-z,;] )[A-Za-z][a-z]+\b", text) if word.lower() in wanted}
+    return any(not word.islower() and word.lower() not in written for word in written)
 
 
 def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_words: int) -> Resolution:

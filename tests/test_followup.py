@@ -157,10 +157,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
 
 
 @pytest.mark.parametrize("first, answered, turn, expected", [
-    ("what is a self-organizing map?", "Self-Organizing Map", "supervised or not?", ("answered", ["Self-Organizing Map"])),
+    ("what is a self-organizing map?", "Self-Organizing Map", "supervised or not?",
+     ("answered", ["Self-Organizing Map"])),
     ("what is dilated convolution?", "Dilated Convolution", "famous example?", ("answered", ["Dilated Convolution"])),
     ("what is mixup?", "Mixup", "what is dropout?", ("refused", [])),  # asks what something else is
-    ("what is the lookahead optimizer?", "Lookahead Optimizer", "adam?", ("refused", [])),  # the entry's text names Adam
+    ("what is the lookahead optimizer?", "Lookahead Optimizer", "adam?", ("refused", [])),  # its entry says Adam
     ("What is contrastive loss?", "Contrastive Loss", "hard negative mining how do i do it", ("refused", [])),
 ])
 def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, first, answered, turn, expected):

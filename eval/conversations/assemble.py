@@ -68,7 +68,8 @@ def main() -> None:
         path = HERE / f"{name}.jsonl"
         if path.exists():
             rows = _lines(path)
-            print(name, {s: sum(c["split"] == s for c in rows) for s in ("dev", *(f"test{n}" for n in ("", 2, 3, 4, 5, 6)))},
+            splits = dict.fromkeys(c["split"] for c in rows)
+            print(name, {s: sum(c["split"] == s for c in rows) for s in splits},
                   "turns", sum(len(c["turns"]) for c in rows))
 
 
