@@ -59,7 +59,7 @@ _GENERIC_NOUNS = frozenset("method methods technique techniques approach approac
                            "model models algorithm algorithms trick tricks thing things one ones term loss losses metric "
                            "metrics score measure network networks layer layers regularizer regularization "
                            "optimizer schedule distance kernel".split())
-_ORDINALS = {"former": 0, "latter": -1}
+_ORDINALS = {"former": 0, "latter": -1, "first": 0, "second": 1}  # after "the", at the end or before "one"
 _DEMONSTRATIVES = frozenset("this that these those".split())
 # What may follow a pronoun ("is this used ...", "does that help"); any other word after "this" makes it the
 # determiner of a noun the question names itself ("this dilation conv operation"), not a reference.
@@ -78,6 +78,14 @@ _CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|
                          r"(?:no|nope)\s+(?=i\s+(?:mean|was))|sorry\s*,?\s*(?=i\s+mean))?"
                          r"(?:i\s+(?:meant|mean|was asking|am asking|asked|was thinking)(?:\s+(?:about|of))?\b[\s,:]*)?",
                          re.IGNORECASE)
+# "unrelated: ...", "ok diff thing, ...": the turn says it leaves the conversation's topic ("another question" does
+# not: in an issue thread it goes on with the same one).
+_NEW_TOPIC = re.compile(r"^\W*(?:(?:ok|okay|so|and|also|btw|now)[\s,]+)*(?:totally\s+|completely\s+)?(?:unrelated|"
+                        r"(?:different|diff|other|new)\s+(?:q|question|topic|thing|subject)|something else|"
+                        r"change of (?:topic|subject)|switching (?:topics?|gears))\b[\s:,.;!?-]*", re.IGNORECASE)
+# "the thing you just said about ...", "in your last answer": the turn is about what the conversation said.
+_BACK_REFERENCE = re.compile(r"\byou (?:just )?(?:said|mentioned|described|wrote)\b|"
+                             r"\byour (?:last |previous )?answer\b", re.IGNORECASE)
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _MAX_FRAGMENT_WORDS = 3
@@ -121,6 +129,9 @@ def resolve(question: str, history: list[Turn], retriever: Retriever, long_words
     """The question this turn stands for, given the earlier turns (oldest first). A question of ``long_words``
     words or more (an issue body, a story) carries its own context and stands alone."""
     topics = _topics(history, retriever)
+    switch = _NEW_TOPIC.match(question)
+    if switch and switch.end() < len(question):  # "unrelated: ...", "ok diff thing, ...": nothing of the conversation
+        return Resolution(question[switch.end():], True)
     resolution = _resolve(question, topics, retriever, long_words)
     if topics and not topics[0].tentative and not resolution.exclude:
         resolution = replace(resolution, context=topics[0].names)
@@ -219,12 +230,14 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
     referents = [t for t in topics if not set(t.names) & set(named)]
     if referents and not (own_subject and _ABOUT.match(question)):
         earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
-        own = _entry_words(referents[0].names, retriever.entries)
+        own = _entry_words(referents[0].names, retriever.entries) or _name_words(referents[0].names)
         referred = _refer(question, referents[0].names, tuple(dict.fromkeys(earlier))[:2],
                           lambda before: bool(_names(before, retriever) or _earlier_subject(before)
                                               or _describes_another(before, own)))
         if referred is not None:
             return Resolution(referred, True, tentative=referents[0].tentative)
+    if _BACK_REFERENCE.search(question):  # "and for the thing you just said about X, why ...?"
+        return Resolution(f"{' and '.join(topic.names)}: {question}", True, tentative=topic.tentative)
     if fragment is None:
         return Resolution(question, False)
     if not own_subject:  # "and an example?", "why?"
@@ -270,7 +283,12 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
     for i, (token, word) in enumerate(zip(tokens, lowered)):
         end = token.end()
         if word in _ORDINALS and i and lowered[i - 1] == "the":
+            following = lowered[i + 1] if i + 1 < len(tokens) else None
+            if word in ("first", "second") and (len(topic) < 2 or following not in (None, "one")):
+                continue  # "the first layer": no reference
             start = tokens[i - 1].start()
+            if following == "one":
+                end = tokens[i + 1].end()
             name = topic[_ORDINALS[word]] if len(topic) > 1 else topic[0]
         elif word in _PRONOUNS:
             start = token.start()
@@ -333,13 +351,16 @@ def _entry_words(terms: tuple[str, ...], entries: list[Entry]) -> frozenset[str]
     return frozenset().union(*map(entry_stems, topic)) if topic else None
 
 
-def _describes_another(before: str, topic_words: frozenset[str] | None) -> bool:
-    """Words before a reference word that the topic's entry never uses describe the thing it stands for
-    ("hard negative mining how do i do it", "dynamic batching on the server, does that help"): the question
-    names its own antecedent."""
-    if topic_words is None:
-        return False
-    return len(set(content_stems(before, ASPECT_WORDS | QUERY_WORDS)) - topic_words) >= _ANTECEDENT_WORDS
+def _name_words(names: tuple[str, ...]) -> frozenset[str]:
+    """The word stems of a topic that is no glossary entry (an outside concept, a subject)."""
+    return frozenset(content_stems(" ".join(names)))
+
+
+def _describes_another(text: str, topic_words: frozenset[str]) -> bool:
+    """Whether the text describes a thing of its own, in two or more words the topic never uses: before a
+    reference word, what the word stands for ("hard negative mining how do i do it", "dynamic batching on the
+    server, does that help"), so the question names its own antecedent."""
+    return len(set(content_stems(text, ASPECT_WORDS | QUERY_WORDS)) - topic_words) >= _ANTECEDENT_WORDS
 
 
 def _subject(text: str) -> str | None:

@@ -5,8 +5,9 @@
 
 Typos are accepted only for words that are not themselves real words of the corpus, so
 "batch normalization" does not match "Batch Renormalization" and "batch norm" does not match
-"batch renorm". Short upper-case abbreviations ("SAM", "VI") match only in upper case, or when the
-whole question is lower case.
+"batch renorm". A name's last word may be cut short ("spiking neural nets", "batch renorm"). Short upper-case
+abbreviations ("SAM", "VI") match only in upper case, or when the whole question is lower case (then never a
+word of chat: "ppl").
 """
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ from rapidfuzz.distance import OSA
 from assistant.corpus import Entry
 from assistant.text import STOPWORDS, americanize, stem
 
+def _shortened(seen: str, word: str) -> bool:
+    """``seen`` is ``word`` cut short, as people write "net", "conv" or "renorm" (plural or not)."""
+    short = seen.removesuffix("s")
+    return _MIN_SHORTENED <= len(short) <= len(word) - _MIN_CUT and word.startswith(short)
+
+
 class _HasSpan(Protocol):
     start: int
     end: int
@@ -31,6 +38,7 @@ class _HasSpan(Protocol):
 Span = TypeVar("Span", bound=_HasSpan)
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 _NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # "Type I error" is "type 1 error"
+_MIN_SHORTENED, _MIN_CUT = 3, 3  # a name's last word cut to 3 letters or more, by 3 or more
 _NUMERALS.update({arabic: roman for roman, arabic in _NUMERALS.items()})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
@@ -178,6 +186,8 @@ class TermMatcher:
                         continue
                     window = tokens[start:end]
                     dists = [self._word_distance(t, r, s) for t, r, s in zip(window, name.raw, name.stems)]
+                    if len(dists) > 1 and dists[-1] is None and _shortened(window[-1].raw, name.raw[-1]):
+                        dists[-1] = 1  # "spiking neural nets", "batch renorm": the last word cut short
                     if None in dists or (name.exact and any(dists)) or not self._allowed(name, window, lowercase_text):
                         continue
                     found[(name.term, start, end)] = NameMatch(name.term, name.text, 1.0 - 0.05 * sum(dists), start,

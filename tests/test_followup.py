@@ -25,6 +25,9 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
     ("ok and EWC?", "What is EWC?"),  # the earlier question, about the new name
     ("vs plain cross entropy targets", "Label Smoothing vs plain cross entropy targets"),  # opens with "vs"
     ("self driving car example?", "Label Smoothing: self driving car example?"),  # words before the aspect it asks
+    ("unrelated: whats the metric for two annotators agreeing", "whats the metric for two annotators agreeing"),
+    ("and for the thing you just said about soft targets, why not hard ones?",  # the answer referred to
+     "Label Smoothing: and for the thing you just said about soft targets, why not hard ones?"),
 ])
 def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, resolved):
     resolution = resolve(question, LABEL_SMOOTHING, retriever)
@@ -61,6 +64,12 @@ def test_they_stands_for_the_last_two_topics(retriever):
                                                                           "Lottery Ticket Hypothesis")]
     assert resolve("how do they compare?", history, retriever).question == \
         "how do Lottery Ticket Hypothesis and Sharpness-Aware Minimization compare?"
+
+
+def test_the_first_and_the_second_stand_for_the_topics_of_a_comparison(retriever):
+    history = [turn("mixup vs label smoothing?", "Mixup", "Label Smoothing")]
+    assert resolve("And an example of the second?", history, retriever).question == "And an example of Label Smoothing?"
+    assert not resolve("what does the first layer do?", history, retriever).followup
 
 
 def test_a_reference_word_never_stands_for_a_name_the_turn_says(retriever):

@@ -20,6 +20,7 @@ import pytest
     ("kohonen map", "Self-Organizing Map"),
     ("What is the best value for the parameter margin for OnlineContrastiveLoss?", "Contrastive Loss"),  # code names
     ("the function drop_connect() seems to drop samples", "DropConnect"),
+    ("switching topics, spiking neural nets?", "Spiking Neural Network"),  # the last word cut short
 ])
 def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
     assert term in [m.term for m in retriever.matcher.find(text)]
@@ -32,6 +33,7 @@ def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
     "what is data drift",
     "How did Sam train his model?",  # capitalised name, not the abbreviation SAM
     "Do you have a sense of how important this is?",  # a real word one edit from "SNNs": abbreviations take no typos
+    "how do ppl prevent it",  # chat shorthand in a lower-case question, not PPL
 ])
 def test_near_misses_do_not_match(retriever, text):
     assert retriever.matcher.find(text) == []
