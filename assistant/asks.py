@@ -56,7 +56,8 @@ drawback drawbacks disadvantage disadvantages downside downsides limitation limi
 problems issue issues alternative alternatives formula formulas equation equations math maths intuition history
 origin origins code variant variants meaning definition summary detail details analogy explanation more else further
 another other simpler simple terms words short version again please benefit benefits idea point role significance
-importance real world practice
+importance real world practice value values range ranges default defaults cost costs complexity option options
+tradeoff tradeoffs tips
 """.split())
 
 
