@@ -10,21 +10,27 @@ decision runs; the decision then runs on that question like on any other.
     False
 
 The conversation's *topic* is what its latest turn was about: the entries that turn cited, else the glossary
-names, the outside concept or the subject its question named. A turn refers back to the topic when
-- a reference word ("it", "its", "this method", "that one", "they", "the latter") comes before any name in the
-  question and after no sentence with a subject of its own: the word becomes the topic ("why does that help?"
+names (not for a refused turn), the outside concept or the subject its question named. A turn refers back to
+the topic when
+- a reference word ("it", "its", "this method", "that one", "they", "the latter", "the second") comes before
+  any name in the question, after no sentence with a subject of its own, and after no words that describe
+  another thing ("hard negative mining how do i do it"): the word becomes the topic ("why does that help?"
   -> "why does Label Smoothing help?", "how is it different from mixup?" -> "how is Label Smoothing different
   from mixup?"); "they" may stand for the topics of the last two turns;
-- it is a fragment (it opens with "and", "also", "ok", "what about" ..., or has at most three words) that only
-  asks an aspect ("and an example?", "any drawbacks?", "in simple words?"): the topic goes in front;
+- it is a fragment (it opens with "and", "also", "ok", "vs", "what about" ..., has at most three words, or ends
+  with the aspect it asks: "self driving car example?") that only asks an aspect ("and an example?", "any
+  drawbacks?", "in simple words?"), or it speaks of the answer ("the thing you just said about ..."): the topic
+  goes in front;
 - it is a fragment that compares ("vs log loss?"): the topic goes in front;
 - it is a fragment that is only a new name ("ok and EWC?"): the earlier question is asked about that name
   when the earlier question names its topic ("when should I use mixup?" -> "when should I use EWC?");
 - it corrects the last answer ("no, I meant the other one"): the earlier question again, answered from another
   entry than before (``exclude``).
-Anything else stands alone, and so does a question of 25 words or more or one that asks for the name of what
-it describes: a new topic is never answered from the previous entry. ``tentative`` and ``context`` tell the
-decision whether the topic was only a marked closest guess, or an entry the conversation was answered from.
+Anything else stands alone, and so does a question of 25 words or more, one that asks for the name of what it
+describes, and one that announces a new topic ("unrelated: ..."): a new topic is not answered from the previous
+entry. ``tentative`` and ``context`` tell the decision whether the topic was only a marked closest guess, or an
+entry the conversation was answered from; ``about_topic`` and ``in_conversation`` use the conversation as
+evidence where the question alone is not placed.
 """
 from __future__ import annotations
 
