@@ -10,7 +10,8 @@
 - raw/written.jsonl: conversations written by a helper blind to the code, for the turn kinds public pages
   rarely show (corrections, ellipsis, pronouns); half of them, chosen by a hash of the id, are `test`.
 - raw/written2.jsonl to raw/written7.jsonl: 36 to 40 more each, written later by six more helpers that read only
-  the glossary: `test3` to `test8`, held out.
+  the glossary: `test3` to `test8`, held out. Four conversations (x034, z017, w6-025, w6-035) were taken out
+  because a turn asked a question of eval/heldout.jsonl word for word: that set stays unseen.
 """
 from __future__ import annotations
 
