@@ -126,18 +126,21 @@ class Assistant:
         turns = clean_history(list(history), self.config.max_history_turns, self.config.max_history_chars)
         resolution = resolve(asked, turns, self.retriever, self.config.thresholds.long_words)
         text = resolution.question  # built from the cleaned question and history
-        retrieval = self.retriever.retrieve(text, k=max(5, self.config.top_k) + len(resolution.exclude))
-        if resolution.exclude:  # a correction: another entry than the last answer's
-            retrieval = replace(retrieval, hits=[h for h in retrieval.hits if h.term not in resolution.exclude],
-                                matches=[m for m in retrieval.matches if m.term not in resolution.exclude])
-        decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
+        retrieval, decision = self._decided(text, resolution.exclude)
         about = about_topic(text, resolution, retrieval, decision, self.glossary.entries)
         if about is not None:  # "supervised or not?": asked about the conversation's entry
             text = about
-            retrieval = self.retriever.retrieve(text, k=max(5, self.config.top_k))
-            decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
+            retrieval, decision = self._decided(text)
         decision = in_conversation(decision, resolution, retrieval, self._entries, self.config.thresholds)
         return Route(asked, text, retrieval, decision, _ms(started))
+
+    def _decided(self, text: str, exclude: tuple[str, ...] = ()) -> tuple[Retrieval, Decision]:
+        """Retrieval and decision for ``text``; ``exclude``: entries a correction turned away from."""
+        retrieval = self.retriever.retrieve(text, k=max(5, self.config.top_k) + len(exclude))
+        if exclude:  # a correction: another entry than the last answer's
+            retrieval = replace(retrieval, hits=[h for h in retrieval.hits if h.term not in exclude],
+                                matches=[m for m in retrieval.matches if m.term not in exclude])
+        return retrieval, decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
 
     def stream(self, question: object, cancel: Cancel | None = None, route: Route | None = None,
                history: Sequence[Turn] = ()) -> Iterator[Event]:

@@ -24,11 +24,6 @@ from rapidfuzz.distance import OSA
 from assistant.corpus import Entry
 from assistant.text import STOPWORDS, americanize, stem
 
-def _shortened(seen: str, word: str) -> bool:
-    """``seen`` is ``word`` cut short, as people write "net", "conv" or "renorm" (plural or not)."""
-    short = seen.removesuffix("s")
-    return _MIN_SHORTENED <= len(short) <= len(word) - _MIN_CUT and word.startswith(short)
-
 
 class _HasSpan(Protocol):
     start: int
@@ -38,9 +33,9 @@ class _HasSpan(Protocol):
 Span = TypeVar("Span", bound=_HasSpan)
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 _NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # "Type I error" is "type 1 error"
-_MIN_SHORTENED, _MIN_CUT = 3, 3  # a name's last word cut to 3 letters or more, by 3 or more
 _NUMERALS.update({arabic: roman for roman, arabic in _NUMERALS.items()})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_MIN_SHORTENED, _MIN_CUT = 3, 3  # a name's last word cut to 3 letters or more, by 3 or more
 
 
 @dataclass(frozen=True)
@@ -81,6 +76,12 @@ def tokenize(text: str) -> list[_Token]:
         word = m.group(0)
         out.append(_Token(raw, stem(raw), word.isupper() or (word.endswith("s") and word[:-1].isupper())))
     return out
+
+
+def _shortened(seen: str, word: str) -> bool:
+    """``seen`` is ``word`` cut short, as people write "net", "conv" or "renorm" (plural or not)."""
+    short = seen.removesuffix("s")
+    return _MIN_SHORTENED <= len(short) <= len(word) - _MIN_CUT and word.startswith(short)
 
 
 def non_overlapping(best_first: list[Span]) -> list[Span]:
