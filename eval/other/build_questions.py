@@ -340,7 +340,8 @@ def build(name, pages, titles):
     for i, (url, skind, qs) in enumerate(pages):
         for q, terms, kind in qs:
             rows.append(row(name, len(rows) + 1, q, terms, kind, url, skind, split_of[i], titles, seen))
-    rows += second_round(name, titles, seen, len(rows))
+    for number in (2, 3):
+        rows += later_round(number, name, titles, seen, len(rows))
     with open(HERE / name / "questions.jsonl", "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -364,21 +365,22 @@ def row(name, number, question, terms, kind, url, skind, split, titles, seen):
             "kind": kind, "source": url, "source_kind": skind, "split": split}
 
 
-def second_round(name, titles, seen, before):
-    """round2.jsonl (collected later from new pages), with the second reader's drops and relabels from
-    review_round2.jsonl applied: split test2."""
-    reviews = {r["question"]: r for r in map(json.loads, open(HERE / name / "review_round2.jsonl", encoding="utf-8"))}
+def later_round(number, name, titles, seen, before):
+    """round<N>.jsonl (collected later from new pages by another blind helper), with the second reader's drops and
+    relabels from review_round<N>.jsonl applied: split test<N>."""
+    reviews = {r["question"]: r for r in map(json.loads, open(HERE / name / f"review_round{number}.jsonl",
+                                                              encoding="utf-8"))}
     rows = []
-    for item in map(json.loads, open(HERE / name / "round2.jsonl", encoding="utf-8")):
+    for item in map(json.loads, open(HERE / name / f"round{number}.jsonl", encoding="utf-8")):
         review = reviews.pop(item["question"], {"action": "keep"})
         if review["action"] == "drop":
             continue
         if review["action"] == "relabel":
             item["expected_terms"] = review["expected_terms"]
         rows.append(row(name, before + len(rows) + 1, item["question"], item["expected_terms"], item["kind"],
-                        item["source"], item["source_kind"], "test2", titles, seen))
+                        item["source"], item["source_kind"], f"test{number}", titles, seen))
     assert not reviews, f"reviews of no question: {list(reviews)}"
-    print(name, "test2", len(rows), "answerable", sum(r["answerable"] for r in rows))
+    print(name, f"test{number}", len(rows), "answerable", sum(r["answerable"] for r in rows))
     return rows
 
 
