@@ -36,6 +36,9 @@ _MAX_WORDS = 6
 _MIN_SHORTENED = 4  # "norm" may stand for "normalization", "reg" not for "regularization"
 _MIN_MISSPELT = 8  # shorter words are too often other real words one letter away
 _COORDINATING = frozenset({"and", "or"})  # "A and B C" names "A C" too
+# A concept's one-word name inside a set phrase of English names nothing ("for instance", "in practice").
+_SET_PHRASES = frozenset({("for", "instance"), ("in", "general"), ("in", "practice"), ("in", "theory"),
+                          ("in", "particular"), ("in", "short")})
 
 
 class _Concept(BaseModel):
@@ -154,6 +157,8 @@ class ConceptFinder:
                         found.append(ConceptMention(name, start, start + 1, (stems[start], *stems[start + 3:end])))
                         break
             word = self._by_word.get(token.raw) or self._by_word.get(token.raw.removesuffix("s"))
+            if start and (raws[start - 1], token.raw) in _SET_PHRASES:
+                continue
             if word and (not word[1] or token.upper or lowercase_text and token.raw not in STOPWORDS):
                 found.append(ConceptMention(word[0], start, start + 1, (token.stem,)))
         return non_overlapping(sorted(found, key=lambda m: (-(m.end - m.start), m.start)))

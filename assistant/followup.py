@@ -21,7 +21,11 @@ the topic when
   with the aspect it asks: "self driving car example?") that only asks an aspect ("and an example?", "any
   drawbacks?", "in simple words?"), or it speaks of the answer ("the thing you just said about ..."): the topic
   goes in front;
-- it is a fragment that compares ("vs log loss?"): the topic goes in front;
+- it is a fragment that compares ("vs log loss?"), or a comparison that names one side only and no glossary entry
+  ("is better than ReLU?", "what's the link to kernel methods?"): the topic goes in front;
+- it is a short fragment that narrows the topic to a setting it names, with no glossary name: it opens with a
+  preposition or ends with a focus word ("in segmentation models too?", "face recognition only?", "batch size 2
+  tho?"), unless it asks what something is ("whats infonce exactly tho"): the topic goes in front;
 - it is a fragment that is only a new name ("ok and EWC?"): the earlier question is asked about that name
   when the earlier question names its topic ("when should I use mixup?" -> "when should I use EWC?");
 - it corrects the last answer ("no, I meant the other one"): the earlier question again, answered from another
@@ -60,6 +64,13 @@ _THAT_AFTER = frozenset("does do did is was are were isn't doesn't about of for 
                         "but also wait".split())
 _PREPOSITIONS = frozenset("from to for with in on at by about into of".split())
 _COMPARING = frozenset("vs versus compared".split())
+# "is better than ReLU?", "what's the link to kernel methods?": a comparison whose first side is left unsaid.
+_COMPARED_WITH = re.compile(r"\b(?:same(?:\s+thing)?\s+(?:as|like)|(?:better|worse|different|faster|slower|cheaper)"
+                            r"(?:\s+or\s+(?:better|worse))?\s+(?:than|from)|(?:difference|diff|link|connection|"
+                            r"relation)\s+(?:with|to|from)|(?:similar|related|compared?)\s+(?:to|with))\s",
+                            re.IGNORECASE)
+# A fragment that ends with one of these narrows the topic to a setting ("face recognition only?", "GANs too?").
+_FOCUS = frozenset("too also only tho though specifically either".split())
 # A reference word followed by one of these is one phrase ("this method", "these losses").
 _GENERIC_NOUNS = frozenset("method methods technique techniques approach approaches concept concepts idea ideas "
                            "model models algorithm algorithms trick tricks thing things one ones term loss losses metric "
@@ -96,6 +107,7 @@ _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _MAX_FRAGMENT_WORDS = 3
 _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it asks about
+_MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
 _ANTECEDENT_WORDS = 2  # words before a reference word, unknown to the topic's entry, that describe its antecedent
 _MAX_UNNAMED_WORDS = 8  # a turn this short that names nothing and stands nowhere is asked about the topic
 
@@ -229,7 +241,10 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
     """A turn that corrects nothing: a reference word, a fragment, or a question of its own."""
     topic = topics[0]
     fragment = _fragment(question)
-    own_subject = fragment is not None and bool(named or _subject(fragment) or _describes(fragment))
+    # "face recognition only?", "with Adam also?": a fragment that narrows the topic to what it names (no entry)
+    scoped = fragment is not None and _narrows(fragment) and not retriever.matcher.find(fragment)
+    own_subject = fragment is not None and (asks_what_it_is(fragment) if scoped else
+                                            bool(named or _subject(fragment) or _describes(fragment)))
     # "what about rehearsal, ... is that a thing?": after "what about X" a reference word stands for X
     # A reference word never stands for a name the turn itself says ("is that basically label smoothing?" after
     # a turn about label smoothing): it refers to the latest topic the turn does not name.
@@ -243,6 +258,10 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
         if referred is not None:
             return Resolution(referred, True, tentative=referents[0].tentative)
     if _BACK_REFERENCE.search(question):  # "and for the thing you just said about X, why ...?"
+        return Resolution(f"{' and '.join(topic.names)}: {question}", True, tentative=topic.tentative)
+    compared = _COMPARED_WITH.search(question)  # "is better than ReLU?": the topic is the side left unsaid
+    if compared and not retriever.matcher.find(question) and not content_stems(question[:compared.start()],
+                                                                                QUERY_WORDS):
         return Resolution(f"{' and '.join(topic.names)}: {question}", True, tentative=topic.tentative)
     if fragment is None:
         return Resolution(question, False)
@@ -335,13 +354,21 @@ def _fragment(question: str) -> str | None:
         return None
     opener = words[0].lower() in _OPENERS | _COMPARING  # "vs just grid search"
     aspect = len(words) <= _MAX_ASPECT_FRAGMENT_WORDS and ends_with_aspect(question)  # "self driving car example?"
-    if not (about or opener or aspect or len(words) <= _MAX_FRAGMENT_WORDS):
+    if not (about or opener or aspect or _narrows(question) or len(words) <= _MAX_FRAGMENT_WORDS):
         return None
     rest = question[about.end():] if about else question
     while (first := _WORD.match(rest.lstrip(" ,"))) and first.group(0).lower() in _OPENERS:
         rest = rest.lstrip(" ,")[first.end():]
     rest = rest.strip(" ,")
     return rest or None
+
+
+def _narrows(text: str) -> bool:
+    """Whether the text is a short one that narrows a topic to a setting: it opens with a preposition ("in GANs?",
+    "for speech?") or ends with a focus word ("images only?", "batch size 2 tho?", "text models as well?")."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    return 0 < len(words) <= _MAX_SCOPE_FRAGMENT_WORDS and \
+        (words[0] in _PREPOSITIONS or words[-1] in _FOCUS or words[-2:] == ["as", "well"])
 
 
 def _earlier_subject(before: str) -> bool:

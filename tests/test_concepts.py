@@ -48,6 +48,7 @@ def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
     "Is the gmm of this Gmm thing right?",  # abbreviations only in upper case ...
     "Can teams reuse the same preprocessed features across many models?",  # "across" is a word, not "cross" misspelt
     "how do ppl prevent it",  # chat shorthand for people, not PPL (perceptual path length) in a lower-case question
+    "For instance, does it work in practice?",  # set phrases of English, not the concepts "instance" and "practice"
 ])
 def test_glossary_names_and_ordinary_words_are_not_outside_concepts(finder, question):
     assert [m.name for m in finder.find(question)] == []

@@ -28,6 +28,10 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
     ("unrelated: whats the metric for two annotators agreeing", "whats the metric for two annotators agreeing"),
     ("and for the thing you just said about soft targets, why not hard ones?",  # the answer referred to
      "Label Smoothing: and for the thing you just said about soft targets, why not hard ones?"),
+    ("speech recognition only?", "Label Smoothing: speech recognition only?"),  # narrows the topic to a setting
+    ("in transformers too?", "Label Smoothing: in transformers too?"),
+    ("Is better than temperature scaling?", "Label Smoothing: Is better than temperature scaling?"),  # one side
+    ("what's the link to calibration?", "Label Smoothing: what's the link to calibration?"),
 ])
 def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, resolved):
     resolution = resolve(question, LABEL_SMOOTHING, retriever)
@@ -42,6 +46,8 @@ def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, res
     "Is there anybody who has some insights about this dilation conv operation?",  # "this" is a determiner
     "hard negative mining how do i do it",  # "it" is what the words before it describe, which the entry never says
     "there is a method that pushes the model into a flat minimum, how it is called?",  # asks for a name
+    "whats focal loss exactly tho",  # a short question that ends with a focus word, but asks what a thing is
+    "is mixup better than cutmix?",  # a comparison with both sides
 ])
 def test_a_question_that_stands_alone_is_not_rewritten(retriever, question):
     resolution = resolve(question, LABEL_SMOOTHING, retriever)
@@ -115,6 +121,8 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
     (["what is dropout?", "why does it help?"], ("refused", [], None)),
     (["What's the loss with a margin between anchor and negative?", "no, I meant the other one"],
      ("answered", ["Contrastive Loss"], None)),
+    (["What is label smoothing?", "speech recognition only?"], ("answered", ["Label Smoothing"], None)),
+    (["What is label smoothing?", "Is better than temperature scaling?"], ("answered", ["Label Smoothing"], "compare")),
     (["What is label smoothing?", "What is the name for training on easy examples first?"],
      ("closest", ["Curriculum Learning"], None)),  # a new topic is decided alone, not from the previous entry
 ])
