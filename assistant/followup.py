@@ -110,6 +110,7 @@ _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it a
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
 _ANTECEDENT_WORDS = 2  # words before a reference word, unknown to the topic's entry, that describe its antecedent
 _MAX_UNNAMED_WORDS = 8  # a turn this short that names nothing and stands nowhere is asked about the topic
+_WORDS_OF_ANOTHER_THING = 4  # a follow-up on a guessed entry with this many words the entry never uses is about another
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ def resolve(question: str, history: list[Turn], retriever: Retriever, long_words
 def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: dict[str, Entry],
                     thresholds: Thresholds) -> Decision:
     """The decision on a resolved turn with what the conversation shows as evidence:
-    - a follow-up on a marked closest guess stays marked: the guess was never confirmed;
+    - a follow-up on a marked closest guess goes on with it, which confirms the guess ("any downsides?"), unless it
+      describes something else, in four or more words the entry never uses: then it stays marked;
     - a turn the glossary gives only as the closest entry continues the entry the conversation was last answered
       from when that is the one it got;
     - a refused turn continues it when that entry is its best one by content (scoring at least ``answer_score``) and
@@ -170,7 +172,10 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
     Either way every concept the turn names must be one the entry mentions: the question and the conversation
     then agree, and the entry answers."""
     if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
-        return replace(decision, outcome="closest", reason="closest")
+        guessed = frozenset().union(*(entry_stems(entries[t]) for t in decision.terms))
+        if _describes_another(retrieval.question, guessed, _WORDS_OF_ANOTHER_THING):
+            return replace(decision, outcome="closest", reason="closest")
+        return decision
     top = max(retrieval.hits, key=lambda h: h.fused)
     if decision.outcome == "closest":
         term = decision.terms[0]
@@ -389,11 +394,11 @@ def _name_words(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(content_stems(" ".join(names)))
 
 
-def _describes_another(text: str, topic_words: frozenset[str]) -> bool:
-    """Whether the text describes a thing of its own, in two or more words the topic never uses: before a
+def _describes_another(text: str, topic_words: frozenset[str], at_least: int = _ANTECEDENT_WORDS) -> bool:
+    """Whether the text describes a thing of its own, in ``at_least`` words the topic never uses: before a
     reference word, what the word stands for ("hard negative mining how do i do it", "dynamic batching on the
     server, does that help"), so the question names its own antecedent."""
-    return len(set(content_stems(text, ASPECT_WORDS | QUERY_WORDS)) - topic_words) >= _ANTECEDENT_WORDS
+    return len(set(content_stems(text, ASPECT_WORDS | QUERY_WORDS)) - topic_words) >= at_least
 
 
 def _subject(text: str) -> str | None:
