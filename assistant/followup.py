@@ -24,8 +24,9 @@ the topic when
 - it is a fragment that compares ("vs log loss?"), or a comparison that names one side only and no glossary entry
   ("is better than ReLU?", "what's the link to kernel methods?"): the topic goes in front;
 - it is a short fragment that narrows the topic to a setting it names, with no glossary name: it opens with a
-  preposition or ends with a focus word ("in segmentation models too?", "face recognition only?", "batch size 2
-  tho?"), unless it asks what something is ("whats infonce exactly tho"): the topic goes in front;
+  preposition or has a focus word ("in segmentation models too?", "face recognition only?", "batch size 2 tho?"),
+  unless it asks what something is ("whats infonce exactly tho") or about something ("what about X tho"): the
+  topic goes in front;
 - it is a fragment that is only a new name ("ok and EWC?"): the earlier question is asked about that name
   when the earlier question names its topic ("when should I use mixup?" -> "when should I use EWC?");
 - it corrects the last answer ("no, I meant the other one"): the earlier question again, answered from another
@@ -62,7 +63,7 @@ _POSSESSIVE = frozenset({"its", "their"})
 _THAT_AFTER = frozenset("does do did is was are were isn't doesn't about of for with than from and like use using "
                         "apply explain mean means what what's whats how how's hows why where when which so ok okay "
                         "but also wait".split())
-_PREPOSITIONS = frozenset("from to for with in on at by about into of".split())
+_PREPOSITIONS = frozenset("from to for with without in on at by about into of during under across".split())
 _COMPARING = frozenset("vs versus compared".split())
 # "is better than ReLU?", "what's the link to kernel methods?": a comparison whose first side is left unsaid.
 _COMPARED_WITH = re.compile(r"\b(?:same(?:\s+thing)?\s+(?:as|like)|(?:better|worse|different|faster|slower|cheaper)"
@@ -247,7 +248,8 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
     topic = topics[0]
     fragment = _fragment(question)
     # "face recognition only?", "with Adam also?": a fragment that narrows the topic to what it names (no entry)
-    scoped = fragment is not None and _narrows(fragment) and not retriever.matcher.find(fragment)
+    scoped = fragment is not None and _narrows(fragment) and not _ABOUT.match(question) \
+        and not retriever.matcher.find(fragment)
     own_subject = fragment is not None and (asks_what_it_is(fragment) if scoped else
                                             bool(named or _subject(fragment) or _describes(fragment)))
     # "what about rehearsal, ... is that a thing?": after "what about X" a reference word stands for X
@@ -370,10 +372,12 @@ def _fragment(question: str) -> str | None:
 
 def _narrows(text: str) -> bool:
     """Whether the text is a short one that narrows a topic to a setting: it opens with a preposition ("in GANs?",
-    "for speech?") or ends with a focus word ("images only?", "batch size 2 tho?", "text models as well?")."""
+    "for speech?"), or with an aspect in a setting ("example in deep learning?"), or has a focus word ("images
+    only?", "batch size 2 tho?", "labels too or only the images?", "text models as well?")."""
     words = [w.lower() for w in _WORD.findall(text)]
     return 0 < len(words) <= _MAX_SCOPE_FRAGMENT_WORDS and \
-        (words[0] in _PREPOSITIONS or words[-1] in _FOCUS or words[-2:] == ["as", "well"])
+        (words[0] in _PREPOSITIONS or bool(_FOCUS.intersection(words)) or words[-2:] == ["as", "well"]
+         or words[0] in ASPECT_WORDS and len(words) > 1 and words[1] in _PREPOSITIONS)
 
 
 def _earlier_subject(before: str) -> bool:

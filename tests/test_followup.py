@@ -30,6 +30,10 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
      "Label Smoothing: and for the thing you just said about soft targets, why not hard ones?"),
     ("speech recognition only?", "Label Smoothing: speech recognition only?"),  # narrows the topic to a setting
     ("in transformers too?", "Label Smoothing: in transformers too?"),
+    ("only for classifiers or detectors too?", "Label Smoothing: only for classifiers or detectors too?"),
+    ("without a teacher model?", "Label Smoothing: without a teacher model?"),
+    ("example in speech recognition?", "Label Smoothing: example in speech recognition?"),  # an aspect in a setting
+    ("what about focal loss tho, same idea?", "focal loss tho, same idea?"),  # "what about X": X is the subject
     ("Is better than temperature scaling?", "Label Smoothing: Is better than temperature scaling?"),  # one side
     ("what's the link to calibration?", "Label Smoothing: what's the link to calibration?"),
 ])
