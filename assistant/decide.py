@@ -51,7 +51,8 @@ Reason = Literal["named", "definition", "name_part", "descriptive", "closest", "
 
 _ARTICLE = r"(?:an?\s+|the\s+)?"
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
-    rf"^(?:so|ok|okay|hey|hi|and|but)?[\s,]*(?:what|who)(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",
+    rf"^(?:so|ok|okay|hey|hi|and|but)?[\s,]*(?:what|who)(?:\s+exactly)?(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+"
+    rf"{_ARTICLE}(?P<x>.+)$",
     rf"^(?:can|could|would)\s+you\s+(?:please\s+)?(?:explain|define|describe|clarify)\s+(?:what\s+)?{_ARTICLE}(?P<x>.+?)"
     r"(?:\s+(?:is|are|means?))?$",
     rf"^(?:please\s+)?(?:explain|define|describe|eli5|clarify|tell me about|what about|info on|meaning of|definition of)"

@@ -32,7 +32,8 @@ the topic when
 - it corrects the last answer ("no, I meant the other one"): the earlier question again, answered from another
   entry than before (``exclude``).
 Anything else stands alone, and so does a question of 25 words or more, one that asks for the name of what it
-describes, and one that announces a new topic ("unrelated: ..."): a new topic is not answered from the previous
+describes, one whose last sentence asks what a thing it brings up is ("They also compare against LIME. What's
+LIME?"), and one that announces a new topic ("unrelated: ..."): a new topic is not answered from the previous
 entry. ``tentative`` and ``context`` tell the decision whether the topic was only a marked closest guess, or an
 entry the conversation was answered from; ``about_topic`` and ``in_conversation`` use the conversation as
 evidence where the question alone is not placed.
@@ -245,6 +246,8 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
 
 def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriever: Retriever) -> Resolution:
     """A turn that corrects nothing: a reference word, a fragment, or a question of its own."""
+    if _asks_about_its_own(question, retriever):  # "They also compare against LIME. What's LIME?"
+        return Resolution(question, False)
     topic = topics[0]
     fragment = _fragment(question)
     # "face recognition only?", "with Adam also?": a fragment that narrows the topic to what it names (no entry)
@@ -378,6 +381,16 @@ def _narrows(text: str) -> bool:
     return 0 < len(words) <= _MAX_SCOPE_FRAGMENT_WORDS and \
         (words[0] in _PREPOSITIONS or bool(_FOCUS.intersection(words)) or words[-2:] == ["as", "well"]
          or words[0] in ASPECT_WORDS and len(words) > 1 and words[1] in _PREPOSITIONS)
+
+
+def _asks_about_its_own(question: str, retriever: Retriever) -> bool:
+    """Whether the turn's last sentence asks what a thing is that the turn itself brings up: it names it ("They
+    also add a gradient penalty. What exactly is a gradient penalty?"), or an earlier sentence names an outside
+    concept ("Is this related to the NNGP? What is that?")."""
+    sentences = split_sentences(question)
+    if len(sentences) < 2 or not asks_what_it_is(sentences[-1]):
+        return False
+    return bool(_subject(sentences[-1]) or _outside_names(" ".join(sentences[:-1]), retriever))
 
 
 def _earlier_subject(before: str) -> bool:

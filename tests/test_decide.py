@@ -93,6 +93,7 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     ("What is label smoothing?", "label smoothing"),
     ("what does the NTK stand for in deep learning", "NTK"),
     ("Can you explain what concept drift is?", "concept drift"),
+    ("What exactly is a gradient penalty?", "gradient penalty"),
     ("What is the name for a network whose output is another network's weights?", None),
     ("What does it mean for features to be disentangled?", None),
 ])

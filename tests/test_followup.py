@@ -51,6 +51,8 @@ def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, res
     "hard negative mining how do i do it",  # "it" is what the words before it describe, which the entry never says
     "there is a method that pushes the model into a flat minimum, how it is called?",  # asks for a name
     "whats focal loss exactly tho",  # a short question that ends with a focus word, but asks what a thing is
+    "They also tried temperature scaling. What exactly is temperature scaling?",  # asks about what it brings up
+    "Is it like the NNGP, the neural network Gaussian process? What is that?",
     "is mixup better than cutmix?",  # a comparison with both sides
 ])
 def test_a_question_that_stands_alone_is_not_rewritten(retriever, question):
