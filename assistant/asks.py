@@ -51,13 +51,16 @@ def is_comparison(question: str) -> bool:
 
 # Words that ask for an aspect of a subject rather than name one: "an example?", "any drawbacks?", "the
 # intuition?". A question made of these (and stopwords) alone has no subject of its own.
-ASPECT_WORDS = frozenset().union(*(cues for _, cues in _CUES), """
+# Of these, the nouns that name an aspect ("any drawbacks or costs I should flag?"):
+ASPECT_NOUNS = frozenset("""
 drawback drawbacks disadvantage disadvantages downside downsides limitation limitations pros cons pitfalls problem
 problems issue issues alternative alternatives formula formulas equation equations math maths intuition history
-origin origins code variant variants meaning definition summary detail details analogy explanation more else further
-another other simpler simple terms words short version again please benefit benefits idea point role significance
-importance real world practice value values range ranges default defaults cost costs complexity option options
-tradeoff tradeoffs tips
+origin origins code variant variants meaning definition summary detail details analogy explanation benefit benefits
+idea role significance importance value values range ranges default defaults cost costs complexity option options
+tradeoff tradeoffs tips example examples
+""".split())
+ASPECT_WORDS = frozenset().union(*(cues for _, cues in _CUES), ASPECT_NOUNS, """
+more else further another other simpler simple terms words short version again please point real world practice
 """.split())
 
 

@@ -44,7 +44,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from assistant.asks import ASPECT_WORDS, ask_of, ends_with_aspect
+from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, ends_with_aspect
 from assistant.corpus import Entry
 from assistant.decide import Decision, Thresholds, asks_for_a_name, asks_what_it_is, definitional_subject
 from assistant.errors import InvalidQuestion, QuestionTooLong
@@ -204,15 +204,19 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     conversation was last answered from: the question it stands for, else None. Not when it asks what something is
     ("what is dropout?"), describes something in words the entry never uses ("hard negative mining how do i do
     it"), or has a word that is a name the glossary does not define: capitalised inside the question, or one the
-    glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says Adam)."""
+    glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says Adam). A turn that asks
+    for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I
+    should flag in the review?", "computational cost? i have like 100k series")."""
     tokens = _WORD.findall(question)
-    if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS or retrieval.matches \
+    aspect = bool({t.lower() for t in tokens} & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
+    if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS and not aspect \
+            or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
             or asks_what_it_is(question):
         return None
     topic_words = _entry_words(resolution.context, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
-            or _glossary_names_it(tokens, entries) or _describes_another(question, topic_words):
+            or _glossary_names_it(tokens, entries) or not aspect and _describes_another(question, topic_words):
         return None
     return f"{' and '.join(resolution.context)}: {question}"
 
