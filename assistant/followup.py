@@ -93,7 +93,7 @@ _FILLER = _OPENERS | {"the", "a", "an", "please"}
 _ABOUT = re.compile(r"^(?:(?:and|but|so|ok|okay|also)[\s,]+)*(?:what|how)\s+about\b\s*", re.IGNORECASE)
 # "no, ...", "nope I mean ...", "not that one", "I meant ...": the turn corrects the last answer.
 _CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?)\s*"
-                         r"(?:[,.!;:-]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
+                         r"(?:[,.!;:\-—–]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
                          r"(?:no|nope)\s+(?=i\s+(?:mean|was))|sorry\s*,?\s*(?=i\s+mean))?"
                          r"(?:i\s+(?:meant|mean|was asking|am asking|asked|was thinking)(?:\s+(?:about|of))?\b[\s,:]*)?",
                          re.IGNORECASE)
@@ -105,6 +105,8 @@ _NEW_TOPIC = re.compile(r"^\W*(?:(?:ok|okay|so|and|also|btw|now)[\s,]+)*(?:total
 # "the thing you just said about ...", "in your last answer": the turn is about what the conversation said.
 _BACK_REFERENCE = re.compile(r"\byou (?:just )?(?:said|mentioned|described|wrote)\b|"
                              r"\byour (?:last |previous )?answer\b", re.IGNORECASE)
+# "sorry, not that one", "hm wait, I meant ...": what may stand before a correction.
+_INTERJECTION = re.compile(r"^\s*(?:(?:sorry|hm+|wait|ah+|oh+|actually|um+|uh+)\b[\s,.!]*)+", re.IGNORECASE)
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _MAX_FRAGMENT_WORDS = 3
@@ -212,7 +214,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS and not aspect \
             or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
-            or asks_what_it_is(question):
+            or asks_what_it_is(question) or asks_for_a_name(question):
         return None
     topic_words = _entry_words(resolution.context, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
@@ -234,8 +236,11 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         return Resolution(question, False)  # "what's it called when ...": "it" is the thing it describes
     topic = topics[0]
     named = _names(question, retriever)
-    correction = _CORRECTION.match(question)
-    corrects, rest = bool(correction.group(0).strip()), question[correction.end():].strip(" ,.")
+    lead = _INTERJECTION.match(question)
+    start = lead.end() if lead else 0
+    correction = _CORRECTION.match(question[start:])
+    corrects = bool(correction.group(0).strip())
+    rest = question[start + correction.end() if corrects else 0:].strip(" ,.")
     if corrects and named and rest:  # "no, I meant batch norm"
         return Resolution(rest, True, topic.names)
     if not named and (_OTHER.search(question) or corrects and not rest):  # "no, the other one"

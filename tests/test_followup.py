@@ -97,6 +97,9 @@ def test_a_correction_asks_again_without_the_entry_it_turned_away_from(retriever
     assert resolution.question == history[0].question and resolution.exclude == ("Triplet Loss",)
     named = resolve("no, I meant contrastive loss", history, retriever)
     assert named.question == "contrastive loss" and named.exclude == ("Triplet Loss",)
+    hesitant = resolve("hm sorry, not that one — the one without a margin", history, retriever)  # interjections first
+    assert hesitant.question == "the one without a margin" and hesitant.exclude == ("Triplet Loss",)
+    assert not resolve("wait, what is contrastive loss?", history, retriever).exclude  # no correction
 
 
 def test_a_correction_that_turns_the_answer_down_is_answered_from_another_entry(assistant):
@@ -198,6 +201,16 @@ def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, fir
     assert (decision.outcome, decision.terms) == expected
     if expected[0] == "answered":
         assert assistant.route(turn).decision.outcome == "refused"  # alone, the glossary cannot place it
+
+
+def test_a_turn_that_asks_for_a_name_is_a_new_topic_though_it_has_an_aspect_noun(assistant):
+    """From a blind-written conversation (spent split test13)."""
+    history = [Turn(question="does that mean its output doesn't change at all when I rotate the input?",
+                    citations=["Equivariant Neural Networks"], outcome="answered")]
+    decision = assistant.route("another problem: the grasp policy was trained in simulation and falls apart on the "
+                               "real robot because the camera images look different. what's the term for that?",
+                               history).decision
+    assert "Equivariant Neural Networks" not in decision.terms
 
 
 def test_a_follow_up_confirms_a_marked_closest_entry_unless_it_describes_another_thing(assistant):
