@@ -71,7 +71,7 @@ _COMPARED_WITH = re.compile(r"\b(?:same(?:\s+thing)?\s+(?:as|like)|(?:better|wor
                             r"(?:\s+or\s+(?:better|worse))?\s+(?:than|from)|(?:difference|diff|link|connection|"
                             r"relation)\s+(?:with|to|from)|(?:similar|related|compared?)\s+(?:to|with))\s",
                             re.IGNORECASE)
-# A fragment that ends with one of these narrows the topic to a setting ("face recognition only?", "GANs too?").
+# A short fragment with one of these narrows the topic to a setting ("face recognition only?", "GANs too?").
 _FOCUS = frozenset("too also only tho though specifically either".split())
 # A reference word followed by one of these is one phrase ("this method", "these losses").
 _GENERIC_NOUNS = frozenset("method methods technique techniques approach approaches concept concepts idea ideas "
