@@ -1,16 +1,17 @@
 """Many answers at once: this project's server against llama.cpp's own server on the same GGUF and prompts.
 
-    $ .venv/bin/python benchmarks/concurrency.py --llama-server PATH/llama-server [--clients 1,2,4,8,16]
+    $ .venv/bin/python benchmarks/concurrency.py [--llama-server PATH/llama-server] [--clients 1,2,4,8,16]
 
 For each number of concurrent clients, the same generated-answer questions go to, one server at a time,
 - this project batched (``serve --no-ui``, default settings: up to 8 answers decoded together, admission
   by estimated wait), as ``POST /api/ask``;
 - this project serial (``max_batch_sequences=1``: one answer at a time, as before batching);
-- ``llama-server`` with ``--parallel 8`` (continuous batching over 8 slots) on the packaged GGUF, as
-  ``POST /completion`` with the exact prompt this project builds for the question (fixed head + entry +
-  question), greedy, stopping at the end of the answer line.
-Reports answers/s, generated tokens/s (for this project: the model's sentences, re-tokenized with its
-vocabulary), latency p50/p95, and a burst: 8 different questions sent at once, the time until the last
+- with ``--llama-server``: ``llama-server`` with ``--parallel 8`` (continuous batching over 8 slots) on the
+  packaged GGUF, as ``POST /completion`` with the exact prompt this project builds for the question (fixed head +
+  entry + question), greedy, stopping at the end of the answer line.
+This project's answer cache is off (``answer_cache_size=0``), so every answer is generated. Reports answers/s,
+generated tokens/s (for this project: the model's sentences, re-tokenized with its vocabulary), latency p50/p95,
+and a burst: 8 different questions sent at once, the time until the last
 is answered against one answered alone. Build llama-server from the llama.cpp sources in llama-cpp-python's sdist:
 ``cmake -B build -DLLAMA_CURL=OFF && cmake --build build --target llama-server``. Loopback only, bounded.
 Prints a JSON document; the figures go to docs/benchmarks.md.
@@ -110,7 +111,7 @@ def _plot(results: dict[str, dict], clients: list[int], labels: dict[str, str], 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--llama-server", type=Path, required=True, help="the llama-server binary")
+    parser.add_argument("--llama-server", type=Path, help="the llama-server binary (else only this project's servers)")
     parser.add_argument("--clients", default="1,2,4,8,16")
     parser.add_argument("--parallel", type=int, default=8, help="llama-server slots")
     parser.add_argument("--plot", type=Path, help="also write a PNG of tokens/s and p95 latency against clients")
@@ -134,7 +135,8 @@ def main() -> None:
             answer = http.post(f"http://127.0.0.1:{port}/api/ask", json={"question": job[1]}).json()
             return sum(count(v["sentence"]) for v in answer.get("verdicts") or [])
 
-        env = {**os.environ, "GLOSSARY_RATE_LIMIT_PER_MINUTE": "0", "GLOSSARY_MAX_BATCH_SEQUENCES": str(batch)}
+        env = {**os.environ, "GLOSSARY_RATE_LIMIT_PER_MINUTE": "0", "GLOSSARY_MAX_BATCH_SEQUENCES": str(batch),
+               "GLOSSARY_ANSWER_CACHE_SIZE": "0"}  # a question asked again is generated again
         return ([sys.executable, "-m", "assistant", "serve", "--no-ui", "--port", str(port)], env,
                 f"http://127.0.0.1:{port}/healthz", ask)
 
@@ -152,8 +154,10 @@ def main() -> None:
     labels = {"batched": f"this project, batched ({settings.max_batch_sequences} sequences)",
               "serial": "this project, serial (max_batch_sequences=1)",
               "llama_server": f"llama-server, {args.parallel} parallel slots"}
-    servers = {"batched": lambda port: ours(port, settings.max_batch_sequences), "serial": lambda port: ours(port, 1),
-               "llama_server": llama_server}
+    servers = {"batched": lambda port: ours(port, settings.max_batch_sequences), "serial": lambda port: ours(port, 1)}
+    if args.llama_server:
+        servers["llama_server"] = llama_server
+    labels = {name: label for name, label in labels.items() if name in servers}
     questions = _questions(32)
     results: dict[str, dict] = {}
     for name, make in servers.items():  # one server at a time: each has both cores
@@ -167,7 +171,8 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(30)
-    print(json.dumps({"llama_server_parallel": args.parallel, "n_threads": settings.n_threads,
+    print(json.dumps({"llama_server_parallel": args.parallel if args.llama_server else None,
+                      "n_threads": settings.n_threads,
                       "max_new_tokens": settings.max_new_tokens, "results": results}, indent=2))
     if args.plot:
         _plot(results, clients, labels, args.plot)
