@@ -214,8 +214,8 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS and not aspect \
             or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
-            or asks_what_it_is(question) or asks_for_a_name(question):
-        return None
+            or asks_what_it_is(question) and _subject(question) or asks_for_a_name(question):
+        return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     topic_words = _entry_words(resolution.context, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
             or _glossary_names_it(tokens, entries) or not aspect and _describes_another(question, topic_words):

@@ -189,6 +189,7 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is mixup?", "Mixup", "any real drawbacks I should mention to my team before we switch?",  # an aspect noun
      ("answered", ["Mixup"])),
     ("what is mixup?", "Mixup", "what is dropout?", ("refused", [])),  # asks what something else is
+    ("what is mixup?", "Mixup", "what's the cost, is training much slower?", ("answered", ["Mixup"])),  # an aspect
     ("what is the lookahead optimizer?", "Lookahead Optimizer", "adam?", ("refused", [])),  # its entry says Adam
     ("What is contrastive loss?", "Contrastive Loss", "hard negative mining how do i do it", ("refused", [])),
 ])
