@@ -29,8 +29,9 @@ the topic when
   topic goes in front;
 - it is a fragment that is only a new name ("ok and EWC?"): the earlier question is asked about that name
   when the earlier question names its topic ("when should I use mixup?" -> "when should I use EWC?");
-- it corrects the last answer ("no, I meant the other one"): the earlier question again, answered from another
-  entry than before (``exclude``).
+- it corrects the last answer ("no, I meant the other one"): the earlier question again, or what the correction
+  describes ("no, the other one - where the target itself changes", "no sorry I mixed them up, I meant the
+  agreement metric"), answered from another entry than before (``exclude``).
 Anything else stands alone, and so does a question of 25 words or more, one that asks for the name of what it
 describes, one whose last sentence asks what a thing it brings up is ("They also compare against LIME. What's
 LIME?"), and one that announces a new topic ("unrelated: ..."): a new topic is not answered from the previous
@@ -107,6 +108,7 @@ _BACK_REFERENCE = re.compile(r"\byou (?:just )?(?:said|mentioned|described|wrote
                              r"\byour (?:last |previous )?answer\b", re.IGNORECASE)
 # "sorry, not that one", "hm wait, I meant ...": what may stand before a correction.
 _INTERJECTION = re.compile(r"^\s*(?:(?:sorry|hm+|wait|ah+|oh+|actually|um+|uh+)\b[\s,.!]*)+", re.IGNORECASE)
+_MEANT = re.compile(r"\bI\s+(?:meant|mean|was thinking of)\b[\s,:]*", re.IGNORECASE)
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _MAX_FRAGMENT_WORDS = 3
@@ -241,10 +243,16 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     correction = _CORRECTION.match(question[start:])
     corrects = bool(correction.group(0).strip())
     rest = question[start + correction.end() if corrects else 0:].strip(" ,.")
+    meant = _MEANT.search(rest) if corrects else None  # "no sorry I mixed them up, I meant the agreement metric"
+    if meant:
+        rest = rest[meant.end():].strip(" ,.")
     if corrects and named and rest:  # "no, I meant batch norm"
         return Resolution(rest, True, topic.names)
-    if not named and (_OTHER.search(question) or corrects and not rest):  # "no, the other one"
-        return Resolution(topic.question, True, topic.names)
+    other = _OTHER.search(question)
+    if not named and (other or corrects and not rest):  # "no, the other one"
+        described = question[other.end():].strip(" ,.;:-—–") if other else ""  # "the other one, with if-then rules"
+        return Resolution(described if len(content_stems(described, QUERY_WORDS)) >= _ANTECEDENT_WORDS
+                          else topic.question, True, topic.names)
     if corrects:  # the rest is the turn: about the topic ("no, I meant how it works"), else, when the answer was
         # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it
         turn = _resolve_turn(rest, named, topics, retriever)

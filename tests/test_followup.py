@@ -100,6 +100,10 @@ def test_a_correction_asks_again_without_the_entry_it_turned_away_from(retriever
     hesitant = resolve("hm sorry, not that one — the one without a margin", history, retriever)  # interjections first
     assert hesitant.question == "the one without a margin" and hesitant.exclude == ("Triplet Loss",)
     assert not resolve("wait, what is contrastive loss?", history, retriever).exclude  # no correction
+    mixed = resolve("no sorry I mixed them up, I meant the one that pulls similar pairs together", history, retriever)
+    assert mixed.question == "the one that pulls similar pairs together" and mixed.exclude == ("Triplet Loss",)
+    described = resolve("no, the other one - where similar pairs are pulled together", history, retriever)
+    assert described.question == "where similar pairs are pulled together" and described.exclude == ("Triplet Loss",)
 
 
 def test_a_correction_that_turns_the_answer_down_is_answered_from_another_entry(assistant):
