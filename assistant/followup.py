@@ -95,7 +95,7 @@ _ABOUT = re.compile(r"^(?:(?:and|but|so|ok|okay|also)[\s,]+)*(?:what|how)\s+abou
 # "no, ...", "nope I mean ...", "not that one", "I meant ...": the turn corrects the last answer.
 _CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?)\s*"
                          r"(?:[,.!;:\-—–]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
-                         r"(?:no|nope)\s+(?=i\s+(?:mean|was))|sorry\s*,?\s*(?=i\s+mean))?"
+                         r"(?:no|nope)\s+(?=i\s+(?:mean|was)))?"
                          r"(?:i\s+(?:meant|mean|was asking|am asking|asked|was thinking)(?:\s+(?:about|of))?\b[\s,:]*)?",
                          re.IGNORECASE)
 # "unrelated: ...", "ok diff thing, ...": the turn says it leaves the conversation's topic ("another question" does
