@@ -164,3 +164,35 @@ def test_a_job_that_cannot_start_fails_alone_and_the_engine_keeps_serving(llama,
     assert failed and "could not start" in str(failed[0])
     assert "".join(llama.stream(_prompts(glossary, ["Label Smoothing"])[0], 30)), "the next answer is served"
     assert llama.load == {"decoding": 0, "waiting": 0}
+
+
+def test_a_long_prompt_is_evaluated_in_pieces_while_another_answer_decodes(llama, glossary):
+    """Chunked prefill: a newcomer's prompt of 400 tokens does not stall an answer being written for one long step;
+    the answer goes on a token per step while the prompt is evaluated a few dozen tokens at a time."""
+    from assistant.generate.llamacpp_batch import PROMPT_TOKENS_WHILE_DECODING, Job
+
+    engine = llama._engine
+    counting = Job(engine.tokenize("1, 2, 3, 4, 5, 6, 7,", bos=True), max_new_tokens=120)  # no guesses: a token a step
+    text = " ".join(f"{e.term}: {e.definition}" for e in glossary.entries)
+    newcomer = Job(engine.tokenize(text, bos=True)[:400], max_new_tokens=1)
+    arrivals: list[float] = []
+    writing = threading.Event()
+
+    def read() -> None:
+        for _ in counting.chunks():
+            arrivals.append(time.perf_counter())
+            writing.set()
+
+    reader = threading.Thread(target=read)
+    engine.submit(counting)
+    reader.start()
+    assert writing.wait(30)
+    submitted = time.perf_counter()
+    engine.submit(newcomer)
+    list(newcomer.chunks())
+    evaluated = time.perf_counter()
+    reader.join(timeout=60)
+    written_meanwhile = sum(submitted < t < evaluated for t in arrivals)
+    assert arrivals[-1] > evaluated, "the answer was still being written when the prompt had been evaluated"
+    assert written_meanwhile >= 400 // PROMPT_TOKENS_WHILE_DECODING - 4
+    assert llama.load == {"decoding": 0, "waiting": 0}

@@ -10,11 +10,13 @@
 
 Each answer owns one sequence of the context, with its own KV stream (``n_ctx_seq`` cells), so it
 attends only to its own tokens. One thread runs the loop: a step puts each decoding answer's next token
-and its prompt-lookup guesses, then as much waiting prompt as fits, into one batch, decodes it, and hands
-each answer its tokens. A new answer joins at the next step; a finished, stopped or cancelled one leaves
-and frees its sequence for the next. One pass over the weights serves every row of a step: on these 2
-cores a step of 1 row takes about 14 ms, of 8 rows 50 ms, of 32 rows (8 answers with 3 guesses each)
-about 135 ms, and grounded answers copy their entry, so most guesses are kept.
+and its prompt-lookup guesses, then waiting prompt (at most ``PROMPT_TOKENS_WHILE_DECODING`` tokens of it
+while answers decode, else up to ``N_BATCH``), into one batch, decodes it, and hands each answer its tokens.
+A new answer joins at the next step; a finished, stopped or cancelled one leaves and frees its sequence for
+the next. One pass over the weights serves every row of a step: on 2 cores with AVX a step of 1 row takes
+about 14 ms, of 8 rows 50 ms, of 32 rows (8 answers with 3 guesses each) about 135 ms, and grounded answers
+copy their entry, so most guesses are kept. (With AVX2, 1 row 16 ms but every further row with logits about
+7.5 ms: the 262k-word output layer, evaluated per row.)
 
 An answer starts from a saved sequence state (``SeqState``: the fixed prompt head, or head + entry),
 restored into its sequence with ``llama_state_seq_set_data``, so it does not depend on what was asked
@@ -40,7 +42,11 @@ from assistant.generate.base import Cancel, StopWatcher
 from assistant.generate.lookup import propose
 
 log = logging.getLogger(__name__)
-N_BATCH = 512  # most tokens in one step: waiting prompts are cut to fit, so decoding answers never stall long
+N_BATCH = 512  # most tokens in one step, when no answer is decoding
+# While answers are decoding, a step evaluates at most this many prompt tokens (about one question) next to them:
+# a burst of newcomers' prompts then slows each decoding answer's step to about twice its cost instead of
+# 10-15 times (chunked prefill), so an answer being written is not stalled by every question asked after it.
+PROMPT_TOKENS_WHILE_DECODING = 32
 _SEED = 1234  # sampling (temperature > 0) seed: the same request samples the same text
 
 
@@ -251,6 +257,8 @@ class BatchEngine:
             tokens = [job.next_token, *job.guesses]
             plan.append((job, tokens, len(tokens)))
         room = N_BATCH - sum(len(tokens) for _, tokens, _ in plan)
+        if decoding:
+            room = min(room, PROMPT_TOKENS_WHILE_DECODING)
         for job in [j for j in self._active if j.next_token is None]:
             end = job.snapshot_at if job.fed < job.snapshot_at else len(job.tokens)
             chunk = job.tokens[job.fed:min(end, job.fed + room)]
