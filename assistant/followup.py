@@ -59,6 +59,9 @@ from assistant.text import QUERY_WORDS, content_stems, split_sentences
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _PRONOUNS = frozenset("it its it's this that they them their these those".split())
 _PLURAL = frozenset("they them their these those".split())
+_REFERS = frozenset("it its they them their".split())
+_ASKING = frozenset("what how why when where which who is are was were do does did can could should would will has "
+                    "have".split())
 _POSSESSIVE = frozenset({"its", "their"})
 # "that" stands for a thing after these words ("why does that help", "how's that different"), before a preposition
 # ("stop that from happening") or at the end, not after a noun ("a loss that pulls ...") where it opens a clause.
@@ -210,19 +213,30 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     it"), or has a word that is a name the glossary does not define: capitalised inside the question, or one the
     glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says Adam). A turn that asks
     for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I
-    should flag in the review?", "computational cost? i have like 100k series")."""
+    should flag in the review?", "computational cost? i have like 100k series"); so may one that refers back with
+    "it" or "they", whose words before the question proper are the only ones that could describe another thing
+    ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?"; not "hard negative
+    mining how do i do it")."""
     tokens = _WORD.findall(question)
     aspect = bool({t.lower() for t in tokens} & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
-    if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS and not aspect \
+    refers = bool({t.lower() for t in tokens} & _REFERS)
+    if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
             or asks_what_it_is(question) and _subject(question) or asks_for_a_name(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     topic_words = _entry_words(resolution.context, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
-            or _glossary_names_it(tokens, entries) or not aspect and _describes_another(question, topic_words):
+            or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
+                _dislocated(tokens) if refers else question, topic_words):
         return None
     return f"{' and '.join(resolution.context)}: {question}"
+
+
+def _dislocated(tokens: list[str]) -> str:
+    """The words before the question proper ("hard negative mining" in "hard negative mining how do i do it")."""
+    start = next((i for i, t in enumerate(tokens) if t.lower() in _ASKING), len(tokens))
+    return " ".join(tokens[:start])
 
 
 def _glossary_names_it(tokens: list[str], entries: list[Entry]) -> bool:

@@ -196,6 +196,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is mixup?", "Mixup", "what's the cost, is training much slower?", ("answered", ["Mixup"])),  # an aspect
     ("what is the lookahead optimizer?", "Lookahead Optimizer", "adam?", ("refused", [])),  # its entry says Adam
     ("What is contrastive loss?", "Contrastive Loss", "hard negative mining how do i do it", ("refused", [])),
+    # any length with "it" or "they" when no words before the question describe another thing
+    ("what is the wasserstein distance?", "Wasserstein Distance", "Intuitively, how should I picture it?",
+     ("answered", ["Wasserstein Distance"])),
+    ("what is the lottery ticket hypothesis?", "Lottery Ticket Hypothesis",
+     "has anyone found a cheap way to find them?", ("answered", ["Lottery Ticket Hypothesis"])),
 ])
 def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, first, answered, turn, expected):
     """Turns of blind-written conversations that stand alone, name nothing the glossary or the vocabulary knows,
