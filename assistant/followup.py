@@ -129,6 +129,7 @@ class Resolution:
     exclude: tuple[str, ...] = ()  # entries a correction turned away from
     tentative: tuple[str, ...] = ()  # the topic's entries when they were only the marked closest guess
     context: tuple[str, ...] = ()  # the entries the conversation was last answered from (not a guess)
+    guess: tuple[str, ...] = ()  # for a turn that stands alone: the latest turn's marked closest guess
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ def resolve(question: str, history: list[Turn], retriever: Retriever, long_words
     resolution = _resolve(question, topics, retriever, long_words)
     if topics and not topics[0].tentative and not resolution.exclude:
         resolution = replace(resolution, context=topics[0].names)
+    elif topics and not resolution.followup and not resolution.exclude:
+        resolution = replace(resolution, guess=topics[0].tentative)
     return resolution
 
 
@@ -208,7 +211,9 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
                 entries: list[Entry]) -> str | None:
     """A short turn that stood alone, names nothing, and that the glossary could not place ("supervised or
     not?", "fix?", "Could you give a concrete example?", "works for speech too?") asked about the entry the
-    conversation was last answered from: the question it stands for, else None. Not when it asks what something is
+    conversation was last answered from, or about the latest turn's marked closest guess, which the turn then
+    confirms unless it describes another thing in four or more words the entry never uses: the question it stands
+    for, else None. Not when it asks what something is
     ("what is dropout?"), describes something in words the entry never uses ("hard negative mining how do i do
     it"), or has a word that is a name the glossary does not define: capitalised inside the question, or one the
     glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says Adam). A turn that asks
@@ -220,17 +225,19 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     tokens = _WORD.findall(question)
     aspect = bool({t.lower() for t in tokens} & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
     refers = bool({t.lower() for t in tokens} & _REFERS)
-    if resolution.followup or not resolution.context or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
+    topic = resolution.context or resolution.guess
+    if resolution.followup or not topic or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
             or asks_what_it_is(question) and _subject(question) or asks_for_a_name(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
-    topic_words = _entry_words(resolution.context, entries)  # None: the conversation was about no entry
+    topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
             or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
-                _dislocated(tokens) if refers else question, topic_words):
+                _dislocated(tokens) if refers else question, topic_words) \
+            or not resolution.context and _describes_another(question, topic_words, _WORDS_OF_ANOTHER_THING):
         return None
-    return f"{' and '.join(resolution.context)}: {question}"
+    return f"{' and '.join(topic)}: {question}"
 
 
 def _dislocated(tokens: list[str]) -> str:

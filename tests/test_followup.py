@@ -232,6 +232,19 @@ def test_a_follow_up_confirms_a_marked_closest_entry_unless_it_describes_another
     assert other.decision.outcome != "answered"  # words the entry never uses: the guess is not confirmed
 
 
+def test_a_turn_that_names_nothing_after_a_marked_guess_goes_on_with_it(assistant):
+    """From blind-written conversations (spent splits): a turn the glossary cannot place alone is asked about the
+    guessed entry, which confirms it, unless it describes another thing in words the entry never uses."""
+    guess = Turn(question="which approach avoids the model forgetting what it learnt before", outcome="closest",
+                 citations=["Concept Drift"])
+    assert assistant.route("an example maybe?").decision.outcome == "refused"
+    route = assistant.route("an example maybe?", [guess])
+    assert route.question == "Concept Drift: an example maybe?"
+    assert (route.decision.outcome, route.decision.terms) == ("answered", ["Concept Drift"])
+    other = assistant.route("any drawbacks when the sweep picks each config on a shared cluster?", [guess])
+    assert other.decision.outcome != "answered"
+
+
 @pytest.mark.parametrize("question", ["`|x", "and ?", "ok ...", "?? vs", "— vs log loss?", "C{±ò\udb1b|", "it"])
 def test_odd_follow_ups_are_routed_not_crashed(assistant, question):
     """Found by the schema fuzzer: a fragment that opens with punctuation."""
