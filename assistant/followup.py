@@ -114,6 +114,9 @@ _INTERJECTION = re.compile(r"^\s*(?:(?:sorry|hm+|wait|ah+|oh+|actually|um+|uh+)\
 _MEANT = re.compile(r"\bI\s+(?:meant|mean|was thinking of)\b[\s,:]*", re.IGNORECASE)
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
+_WHAT_IS_THAT = re.compile(r"^\W*what(?:'s|’s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?\W*$",
+                           re.IGNORECASE)
+_LOWERCASE_START = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.?!])\s+(?=[a-z])")
 _MAX_FRAGMENT_WORDS = 3
 _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it asks about
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
@@ -423,12 +426,21 @@ def _narrows(text: str) -> bool:
 
 def _asks_about_its_own(question: str, retriever: Retriever) -> bool:
     """Whether the turn's last sentence asks what a thing is that the turn itself brings up: it names it ("They
-    also add a gradient penalty. What exactly is a gradient penalty?"), or an earlier sentence names an outside
-    concept ("Is this related to the NNGP? What is that?")."""
-    sentences = split_sentences(question)
+    also add a gradient penalty. What exactly is a gradient penalty?", "their baseline uses FGSM adversarial
+    training. what's FGSM exactly"), or an earlier sentence names an outside concept ("Is this related to the
+    NNGP? What is that?")."""
+    sentences = _sentences(question)
     if len(sentences) < 2 or not asks_what_it_is(sentences[-1]):
         return False
-    return bool(_subject(sentences[-1]) or _outside_names(" ".join(sentences[:-1]), retriever))
+    if _WHAT_IS_THAT.match(sentences[-1]):
+        return bool(_outside_names(" ".join(sentences[:-1]), retriever))
+    subject = _subject(sentences[-1]) or ""  # not "the idea behind that": a subject that refers back
+    return bool(subject) and not _PRONOUNS.intersection(w.lower() for w in _WORD.findall(subject))
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences of a chat turn, also those that start lowercase ("...training. what's FGSM exactly")."""
+    return [part for sentence in split_sentences(text) for part in _LOWERCASE_START.split(sentence)]
 
 
 def _earlier_subject(before: str) -> bool:

@@ -53,6 +53,7 @@ def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, res
     "whats focal loss exactly tho",  # a short question that ends with a focus word, but asks what a thing is
     "They also tried temperature scaling. What exactly is temperature scaling?",  # asks about what it brings up
     "Is it like the NNGP, the neural network Gaussian process? What is that?",
+    "their baseline uses FGSM adversarial training. what's FGSM exactly",  # a chat sentence may start lowercase
     "is mixup better than cutmix?",  # a comparison with both sides
 ])
 def test_a_question_that_stands_alone_is_not_rewritten(retriever, question):
