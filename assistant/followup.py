@@ -12,11 +12,12 @@ decision runs; the decision then runs on that question like on any other.
 The conversation's *topic* is what its latest turn was about: the entries that turn cited, else the glossary
 names (not for a refused turn), the outside concept or the subject its question named. A turn refers back to
 the topic when
-- a reference word ("it", "its", "this method", "that one", "they", "the latter", "the second") comes before
+- a reference word ("it", "its", "this method", "that one", "they") comes before
   any name in the question, after no sentence with a subject of its own, and after no words that describe
   another thing ("hard negative mining how do i do it"): the word becomes the topic ("why does that help?"
   -> "why does Label Smoothing help?", "how is it different from mixup?" -> "how is Label Smoothing different
-  from mixup?"); "they" may stand for the topics of the last two turns;
+  from mixup?"); "they" may stand for the topics of the last two turns, and "the first", "the second one",
+  "that second one", "the latter" for the topics of a comparison wherever they are;
 - it is a fragment (it opens with "and", "also", "ok", "vs", "what about" ..., has at most three words, or ends
   with the aspect it asks: "self driving car example?") that only asks an aspect ("and an example?", "any
   drawbacks?", "in simple words?"), or it speaks of the answer ("the thing you just said about ..."): the topic
@@ -358,7 +359,7 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
     lowered = [t.group(0).lower().replace("’", "'") for t in tokens]
     for i, (token, word) in enumerate(zip(tokens, lowered)):
         end = token.end()
-        if word in _ORDINALS and i and lowered[i - 1] == "the":
+        if word in _ORDINALS and i and lowered[i - 1] in ("the", "that", "this"):
             following = lowered[i + 1] if i + 1 < len(tokens) else None
             if word in ("first", "second") and (len(topic) < 2 or following not in (None, "one")):
                 continue  # "the first layer": no reference
@@ -385,7 +386,7 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
                 name += " is"
         else:
             continue
-        if names_in(question[:start]):
+        if word not in _ORDINALS and names_in(question[:start]):  # "the second one" always points to a topic
             return None
         return question[:start] + name + question[end:]
     return None

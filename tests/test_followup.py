@@ -83,6 +83,11 @@ def test_the_first_and_the_second_stand_for_the_topics_of_a_comparison(retriever
     history = [turn("mixup vs label smoothing?", "Mixup", "Label Smoothing")]
     assert resolve("And an example of the second?", history, retriever).question == "And an example of Label Smoothing?"
     assert not resolve("what does the first layer do?", history, retriever).followup
+    # whatever words come before it (blind-written, spent split test17)
+    assert resolve("how do teams usually deal with the second one in production?", history, retriever).question \
+        == "how do teams usually deal with Label Smoothing in production?"
+    assert resolve("And that second one, is it used for images?", history, retriever).question \
+        == "And Label Smoothing, is it used for images?"
 
 
 def test_a_reference_word_never_stands_for_a_name_the_turn_says(retriever):
