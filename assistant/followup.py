@@ -176,8 +176,9 @@ def resolve(question: str, history: list[Turn], retriever: Retriever, long_words
 def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: dict[str, Entry],
                     thresholds: Thresholds) -> Decision:
     """The decision on a resolved turn with what the conversation shows as evidence:
-    - a follow-up on a marked closest guess goes on with it, which confirms the guess ("any downsides?"), unless it
-      describes something else, in four or more words the entry never uses: then it stays marked;
+    - a follow-up on a marked closest guess goes on with it, which confirms the guess ("any downsides?"), and so does
+      a turn that gets the same entry as the closest one again ("is higher better or lower?"), unless it describes
+      something else, in four or more words the entry never uses: then it stays marked;
     - a turn the glossary gives only as the closest entry continues the entry the conversation was last answered
       from when that is the one it got;
     - a refused turn continues it when that entry is its best one by content (scoring at least ``answer_score``) and
@@ -192,6 +193,11 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
         if _describes_another(retrieval.question, guessed, _WORDS_OF_ANOTHER_THING):
             return replace(decision, outcome="closest", reason="closest")
         return decision
+    if decision.outcome == "closest" and resolution.guess and set(decision.terms) <= set(resolution.guess):
+        guessed = frozenset().union(*(entry_stems(entries[t]) for t in decision.terms))
+        if not _describes_another(retrieval.question, guessed, _WORDS_OF_ANOTHER_THING):
+            return Decision("answered", "conversation", decision.terms, coverage=decision.coverage,
+                            ask=ask_of(retrieval.question, 1), outside=decision.outside)
     top = max(retrieval.hits, key=lambda h: h.fused)
     if decision.outcome == "closest":
         term = decision.terms[0]

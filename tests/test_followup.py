@@ -251,6 +251,15 @@ def test_a_turn_that_names_nothing_after_a_marked_guess_goes_on_with_it(assistan
     assert other.decision.outcome != "answered"
 
 
+def test_a_turn_given_the_guessed_entry_again_confirms_it(assistant):
+    """From a blind-written conversation (spent split test17)."""
+    guess = Turn(question="how do i score how good my predicted probabilities are", citations=["Brier Score"],
+                 outcome="closest")
+    assert assistant.route("is higher better or lower?").decision.outcome == "closest"
+    decision = assistant.route("is higher better or lower?", [guess]).decision
+    assert (decision.outcome, decision.terms) == ("answered", ["Brier Score"])
+
+
 @pytest.mark.parametrize("question", ["`|x", "and ?", "ok ...", "?? vs", "— vs log loss?", "C{±ò\udb1b|", "it"])
 def test_odd_follow_ups_are_routed_not_crashed(assistant, question):
     """Found by the schema fuzzer: a fragment that opens with punctuation."""
