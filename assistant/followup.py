@@ -180,7 +180,8 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
       a turn that gets the same entry as the closest one again ("is higher better or lower?"), unless it describes
       something else, in four or more words the entry never uses: then it stays marked;
     - a turn the glossary gives only as the closest entry continues the entry the conversation was last answered
-      from when that is the one it got;
+      from when that is the one it got, or when every word it says is one that entry uses ("why soft labels and
+      not the hard ones" after Knowledge Distillation, for which Label Smoothing is closest alone);
     - a refused turn continues it when that entry is its best one by content (scoring at least ``answer_score``) and
       the X it asks about is described in the entry's own words: two or more of them, beyond the names of other
       concepts ("What are the benefits of training with a high learning rate?" after One Cycle Policy; not "what
@@ -200,7 +201,8 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
                             ask=ask_of(retrieval.question, 1), outside=decision.outside)
     top = max(retrieval.hits, key=lambda h: h.fused)
     if decision.outcome == "closest":
-        term = decision.terms[0]
+        term = resolution.context[0] if _in_words_of(resolution.context, retrieval, decision, entries) \
+            else decision.terms[0]
     elif decision.reason in ("low_score", "not_in_glossary") and top.fused >= thresholds.answer_score:
         term = top.term
     else:
@@ -215,6 +217,14 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
             return decision
     return Decision("answered", "conversation", [term], coverage=decision.coverage,
                     ask=ask_of(retrieval.question, 1), outside=decision.outside)
+
+
+def _in_words_of(context: tuple[str, ...], retrieval: Retrieval, decision: Decision, entries: dict[str, Entry]) -> bool:
+    """Whether a turn that names nothing says only words the conversation's one entry uses."""
+    if len(context) != 1 or context[0] not in entries or retrieval.matches or decision.outside:
+        return False
+    said = set(content_stems(retrieval.question, ASPECT_WORDS | QUERY_WORDS))
+    return bool(said) and said <= entry_stems(entries[context[0]])
 
 
 def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, decision: Decision,

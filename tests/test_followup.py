@@ -251,6 +251,15 @@ def test_a_turn_that_names_nothing_after_a_marked_guess_goes_on_with_it(assistan
     assert other.decision.outcome != "answered"
 
 
+def test_a_closest_turn_in_the_words_of_the_conversations_entry_continues_it(assistant):
+    """From a blind-written conversation (spent split test): alone, Label Smoothing is the closest entry."""
+    history = [Turn(question="what is knowledge distillation?", citations=["Knowledge Distillation"],
+                    outcome="answered")]
+    assert assistant.route("why soft labels and not the hard ones").decision.terms == ["Label Smoothing"]
+    decision = assistant.route("why soft labels and not the hard ones", history).decision
+    assert (decision.outcome, decision.terms) == ("answered", ["Knowledge Distillation"])
+
+
 def test_a_turn_given_the_guessed_entry_again_confirms_it(assistant):
     """From a blind-written conversation (spent split test17)."""
     guess = Turn(question="how do i score how good my predicted probabilities are", citations=["Brier Score"],
