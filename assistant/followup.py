@@ -12,12 +12,12 @@ decision runs; the decision then runs on that question like on any other.
 The conversation's *topic* is what its latest turn was about: the entries that turn cited, else the glossary
 names (not for a refused turn), the outside concept or the subject its question named. A turn refers back to
 the topic when
-- a reference word ("it", "its", "this method", "that one", "they") comes before
-  any name in the question, after no sentence with a subject of its own, and after no words that describe
-  another thing ("hard negative mining how do i do it"): the word becomes the topic ("why does that help?"
-  -> "why does Label Smoothing help?", "how is it different from mixup?" -> "how is Label Smoothing different
-  from mixup?"); "they" may stand for the topics of the last two turns, and "the first", "the second one",
-  "that second one", "the latter" for the topics of a comparison wherever they are;
+- a reference word ("it", "its", "this method", "that one", "they") comes before any name in the question,
+  after no sentence with a subject of its own, and after no words that describe another thing ("hard negative
+  mining how do i do it"): the word becomes the topic ("why does that help?" -> "why does Label Smoothing
+  help?", "how is it different from mixup?" -> "how is Label Smoothing different from mixup?"); "they" may
+  stand for the topics of the last two turns, and "the first", "the second one", "that second one", "the
+  latter" for the topics of a comparison wherever they are;
 - it is a fragment (it opens with "and", "also", "ok", "vs", "what about" ..., has at most three words, or ends
   with the aspect it asks: "self driving car example?") that only asks an aspect ("and an example?", "any
   drawbacks?", "in simple words?"), or it speaks of the answer ("the thing you just said about ..."): the topic
@@ -233,10 +233,10 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     not?", "fix?", "Could you give a concrete example?", "works for speech too?") asked about the entry the
     conversation was last answered from, or about the latest turn's marked closest guess, which the turn then
     confirms unless it describes another thing in four or more words the entry never uses: the question it stands
-    for, else None. Not when it asks what something is
-    ("what is dropout?"), describes something in words the entry never uses ("hard negative mining how do i do
-    it"), or has a word that is a name the glossary does not define: capitalised inside the question, or one the
-    glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says Adam). A turn that asks
+    for, else None. Not when it asks what something is ("what is dropout?"), describes something in words the
+    entry never uses ("hard negative mining how do i do it"), or has a word that is a name the glossary does not
+    define: capitalised inside the question, or one the glossary only writes capitalised ("adam?" after Lookahead
+    Optimizer, whose entry says Adam). A turn that asks
     for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I
     should flag in the review?", "computational cost? i have like 100k series"); so may one that refers back with
     "it" or "they", whose words before the question proper are the only ones that could describe another thing
