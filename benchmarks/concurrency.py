@@ -114,11 +114,13 @@ def main() -> None:
     parser.add_argument("--llama-server", type=Path, help="the llama-server binary (else only this project's servers)")
     parser.add_argument("--clients", default="1,2,4,8,16")
     parser.add_argument("--parallel", type=int, default=8, help="llama-server slots")
+    parser.add_argument("--rounds", type=int, default=2, help="questions per client at each number of clients (at "
+                                                              "least 8 questions in all)")
     parser.add_argument("--plot", type=Path, help="also write a PNG of tokens/s and p95 latency against clients")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
-    if max(clients) > 32:
-        sys.exit("bounded: at most 32 clients")
+    if max(clients) > 32 or not 1 <= args.rounds <= 8:
+        sys.exit("bounded: at most 32 clients and 8 rounds")
     settings = load_settings()
     glossary = load_glossary(settings.corpus_path)
     gguf = packaged_gguf(settings.model_cache_dir)
@@ -166,7 +168,8 @@ def main() -> None:
         try:
             wait_until_ok(health, 180, proc)
             _drive(ask, questions, 4)  # warm-up: every question once
-            results[name] = {str(c): _figures(*_drive(ask, (questions * 2)[:max(8, 2 * c)], c)) for c in clients}
+            results[name] = {str(c): _figures(*_drive(ask, (questions * args.rounds)[:max(8, args.rounds * c)], c))
+                             for c in clients}
             results[name]["burst_of_8"] = _burst(ask, questions[8:16])
         finally:
             proc.terminate()
