@@ -190,13 +190,11 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
     Either way every concept the turn names must be one the entry mentions: the question and the conversation
     then agree, and the entry answers."""
     if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
-        guessed = frozenset().union(*(entry_stems(entries[t]) for t in decision.terms))
-        if _describes_another(retrieval.question, guessed, _WORDS_OF_ANOTHER_THING):
+        if _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms), list(entries.values()))):
             return replace(decision, outcome="closest", reason="closest")
         return decision
     if decision.outcome == "closest" and resolution.guess and set(decision.terms) <= set(resolution.guess):
-        guessed = frozenset().union(*(entry_stems(entries[t]) for t in decision.terms))
-        if not _describes_another(retrieval.question, guessed, _WORDS_OF_ANOTHER_THING):
+        if not _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms), list(entries.values()))):
             return Decision("answered", "conversation", decision.terms, coverage=decision.coverage,
                             ask=ask_of(retrieval.question, 1), outside=decision.outside)
     top = max(retrieval.hits, key=lambda h: h.fused)
@@ -243,8 +241,9 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?"; not "hard negative
     mining how do i do it")."""
     tokens = _WORD.findall(question)
-    aspect = bool({t.lower() for t in tokens} & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
-    refers = bool({t.lower() for t in tokens} & _REFERS)
+    lowered = {t.lower() for t in tokens}
+    aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
+    refers = bool(lowered & _REFERS)
     topic = resolution.context or resolution.guess
     if resolution.followup or not topic or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
@@ -255,7 +254,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
             or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
                 _dislocated(tokens) if refers else question, topic_words) \
-            or not resolution.context and _describes_another(question, topic_words, _WORDS_OF_ANOTHER_THING):
+            or not resolution.context and _not_the_guess(question, topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
 
@@ -476,6 +475,12 @@ def _entry_words(terms: tuple[str, ...], entries: list[Entry]) -> frozenset[str]
 def _name_words(names: tuple[str, ...]) -> frozenset[str]:
     """The word stems of a topic that is no glossary entry (an outside concept, a subject)."""
     return frozenset(content_stems(" ".join(names)))
+
+
+def _not_the_guess(text: str, guessed_words: frozenset[str]) -> bool:
+    """Whether a turn on a marked closest guess describes something else, in ``_WORDS_OF_ANOTHER_THING`` or more
+    words the guessed entry never uses: then it does not confirm the guess."""
+    return _describes_another(text, guessed_words, _WORDS_OF_ANOTHER_THING)
 
 
 def _describes_another(text: str, topic_words: frozenset[str], at_least: int = _ANTECEDENT_WORDS) -> bool:
