@@ -17,7 +17,8 @@ concepts, wherever they stand. In order:
    distribution" for sample) -> that entry as the closest one, marked as such, when the question's content
    agrees; else refuse. The X of "X in Y" that names nothing ("elasticity in cloud computing") is what the
    question asks about, not Y;
-4. "what is X" whose X is no glossary name -> refuse, however close its neighbours score;
+4. "what is X" whose X is no glossary name -> refuse, however close its neighbours score; asking whether the
+   glossary covers X ("is MCMC covered?", "do you have an entry for SHAP values?") asks what X is;
 5. a short question about an outside concept that the best entry does not even mention -> refuse
    ("weight decay" is not Elastic Weight Consolidation). In a long question (an issue body, a story) or
    one that asks *for* a technique ("which loss should I use ...") named concepts are context: go on;
@@ -50,9 +51,12 @@ Reason = Literal["named", "definition", "name_part", "descriptive", "closest", "
                  "not_in_glossary", "low_score", "no_words", "conversation"]
 
 _ARTICLE = r"(?:an?\s+|the\s+)?"
+_COVERAGE_TAIL = (r"\s+(?:(?:covered|defined|explained|described|included|listed)(?:\s+(?:here|in\s+(?:the|this|your)"
+                  r"\s+glossary))?|in\s+(?:here|there|the\s+glossary|this\s+glossary|your\s+glossary))"
+                  r"(?:\s+(?:too|as\s+well|also|at\s+all))?")
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
-    rf"^(?:so|ok|okay|hey|hi|and|but)?[\s,]*(?:what|who)(?:\s+exactly)?(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+"
-    rf"{_ARTICLE}(?P<x>.+)$",
+    rf"^(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh)\b[\s,]*)*(?:what|who)(?:\s+exactly)?"
+    rf"(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",
     rf"^(?:can|could|would)\s+you\s+(?:please\s+)?(?:explain|define|describe|clarify)\s+(?:what\s+)?{_ARTICLE}(?P<x>.+?)"
     r"(?:\s+(?:is|are|means?))?$",
     rf"^(?:please\s+)?(?:explain|define|describe|eli5|clarify|tell me about|what about|info on|meaning of|definition of)"
@@ -61,11 +65,18 @@ _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
     rf"^how\s+(?:does|do)\s+{_ARTICLE}(?P<x>.+?)\s+work$",
     rf"^how\s+(?:is|are)\s+{_ARTICLE}(?P<x>.+?)\s+(?:calculated|computed|defined|measured)$",
     rf"^what\s+(?:causes|is the cause of|are the causes of)\s+{_ARTICLE}(?P<x>.+)$",
-    rf"^(?:what\s+is\s+)?(?:the\s+)?(?:meaning|definition)\s+of\s+{_ARTICLE}(?P<x>.+)$",
+    rf"^(?:what\s+is\s+)?(?:the\s+|an?\s+)?(?:(?:quick|short|brief|simple)\s+)?(?:meaning|definition|def)\s+of\s+"
+    rf"{_ARTICLE}(?P<x>.+)$",
+    # Whether the glossary covers X asks what X is: "does the glossary have X?", "is X in here?", "X covered?"
+    rf"^(?:does|do)\s+(?:the\s+|this\s+|your\s+)?(?:glossary|you)\s+(?:have|define|cover|include|describe|explain)"
+    rf"\s+(?:(?:an?\s+)?entry\s+(?:on|for|about)\s+)?{_ARTICLE}(?P<x>.+?)(?:{_COVERAGE_TAIL})?$",
+    rf"^(?:is|are)\s+{_ARTICLE}(?P<x>.+?){_COVERAGE_TAIL}$",
+    rf"^{_ARTICLE}(?P<x>.+?){_COVERAGE_TAIL}$",
 )]
 _CONTEXT_TAIL = re.compile(r"\s*(?:\([^)]*\)|\b(?:in|for|within)\s+(?:machine learning|ml|deep learning|ai|statistics|"
                            r"data science|neural networks?|general|simple terms|plain english|simple words|short)|"
-                           r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for))\s*$", re.IGNORECASE)
+                           r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for|then|tho|though))\s*$",
+                           re.IGNORECASE)
 # What may follow a name inside X without changing what X is: "VAT regularization", "SAM in optimization".
 _QUALIFIER = re.compile(r"^(?:(?:in|for|on|within|with|from|regarding|as)\b.*|(?:(?:activation|regulari[sz]ation|"
                         r"explained|meaning|functions?|methods?|techniques?|algorithms?|approach|trick|concept|idea|models?|"
@@ -126,14 +137,18 @@ def _definitional_subject(question: str) -> tuple[str | None, bool]:
 
 
 def _sentence_subject(q: str) -> str | None:
-    for pattern in _DEFINITIONAL:
-        m = pattern.match(q)
-        if m:
-            return _clean_subject(m.group("x"))
+    m = _definitional_match(q)
+    if m:
+        return _clean_subject(m.group("x"))
     if len(q.split()) <= 4 and not _NOT_A_NAME.search(q):  # a bare term, e.g. "mixup?"
         name, colon, aspect = q.partition(":")  # "Dilated Convolution: famous example?": an aspect of a name
         return _clean_subject(name if colon and name.strip() and ends_with_aspect(aspect) else q)
     return None
+
+
+def _definitional_match(q: str) -> re.Match | None:
+    """The sentence asks in so many words what something is: "what is X", "explain X", "is X covered?"."""
+    return next((m for m in (p.match(q) for p in _DEFINITIONAL) if m), None)
 
 
 def _clean_subject(x: str) -> str | None:
@@ -150,7 +165,17 @@ def _clean_subject(x: str) -> str | None:
 def asks_what_it_is(question: str) -> bool:
     """Whether a sentence of the question asks in so many words what something is ("what is dropout?", "explain
     X"), not only as a bare "X?"."""
-    return any(p.match(s.strip().rstrip("?!. ").strip()) for s in split_sentences(question) for p in _DEFINITIONAL)
+    return any(_definitional_match(s.strip().rstrip("?!. ").strip()) for s in split_sentences(question))
+
+
+def asked_subjects(question: str) -> list[str]:
+    """The X of every sentence, or of its first clause, that asks what X is, wherever it stands ("and the layers
+    are made of RBM, no? what is a RBM exactly" -> RBM; "whats a diffusion model tho, like the full def")."""
+    sentences = [part for s in split_sentences(question) for part in re.split(r"(?<=[?!])\s+", s)]  # "no? what is"
+    clauses = [part for s in sentences for part in (s, re.split(r"[,;:]", s)[0], s.partition(":")[2])]  # "Last one:"
+    asked = (_definitional_match(c.strip().rstrip("?!. ").strip()) for c in clauses)
+    return list(dict.fromkeys(s for s in (_clean_subject(m.group("x")) for m in asked if m) if s))
+
 
 
 def asks_for_a_name(question: str) -> bool:

@@ -17,7 +17,8 @@ the topic when
   mining how do i do it"): the word becomes the topic ("why does that help?" -> "why does Label Smoothing
   help?", "how is it different from mixup?" -> "how is Label Smoothing different from mixup?"); "they" may
   stand for the topics of the last two turns, and "the first", "the second one", "that second one", "the
-  latter" for the topics of a comparison wherever they are;
+  latter" for the topics of a comparison wherever they are; "they" in a sentence that states rather than asks
+  stands for people ("They also mentioned exporting to ONNX. Is that in here?");
 - it is a fragment (it opens with "and", "also", "ok", "vs", "what about" ..., has at most three words, or ends
   with the aspect it asks: "self driving car example?") that only asks an aspect ("and an example?", "any
   drawbacks?", "in simple words?"), or it speaks of the answer ("the thing you just said about ..."): the topic
@@ -32,7 +33,7 @@ the topic when
   when the earlier question names its topic ("when should I use mixup?" -> "when should I use EWC?");
 - it corrects the last answer ("no, I meant the other one"): the earlier question again, or what the correction
   describes ("no, the other one - where the target itself changes", "no sorry I mixed them up, I meant the
-  agreement metric"), answered from another entry than before (``exclude``).
+  agreement metric"), answered from another entry than before (``exclude``): the closest one when it describes.
 Anything else stands alone, and so does a question of 25 words or more, one that asks for the name of what it
 describes, one whose last sentence asks what a thing it brings up is ("They also compare against LIME. What's
 LIME?"), and one that announces a new topic ("unrelated: ..."): a new topic is not answered from the previous
@@ -47,8 +48,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, ends_with_aspect
+from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
-from assistant.decide import Decision, Thresholds, asks_for_a_name, asks_what_it_is, definitional_subject
+from assistant.decide import (Decision, Thresholds, asked_subjects, asks_for_a_name, asks_what_it_is,
+                             definitional_subject)
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import tokenize
@@ -187,8 +190,11 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
       concepts ("What are the benefits of training with a high learning rate?" after One Cycle Policy; not "what
       is KL divergence itself?" after Wasserstein Distance, whose entry names KL divergence, nor "whats adam?"
       after Lookahead Optimizer, whose entry says Adam).
-    Either way every concept the turn names must be one the entry mentions: the question and the conversation
-    then agree, and the entry answers."""
+    Either way every concept the turn names must be one the entry mentions, and every X it asks "what is X" about,
+    wherever it stands, must be described in the entry's words ("quick def of KL divergence then?", "... no? what is
+    a RBM exactly" stay marked): the question and the conversation then agree, and the entry answers.
+    - a correction that describes what it meant, naming no concept ("no wait, the one with if-then rules"), gets its
+      closest entry, another than the one it turned down, as the answer: it picks among the glossary's entries."""
     if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
         if _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms), list(entries.values()))):
             return replace(decision, outcome="closest", reason="closest")
@@ -197,6 +203,9 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
         if not _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms), list(entries.values()))):
             return Decision("answered", "conversation", decision.terms, coverage=decision.coverage,
                             ask=ask_of(retrieval.question, 1), outside=decision.outside)
+    if decision.outcome == "closest" and resolution.exclude and not decision.outside:
+        return Decision("answered", "conversation", decision.terms, coverage=decision.coverage,
+                        ask=ask_of(retrieval.question, 1))
     top = max(retrieval.hits, key=lambda h: h.fused)
     if decision.outcome == "closest":
         term = resolution.context[0] if _in_words_of(resolution.context, retrieval, decision, entries) \
@@ -208,13 +217,20 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
     entry = entries[term] if term in resolution.context else None
     if entry is None or not all(entry_mentions(entry, o) for o in decision.outside):
         return decision
-    if decision.outcome == "refused" and decision.subject:
-        concept_stems = {stem for o in decision.outside for stem in o.stems}
-        described = set(content_stems(decision.subject, QUERY_WORDS)) - concept_stems
-        if len(described) < 2 or not described <= entry_stems(entry):  # one word is a name ("whats adam btw")
-            return decision
+    subjects = [decision.subject] if decision.outcome == "refused" and decision.subject \
+        else asked_subjects(retrieval.question)  # "quick def of KL divergence then?" after Wasserstein Distance
+    if not all(_described_in(subject, decision.outside, entry) for subject in subjects):
+        return decision
     return Decision("answered", "conversation", [term], coverage=decision.coverage,
                     ask=ask_of(retrieval.question, 1), outside=decision.outside)
+
+
+def _described_in(subject: str, outside: tuple[ConceptMention, ...], entry: Entry) -> bool:
+    """Whether the X a turn asks about is described in the entry's own words: two or more of them, beyond the names
+    of other concepts (one word is a name: "whats adam btw")."""
+    concept_stems = {stem for o in outside for stem in o.stems}
+    described = set(content_stems(subject, QUERY_WORDS)) - concept_stems
+    return len(described) >= 2 and described <= entry_stems(entry)
 
 
 def _in_words_of(context: tuple[str, ...], retrieval: Retrieval, decision: Decision, entries: dict[str, Entry]) -> bool:
@@ -231,10 +247,12 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     not?", "fix?", "Could you give a concrete example?", "works for speech too?") asked about the entry the
     conversation was last answered from, or about the latest turn's marked closest guess, which the turn then
     confirms unless it describes another thing in four or more words the entry never uses: the question it stands
-    for, else None. Not when it asks what something is ("what is dropout?"), describes something in words the
-    entry never uses ("hard negative mining how do i do it"), or has a word that is a name the glossary does not
+    for, else None. Not when it asks what something is, wherever ("what is dropout?", "Last thing: what is hard
+    negative mining?"), describes before a reference word something in words the entry never uses ("hard negative
+    mining how do i do it"), or has a word that is a name the glossary does not
     define: capitalised inside the question, or one the glossary only writes capitalised ("adam?" after Lookahead
-    Optimizer, whose entry says Adam). A turn that asks
+    Optimizer, whose entry says Adam). Other words the entry never uses are the topic's setting ("typical numbers?",
+    "How many forward passes do people usually run?"). A turn that asks
     for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I
     should flag in the review?", "computational cost? i have like 100k series"); so may one that refers back with
     "it" or "they", whose words before the question proper are the only ones that could describe another thing
@@ -248,12 +266,12 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     if resolution.followup or not topic or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
-            or asks_what_it_is(question) and _subject(question) or asks_for_a_name(question):
+            or any(map(_subject, asked_subjects(question))) or asks_for_a_name(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
-            or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
-                _dislocated(tokens) if refers else question, topic_words) \
+            or _glossary_names_it(tokens, entries) or refers and not aspect and _describes_another(
+                _dislocated(tokens), topic_words) \
             or not resolution.context and _not_the_guess(question, topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
@@ -394,6 +412,8 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
             elif word in _DEMONSTRATIVES and following is not None and following not in _AFTER_PRONOUN \
                     and not following.endswith("ly"):  # "basically", "exactly": adverbs
                 continue  # "this dilation conv operation": the determiner of a thing the question names
+            if word == "they" and _states(question, start):
+                continue  # "They also mentioned exporting to ONNX.": people the turn reports on, not the topic
             name = " and ".join(plural) if word in _PLURAL else topic[0]
             if word in _POSSESSIVE or word == "it's" and _possessive_its(lowered, i):
                 name += "'s"
@@ -405,6 +425,22 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
             return None
         return question[:start] + name + question[end:]
     return None
+
+
+def _states(question: str, at: int) -> bool:
+    """Whether the sentence around ``at`` states rather than asks: it does not end with a question mark and does
+    not open with a question word."""
+    sentence = next(s for s in _sentence_spans(question) if s[0] <= at < s[1])
+    text = question[sentence[0]:sentence[1]].strip()
+    first = _WORD.match(text)
+    return not text.endswith("?") and not (first and first.group(0).lower() in _ASKING)
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, ended by ".", "?" or "!" before a space or the end."""
+    ends = [m.end() for m in re.finditer(r"[.?!]+(?=\s|$)", text)]
+    starts = [0, *ends]
+    return [(a, b) for a, b in zip(starts, [*ends, len(text)]) if b > a] or [(0, len(text))]
 
 
 def _possessive_its(lowered: list[str], i: int) -> bool:

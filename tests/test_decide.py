@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.decide import decide, definitional_subject
+from assistant.decide import asked_subjects, decide, definitional_subject
 from assistant.guard import clean_question, looks_like_injection
 from assistant.errors import InvalidQuestion
 from assistant.wiring import answer_config
@@ -96,9 +96,38 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     ("What exactly is a gradient penalty?", "gradient penalty"),
     ("What is the name for a network whose output is another network's weights?", None),
     ("What does it mean for features to be disentangled?", None),
+    # whether the glossary covers X asks what X is
+    ("Is MCMC covered as well?", "MCMC"),
+    ("does the glossary have group norm", "group norm"),
+    ("Do you have an entry for SHAP values?", "SHAP values"),
+    ("is PCA defined in the glossary too?", "PCA"),
+    ("Does the glossary define that?", None),  # a reference word: the conversation says what it is
 ])
 def test_definitional_subject(question, subject):
     assert definitional_subject(question) == subject
+
+
+@pytest.mark.parametrize("question, subjects", [
+    ("and the layers are made of RBM, no? what is a RBM exactly", ["RBM"]),  # a later sentence, lower case
+    ("wait so what's ordinary batch normalization then? how does it compute things", ["ordinary batch normalization"]),
+    ("quick def of KL divergence then?", ["KL divergence"]),
+    ("whats a diffusion model tho, like the full def", ["diffusion model"]),  # its first clause
+    ("Last one: what's Simpson's paradox?", ["Simpson's paradox"]),  # after a label
+    ("why does it help?", []),
+    ("example model?", []),  # a bare fragment asks no "what is" in so many words
+])
+def test_asked_subjects_are_found_wherever_the_turn_asks(question, subjects):
+    assert asked_subjects(question) == subjects
+
+
+@pytest.mark.parametrize("question, outcome, terms", [
+    ("Is mixup in the glossary?", "answered", ["Mixup"]),
+    ("is propensity score matching covered?", "refused", []),  # no glossary name, though it ends with one
+    ("Does the glossary have an entry on magnitude-based pruning?", "refused", []),
+])
+def test_a_question_whether_the_glossary_covers_x_is_decided_on_x(judge, question, outcome, terms):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == (outcome, terms)
 
 
 @pytest.mark.parametrize("raw", ["", "   ", " \t\n\x1c", 42, None, "x" * 5000])

@@ -144,6 +144,16 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
     (["What is label smoothing?", "Is better than temperature scaling?"], ("answered", ["Label Smoothing"], "compare")),
     (["What is label smoothing?", "What is the name for training on easy examples first?"],
      ("closest", ["Curriculum Learning"], None)),  # a new topic is decided alone, not from the previous entry
+    # From blind-written conversations: new topics that were answered from the previous entry
+    (["What is variational inference?", "Is MCMC covered as well?"], ("refused", [], None)),
+    (["What is the Wasserstein distance?", "quick def of KL divergence then?"], ("refused", [], None)),
+    (["What is a deep belief network?", "and the layers are made of RBM, no? what is a RBM exactly"],
+     ("closest", ["Deep Belief Network"], None)),  # its entry only mentions RBMs: marked, not answered
+    (["What is knowledge distillation?", "They also mentioned exporting to ONNX. Is that in here?"],
+     ("refused", [], None)),  # "they" are people the turn reports on, "that" is ONNX
+    # a correction that describes what it meant picks another of the glossary's entries
+    (["What are counterfactual explanations?", "no wait i was thinking of the one with if-then rules"],
+     ("answered", ["Anchors"], None)),
 ])
 def test_the_decision_runs_on_every_turn(assistant, conversation, expected):
     history: list[Turn] = []
@@ -202,6 +212,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is mixup?", "Mixup", "what's the cost, is training much slower?", ("answered", ["Mixup"])),  # an aspect
     ("what is the lookahead optimizer?", "Lookahead Optimizer", "adam?", ("refused", [])),  # its entry says Adam
     ("What is contrastive loss?", "Contrastive Loss", "hard negative mining how do i do it", ("refused", [])),
+    ("What is contrastive loss?", "Contrastive Loss", "Last thing: what is hard negative mining?", ("refused", [])),
+    # words the entry never uses, with no reference word to stand for them, ask about the topic's setting
+    ("what is the one cycle policy?", "One Cycle Policy", "typical numbers?", ("answered", ["One Cycle Policy"])),
+    ("what is monte carlo dropout?", "Monte Carlo Dropout", "How many forward passes do people usually run?",
+     ("answered", ["Monte Carlo Dropout"])),
     # any length with "it" or "they" when no words before the question describe another thing
     ("what is the wasserstein distance?", "Wasserstein Distance", "Intuitively, how should I picture it?",
      ("answered", ["Wasserstein Distance"])),
