@@ -248,11 +248,10 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     conversation was last answered from, or about the latest turn's marked closest guess, which the turn then
     confirms unless it describes another thing in four or more words the entry never uses: the question it stands
     for, else None. Not when it asks what something is, wherever ("what is dropout?", "Last thing: what is hard
-    negative mining?"), describes before a reference word something in words the entry never uses ("hard negative
-    mining how do i do it"), or has a word that is a name the glossary does not
+    negative mining?"), describes something in words the entry never uses ("hard negative mining how do i do it"),
+    or has a word that is a name the glossary does not
     define: capitalised inside the question, or one the glossary only writes capitalised ("adam?" after Lookahead
-    Optimizer, whose entry says Adam). Other words the entry never uses are the topic's setting ("typical numbers?",
-    "How many forward passes do people usually run?"). A turn that asks
+    Optimizer, whose entry says Adam). A turn that asks
     for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I
     should flag in the review?", "computational cost? i have like 100k series"); so may one that refers back with
     "it" or "they", whose words before the question proper are the only ones that could describe another thing
@@ -270,8 +269,8 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
-            or _glossary_names_it(tokens, entries) or refers and not aspect and _describes_another(
-                _dislocated(tokens), topic_words) \
+            or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
+                _dislocated(tokens) if refers else question, topic_words) \
             or not resolution.context and _not_the_guess(question, topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"

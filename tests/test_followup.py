@@ -213,10 +213,10 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is the lookahead optimizer?", "Lookahead Optimizer", "adam?", ("refused", [])),  # its entry says Adam
     ("What is contrastive loss?", "Contrastive Loss", "hard negative mining how do i do it", ("refused", [])),
     ("What is contrastive loss?", "Contrastive Loss", "Last thing: what is hard negative mining?", ("refused", [])),
-    # words the entry never uses, with no reference word to stand for them, ask about the topic's setting
-    ("what is the one cycle policy?", "One Cycle Policy", "typical numbers?", ("answered", ["One Cycle Policy"])),
-    ("what is monte carlo dropout?", "Monte Carlo Dropout", "How many forward passes do people usually run?",
-     ("answered", ["Monte Carlo Dropout"])),
+    # two words the entry never uses describe another thing, even without a reference word (held-out test24)
+    ("what is dilated convolution?", "Dilated Convolution", "depthwise separable convs?", ("refused", [])),
+    ("What is causal inference?", "Causal Inference", "instrumental variables -- does the glossary go into those",
+     ("refused", [])),
     # any length with "it" or "they" when no words before the question describe another thing
     ("what is the wasserstein distance?", "Wasserstein Distance", "Intuitively, how should I picture it?",
      ("answered", ["Wasserstein Distance"])),
