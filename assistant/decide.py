@@ -177,7 +177,6 @@ def asked_subjects(question: str) -> list[str]:
     return list(dict.fromkeys(s for s in (_clean_subject(m.group("x")) for m in asked if m) if s))
 
 
-
 def asks_for_a_name(question: str) -> bool:
     """"what is this called?", "what's the term for ...": the question describes a thing and asks its name."""
     return bool(_REVERSE.search(question))

@@ -182,6 +182,8 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
     - a follow-up on a marked closest guess goes on with it, which confirms the guess ("any downsides?"), and so does
       a turn that gets the same entry as the closest one again ("is higher better or lower?"), unless it describes
       something else, in four or more words the entry never uses: then it stays marked;
+    - a correction that describes what it meant, naming no concept ("no wait, the one with if-then rules"), gets its
+      closest entry, another than the one it turned down, as the answer: it picks among the glossary's entries;
     - a turn the glossary gives only as the closest entry continues the entry the conversation was last answered
       from when that is the one it got, or when every word it says is one that entry uses ("why soft labels and
       not the hard ones" after Knowledge Distillation, for which Label Smoothing is closest alone);
@@ -190,11 +192,9 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
       concepts ("What are the benefits of training with a high learning rate?" after One Cycle Policy; not "what
       is KL divergence itself?" after Wasserstein Distance, whose entry names KL divergence, nor "whats adam?"
       after Lookahead Optimizer, whose entry says Adam).
-    Either way every concept the turn names must be one the entry mentions, and every X it asks "what is X" about,
-    wherever it stands, must be described in the entry's words ("quick def of KL divergence then?", "... no? what is
-    a RBM exactly" stay marked): the question and the conversation then agree, and the entry answers.
-    - a correction that describes what it meant, naming no concept ("no wait, the one with if-then rules"), gets its
-      closest entry, another than the one it turned down, as the answer: it picks among the glossary's entries."""
+    For these last two, every concept the turn names must be one the entry mentions, and every X it asks "what is X"
+    about, wherever it stands, must be described in the entry's words ("quick def of KL divergence then?", "... no?
+    what is a RBM exactly" stay marked): the question and the conversation then agree, and the entry answers."""
     if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
         if _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms), list(entries.values()))):
             return replace(decision, outcome="closest", reason="closest")
