@@ -201,11 +201,9 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
         return decision
     if decision.outcome == "closest" and resolution.guess and set(decision.terms) <= set(resolution.guess):
         if not _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms), list(entries.values()))):
-            return Decision("answered", "conversation", decision.terms, coverage=decision.coverage,
-                            ask=ask_of(retrieval.question, 1), outside=decision.outside)
+            return _from_conversation(decision, decision.terms, retrieval.question)
     if decision.outcome == "closest" and resolution.exclude and not decision.outside:
-        return Decision("answered", "conversation", decision.terms, coverage=decision.coverage,
-                        ask=ask_of(retrieval.question, 1))
+        return _from_conversation(decision, decision.terms, retrieval.question)
     top = max(retrieval.hits, key=lambda h: h.fused)
     if decision.outcome == "closest":
         term = resolution.context[0] if _in_words_of(resolution.context, retrieval, decision, entries) \
@@ -221,8 +219,13 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
         else asked_subjects(retrieval.question)  # "quick def of KL divergence then?" after Wasserstein Distance
     if not all(_described_in(subject, decision.outside, entry) for subject in subjects):
         return decision
-    return Decision("answered", "conversation", [term], coverage=decision.coverage,
-                    ask=ask_of(retrieval.question, 1), outside=decision.outside)
+    return _from_conversation(decision, [term], retrieval.question)
+
+
+def _from_conversation(decision: Decision, terms: list[str], question: str) -> Decision:
+    """The decision answered from ``terms``, with the conversation as its evidence."""
+    return Decision("answered", "conversation", terms, coverage=decision.coverage, ask=ask_of(question, 1),
+                    outside=decision.outside)
 
 
 def _described_in(subject: str, outside: tuple[ConceptMention, ...], entry: Entry) -> bool:
@@ -265,7 +268,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     if resolution.followup or not topic or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
-            or any(map(_subject, asked_subjects(question))) or asks_for_a_name(question):
+            or any(map(_names_a_thing, asked_subjects(question))) or asks_for_a_name(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
@@ -411,7 +414,7 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
             elif word in _DEMONSTRATIVES and following is not None and following not in _AFTER_PRONOUN \
                     and not following.endswith("ly"):  # "basically", "exactly": adverbs
                 continue  # "this dilation conv operation": the determiner of a thing the question names
-            if word == "they" and _states(question, start):
+            if word == "they" and _states(_sentence_of(question, i)):
                 continue  # "They also mentioned exporting to ONNX.": people the turn reports on, not the topic
             name = " and ".join(plural) if word in _PLURAL else topic[0]
             if word in _POSSESSIVE or word == "it's" and _possessive_its(lowered, i):
@@ -426,20 +429,20 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
     return None
 
 
-def _states(question: str, at: int) -> bool:
-    """Whether the sentence around ``at`` states rather than asks: it does not end with a question mark and does
-    not open with a question word."""
-    sentence = next(s for s in _sentence_spans(question) if s[0] <= at < s[1])
-    text = question[sentence[0]:sentence[1]].strip()
-    first = _WORD.match(text)
-    return not text.endswith("?") and not (first and first.group(0).lower() in _ASKING)
+def _states(sentence: str) -> bool:
+    """Whether the sentence states rather than asks: it does not end with a question mark and does not open with
+    a question word."""
+    first = _WORD.match(sentence)
+    return not sentence.endswith("?") and not (first and first.group(0).lower() in _ASKING)
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, ended by ".", "?" or "!" before a space or the end."""
-    ends = [m.end() for m in re.finditer(r"[.?!]+(?=\s|$)", text)]
-    starts = [0, *ends]
-    return [(a, b) for a, b in zip(starts, [*ends, len(text)]) if b > a] or [(0, len(text))]
+def _sentence_of(question: str, i: int) -> str:
+    """The sentence (``_sentences``) that holds the question's ``i``-th word."""
+    for sentence in _sentences(question):
+        i -= len(_WORD.findall(sentence))
+        if i < 0:
+            return sentence
+    return question
 
 
 def _possessive_its(lowered: list[str], i: int) -> bool:
@@ -530,7 +533,12 @@ def _subject(text: str) -> str | None:
     ..."), not an aspect of one ("an example", "any drawbacks") nor a context ("for images"), even where the
     glossary and the vocabulary do not know it."""
     subject = definitional_subject(text) or definitional_subject(re.split(r"[,;:?!]", text)[0])
-    return subject if subject and content_stems(subject, ASPECT_WORDS) and not ends_with_aspect(subject) else None
+    return subject if subject and _names_a_thing(subject) else None
+
+
+def _names_a_thing(subject: str) -> bool:
+    """Whether the X asked about is a thing, not an aspect of one ("an example", "any drawbacks")."""
+    return bool(content_stems(subject, ASPECT_WORDS)) and not ends_with_aspect(subject)
 
 
 def _describes(fragment: str) -> bool:
