@@ -54,6 +54,9 @@ _ARTICLE = r"(?:an?\s+|the\s+)?"
 _COVERAGE_TAIL = (r"\s+(?:(?:covered|defined|explained|described|included|listed)(?:\s+(?:here|in\s+(?:the|this|your)"
                   r"\s+glossary))?|in\s+(?:here|there|the\s+glossary|this\s+glossary|your\s+glossary))"
                   r"(?:\s+(?:too|as\s+well|also|at\s+all))?")
+# Words that speak of the glossary as a collection of entries, wherever they stand in a question.
+_GLOSSARY_ASK = re.compile(r"\b(?:glossary|entry|entries|defined|covered|covers|listed|anywhere|"
+                           r"in\s+(?:here|there|the\s+list|your\s+list)|anything\s+on)\b", re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
     rf"^(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh)\b[\s,]*)*(?:what|who)(?:\s+exactly)?"
     rf"(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",
@@ -175,6 +178,12 @@ def asked_subjects(question: str) -> list[str]:
     clauses = [part for s in sentences for part in (s, re.split(r"[,;:]", s)[0], s.partition(":")[2])]  # "Last one:"
     asked = (_definitional_match(c.strip().rstrip("?!. ").strip()) for c in clauses)
     return list(dict.fromkeys(s for s in (_clean_subject(m.group("x")) for m in asked if m) if s))
+
+
+def asks_about_the_glossary(question: str) -> bool:
+    """Whether the question speaks of the glossary's contents ("is there a DDPM entry", "hard negative mining --
+    defined anywhere?", "anything on that", "is log loss in your list"): it asks whether something is covered."""
+    return bool(_GLOSSARY_ASK.search(question))
 
 
 def asks_for_a_name(question: str) -> bool:

@@ -33,7 +33,9 @@ the topic when
   when the earlier question names its topic ("when should I use mixup?" -> "when should I use EWC?");
 - it corrects the last answer ("no, I meant the other one"): the earlier question again, or what the correction
   describes ("no, the other one - where the target itself changes", "no sorry I mixed them up, I meant the
-  agreement metric"), answered from another entry than before (``exclude``): the closest one when it describes.
+  agreement metric"), answered from another entry than before (``exclude``): the closest one when it describes. A
+  slip admitted anywhere in the turn corrects too ("hm wait, I was actually thinking of the one ...": what follows;
+  "sorry I mixed up names, I wanted the one with if-then rules", "sry wrong name ...": the whole turn).
 Anything else stands alone, and so does a question of 25 words or more, one that asks for the name of what it
 describes, one whose last sentence asks what a thing it brings up is ("They also compare against LIME. What's
 LIME?"), and one that announces a new topic ("unrelated: ..."): a new topic is not answered from the previous
@@ -50,8 +52,8 @@ from dataclasses import dataclass, replace
 from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, ends_with_aspect
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
-from assistant.decide import (Decision, Thresholds, asked_subjects, asks_for_a_name, asks_what_it_is,
-                             definitional_subject)
+from assistant.decide import (Decision, Thresholds, asked_subjects, asks_about_the_glossary, asks_for_a_name,
+                             asks_what_it_is, definitional_subject)
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import tokenize
@@ -115,7 +117,13 @@ _BACK_REFERENCE = re.compile(r"\byou (?:just )?(?:said|mentioned|described|wrote
                              r"\byour (?:last |previous )?answer\b", re.IGNORECASE)
 # "sorry, not that one", "hm wait, I meant ...": what may stand before a correction.
 _INTERJECTION = re.compile(r"^\s*(?:(?:sorry|hm+|wait|ah+|oh+|actually|um+|uh+)\b[\s,.!]*)+", re.IGNORECASE)
-_MEANT = re.compile(r"\bI\s+(?:meant|mean|was thinking of)\b[\s,:]*", re.IGNORECASE)
+# "sorry, I mixed up names", "I misread my notes", "sry wrong name": wherever it stands, the turn says that the last
+# answer was about something else than the user had in mind; "I actually meant ...", "I was thinking of ...": and
+# what they had in mind follows.
+_SLIP = re.compile(r"\b(?:(?:got\s+)?mixed\s+(?:\w+\s+)?up|misread|my\s+bad|wrong\s+(?:name|word|term|one|entry)|"
+                   r"not\s+quite(?=\s*[,.;:!—–-]|\s+what\b))", re.IGNORECASE)
+_MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s+of|had\s+in\s+mind)\b"
+                            r"[\s,.:;!—–-]*", re.IGNORECASE)
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _WHAT_IS_THAT = re.compile(r"^\W*what(?:'s|’s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?\W*$",
@@ -251,8 +259,10 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     conversation was last answered from, or about the latest turn's marked closest guess, which the turn then
     confirms unless it describes another thing in four or more words the entry never uses: the question it stands
     for, else None. Not when it asks what something is, wherever ("what is dropout?", "Last thing: what is hard
-    negative mining?"), describes something in words the entry never uses ("hard negative mining how do i do it"),
-    or has a word that is a name the glossary does not
+    negative mining?"), asks whether the glossary covers something ("is there an entry for diffusion models?"),
+    describes something in words the entry never uses ("hard negative mining how do i do it", "depthwise separable
+    convs?"; for a turn that opens with its question, only the words before it could: "How many forward passes do
+    people usually run?" after Monte Carlo Dropout), or has a word that is a name the glossary does not
     define: capitalised inside the question, or one the glossary only writes capitalised ("adam?" after Lookahead
     Optimizer, whose entry says Adam). A turn that asks
     for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I
@@ -268,12 +278,13 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     if resolution.followup or not topic or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
-            or any(map(_names_a_thing, asked_subjects(question))) or asks_for_a_name(question):
+            or any(map(_names_a_thing, asked_subjects(question))) or asks_for_a_name(question) \
+            or asks_about_the_glossary(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
             or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
-                _dislocated(tokens) if refers else question, topic_words) \
+                _dislocated(tokens) if refers or _first_word(question) in _ASKING else question, topic_words) \
             or not resolution.context and _not_the_guess(question, topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
@@ -302,7 +313,13 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     start = lead.end() if lead else 0
     correction = _CORRECTION.match(question[start:])
     corrects = bool(correction.group(0).strip())
+    declines = bool(_DECLINED.search(correction.group(0)))
     rest = question[start + correction.end() if corrects else 0:].strip(" ,.")
+    if not corrects and (meant_instead := list(_MEANT.finditer(question))):  # "hm wait, I was actually
+        corrects = declines = True  # thinking of the one where you keep dropout switched on at inference"
+        rest = question[meant_instead[-1].end():].strip(" ,.")
+    elif not corrects and _SLIP.search(question):  # "sorry I mixed up names, I wanted the one with if-then rules"
+        return Resolution(question, True, topic.names)
     meant = _MEANT.search(rest) if corrects else None  # "no sorry I mixed them up, I meant the agreement metric"
     if meant:
         rest = rest[meant.end():].strip(" ,.")
@@ -316,7 +333,7 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     if corrects:  # the rest is the turn: about the topic ("no, I meant how it works"), else, when the answer was
         # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it
         turn = _resolve_turn(rest, named, topics, retriever)
-        declined = not turn.followup and bool(_DECLINED.search(correction.group(0)))
+        declined = not turn.followup and declines
         return replace(turn, followup=True, exclude=topic.names if declined else ())
     return _resolve_turn(question, named, topics, retriever)
 

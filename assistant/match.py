@@ -57,6 +57,7 @@ class _Name:
     case_sensitive: bool  # short upper-case abbreviation
     ambiguous: bool
     exact: bool = False  # an abbreviation ("SNNs", "OOD"): a near-miss is another word ("sense"), not a typo
+    hyphenated: bool = False  # a noun made of a verb and a particle ("mix-up"): spaced, it is the verb ("mixed up")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class _Token:
     raw: str
     stem: str
     upper: bool
+    after_hyphen: bool = False  # written right after a hyphen ("up" in "mix-up")
 
 
 def tokenize(text: str) -> list[_Token]:
@@ -74,7 +76,8 @@ def tokenize(text: str) -> list[_Token]:
     for m in _TOKEN.finditer(text):
         raw = americanize(m.group(0).lower())
         word = m.group(0)
-        out.append(_Token(raw, stem(raw), word.isupper() or (word.endswith("s") and word[:-1].isupper())))
+        out.append(_Token(raw, stem(raw), word.isupper() or (word.endswith("s") and word[:-1].isupper()),
+                          text[m.start() - 1:m.start()] == "-"))
     return out
 
 
@@ -116,8 +119,10 @@ class TermMatcher:
                     short_abbrev = len(toks) == 1 and len(joined) <= 3 and name.isupper()
                     ambiguous = len(toks) == 1 and bool(used_by[toks[0].stem] - {entry.term})
                     abbreviation = len(toks) == 1 and name.rstrip("s").isupper()
+                    phrasal = len(toks) == 2 and "-" in name and toks[1].raw in STOPWORDS
                     self._names.append(_Name(entry.term, name, tuple(t.raw for t in toks),
-                                             tuple(t.stem for t in toks), short_abbrev, ambiguous, abbreviation))
+                                             tuple(t.stem for t in toks), short_abbrev, ambiguous, abbreviation,
+                                             phrasal))
         self._known = {stem(w) for w in known_words}
         self._concept_words = {americanize(w.lower()) for w in concept_words}
         self._vocab = sorted({w for n in self._names for w in (*n.raw, *n.stems)})
@@ -189,7 +194,8 @@ class TermMatcher:
                     dists = [self._word_distance(t, r, s) for t, r, s in zip(window, name.raw, name.stems)]
                     if len(dists) > 1 and dists[-1] is None and _shortened(window[-1].raw, name.raw[-1]):
                         dists[-1] = 1  # "spiking neural nets", "batch renorm": the last word cut short
-                    if None in dists or (name.exact and any(dists)) or not self._allowed(name, window, lowercase_text):
+                    if None in dists or (name.exact and any(dists)) or not self._allowed(name, window, lowercase_text) \
+                            or name.hyphenated and not window[-1].after_hyphen:
                         continue
                     found[(name.term, start, end)] = NameMatch(name.term, name.text, 1.0 - 0.05 * sum(dists), start,
                                                                end, name.ambiguous)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import InvalidQuestion, QuestionTooLong
-from assistant.followup import clean_history, resolve
+from assistant.followup import Resolution, clean_history, resolve
 from assistant.schema import Turn
 
 
@@ -110,6 +110,13 @@ def test_a_correction_asks_again_without_the_entry_it_turned_away_from(retriever
     assert mixed.question == "the one that pulls similar pairs together" and mixed.exclude == ("Triplet Loss",)
     described = resolve("no, the other one - where similar pairs are pulled together", history, retriever)
     assert described.question == "where similar pairs are pulled together" and described.exclude == ("Triplet Loss",)
+    # a slip said anywhere in the turn ("I actually meant", "I was thinking of", "mixed up", "wrong name") corrects
+    thinking = resolve("hm wait, I was actually thinking of the one that pulls similar pairs together", history,
+                       retriever)
+    assert thinking.question == "the one that pulls similar pairs together" and thinking.exclude == ("Triplet Loss",)
+    slip = "sry wrong name, the one that pulls similar pairs together"
+    assert resolve(slip, history, retriever) == Resolution(slip, True, ("Triplet Loss",))
+    assert not resolve("I'm not quite sure why it needs a margin", history, retriever).exclude  # no slip
 
 
 def test_a_correction_that_turns_the_answer_down_is_answered_from_another_entry(assistant):
@@ -117,6 +124,17 @@ def test_a_correction_that_turns_the_answer_down_is_answered_from_another_entry(
     history = [Turn(question="wat is SAM", citations=["Sharpness-Aware Minimization"], outcome="answered")]
     route = assistant.route("no not that one, i meant SOM, typo. the kohonen thing", history)
     assert (route.decision.outcome, route.decision.terms) == ("answered", ["Self-Organizing Map"])
+
+
+def test_a_slip_the_turn_admits_anywhere_is_a_correction(assistant):
+    """Blind-written corrections (spent splits test16, test23) that admit a slip after an opener: the entry the turn
+    describes is answered, not the one turned down, nor Mixup for "mixed up"."""
+    history = [Turn(question="what is integrated gradients?", citations=["Integrated Gradients"], outcome="answered")]
+    for question in ("sorry I mixed up names, I wanted the one that gives simple if-then rules",
+                     "hmm not quite, I meant the kind that gives a simple if-then rule under which the prediction "
+                     "stays fixed"):
+        decision = assistant.route(question, history).decision
+        assert (decision.outcome, decision.terms) == ("answered", ["Anchors"])
 
 
 def test_a_refused_topic_stays_the_topic(retriever):
@@ -217,6 +235,16 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is dilated convolution?", "Dilated Convolution", "depthwise separable convs?", ("refused", [])),
     ("What is causal inference?", "Causal Inference", "instrumental variables -- does the glossary go into those",
      ("refused", [])),
+    # a turn that asks whether the glossary covers something asks about that thing, not about the topic
+    ("what is the lottery ticket hypothesis?", "Lottery Ticket Hypothesis",
+     "Does the glossary describe magnitude pruning as a technique in its own right?", ("refused", [])),
+    ("what is batch renormalization?", "Batch Renormalization", "is there an entry for diffusion models themselves?",
+     ("refused", [])),
+    # a turn that opens with its question: only words before it could describe another thing (spent test8, test22)
+    ("what is monte carlo dropout?", "Monte Carlo Dropout", "How many forward passes do people usually run?",
+     ("answered", ["Monte Carlo Dropout"])),
+    ("what are equivariant neural networks?", "Equivariant Neural Networks",
+     "Why would a chemist care about that property?", ("answered", ["Equivariant Neural Networks"])),
     # any length with "it" or "they" when no words before the question describe another thing
     ("what is the wasserstein distance?", "Wasserstein Distance", "Intuitively, how should I picture it?",
      ("answered", ["Wasserstein Distance"])),
