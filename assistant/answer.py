@@ -140,7 +140,11 @@ class Assistant:
         if exclude:  # a correction: another entry than the last answer's
             retrieval = replace(retrieval, hits=[h for h in retrieval.hits if h.term not in exclude],
                                 matches=[m for m in retrieval.matches if m.term not in exclude])
-        return retrieval, decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
+        decision = decide(text, retrieval, self.retriever.matcher, self._entries, self.config.thresholds)
+        if set(decision.terms) & set(exclude):  # "what is model drift?" asked again without it: the closest other
+            top = max(retrieval.hits, key=lambda h: h.fused)
+            decision = Decision("closest", "closest", [top.term], coverage=decision.coverage, ask=decision.ask)
+        return retrieval, decision
 
     def stream(self, question: object, cancel: Cancel | None = None, route: Route | None = None,
                history: Sequence[Turn] = ()) -> Iterator[Event]:

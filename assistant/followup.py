@@ -110,7 +110,7 @@ _CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|
 # "unrelated: ...", "ok diff thing, ...": the turn says it leaves the conversation's topic ("another question" does
 # not: in an issue thread it goes on with the same one).
 _NEW_TOPIC = re.compile(r"^\W*(?:(?:ok|okay|so|and|also|btw|now)[\s,]+)*(?:totally\s+|completely\s+)?(?:unrelated|"
-                        r"(?:different|diff|other|new)\s+(?:q|question|topic|thing|subject)|something else|"
+                        r"(?:different|diff|other|new|separate)\s+(?:q|question|topic|thing|subject)|something else|"
                         r"change of (?:topic|subject)|switching (?:topics?|gears))\b[\s:,.;!?-]*", re.IGNORECASE)
 # "the thing you just said about ...", "in your last answer": the turn is about what the conversation said.
 _BACK_REFERENCE = re.compile(r"\byou (?:just )?(?:said|mentioned|described|wrote)\b|"
@@ -125,7 +125,7 @@ _SLIP = re.compile(r"\b(?:(?:got\s+)?mixed\s+(?:\w+\s+)?up|misread|my\s+bad|wron
 _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s+of|had\s+in\s+mind)\b"
                             r"[\s,.:;!—–-]*", re.IGNORECASE)
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
-_OTHER = re.compile(r"\b(?:the )?other (?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
+_OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _WHAT_IS_THAT = re.compile(r"^\W*what(?:'s|’s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?\W*$",
                            re.IGNORECASE)
 _LOWERCASE_START = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.?!])\s+(?=[a-z])")
@@ -134,6 +134,7 @@ _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it a
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
 _ANTECEDENT_WORDS = 2  # words before a reference word, unknown to the topic's entry, that describe its antecedent
 _MAX_UNNAMED_WORDS = 8  # a turn this short that names nothing and stands nowhere is asked about the topic
+_NEAR_TIE = 0.9  # a conversation's entry scoring this share of the top entry's score is as good a reading
 _WORDS_OF_ANOTHER_THING = 4  # a follow-up on a guessed entry with this many words the entry never uses is about another
 
 
@@ -192,6 +193,9 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
       something else, in four or more words the entry never uses: then it stays marked;
     - a correction that describes what it meant, naming no concept ("no wait, the one with if-then rules"), gets its
       closest entry, another than the one it turned down, as the answer: it picks among the glossary's entries;
+    - a turn that names nothing and asks what nothing is, placed by its description on another entry that scores
+      hardly more than the conversation's (``_NEAR_TIE``), goes on with the conversation's ("why would soft
+      probabilities teach more than the hard labels?" after Knowledge Distillation, not Label Smoothing);
     - a turn the glossary gives only as the closest entry continues the entry the conversation was last answered
       from when that is the one it got, or when every word it says is one that entry uses ("why soft labels and
       not the hard ones" after Knowledge Distillation, for which Label Smoothing is closest alone);
@@ -212,6 +216,9 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
             return _from_conversation(decision, decision.terms, retrieval.question)
     if decision.outcome == "closest" and resolution.exclude and not decision.outside:
         return _from_conversation(decision, decision.terms, retrieval.question)
+    near_tie = _near_tie(decision, resolution, retrieval)
+    if near_tie is not None:  # "why soft probabilities and not hard labels?" after Knowledge Distillation
+        return _from_conversation(decision, [near_tie], retrieval.question)
     top = max(retrieval.hits, key=lambda h: h.fused)
     if decision.outcome == "closest":
         term = resolution.context[0] if _in_words_of(resolution.context, retrieval, decision, entries) \
@@ -228,6 +235,26 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
     if not all(_described_in(subject, decision.outside, entry) for subject in subjects):
         return decision
     return _from_conversation(decision, [term], retrieval.question)
+
+
+def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval) -> str | None:
+    """The conversation's entry, when a turn that names nothing and asks what nothing is was placed by its
+    description alone on another entry that scores hardly more than it (within ``_NEAR_TIE``): the conversation
+    breaks the tie. None otherwise."""
+    if decision.reason not in ("descriptive", "closest") or len(resolution.context) != 1 or resolution.exclude \
+            or set(decision.terms) & set(resolution.context) or retrieval.matches or decision.outside \
+            or _names_unknown(retrieval.question) \
+            or any(map(_names_a_thing, asked_subjects(retrieval.question))) or asks_for_a_name(retrieval.question) \
+            or asks_about_the_glossary(retrieval.question):
+        return None
+    scores = {h.term: h.fused for h in retrieval.hits}
+    term = resolution.context[0]
+    return term if scores.get(term, 0.0) >= _NEAR_TIE * max(scores.values()) else None
+
+
+def _names_unknown(question: str) -> bool:
+    """Whether a word inside the question is capitalised: a name ("how does MAML work in detail")."""
+    return any(t[0].isupper() and len(t) > 1 for t in _WORD.findall(question)[1:])
 
 
 def _from_conversation(decision: Decision, terms: list[str], question: str) -> Decision:
@@ -282,7 +309,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or asks_about_the_glossary(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
-    if topic_words is None or any(t[0].isupper() and len(t) > 1 for t in tokens[1:]) \
+    if topic_words is None or _names_unknown(question) \
             or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
                 _dislocated(tokens) if refers or _first_word(question) in _ASKING else question, topic_words) \
             or not resolution.context and _not_the_guess(question, topic_words):

@@ -36,6 +36,7 @@ _NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # "Type I error" is "t
 _NUMERALS.update({arabic: roman for roman, arabic in _NUMERALS.items()})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _MIN_SHORTENED, _MIN_CUT = 3, 3  # a name's last word cut to 3 letters or more, by 3 or more
+_MIN_JOINED_TYPO = 8  # a name written as one word ("dropconnect") takes one typo from this length on
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,10 @@ class TermMatcher:
                                                                end, name.ambiguous)
         return list(found.values())
 
+    def _may_be_a_typo(self, tok: _Token) -> bool:
+        """Whether a long word could be a misspelt name joined into one word: it is no word the corpus knows."""
+        return len(tok.raw) >= _MIN_JOINED_TYPO and tok.stem not in self._known and tok.raw not in self._known
+
     def _candidate_words(self, tok: _Token) -> set[str]:
         words = {w for w in (tok.raw, tok.stem, _NUMERALS.get(tok.raw)) if w in self._by_word}
         if len(tok.raw) >= 4 and tok.stem not in self._known:
@@ -218,6 +223,10 @@ class TermMatcher:
                     break
                 joined = "".join(t.raw for t in window)
                 name = self._joined.get(joined) or self._joined.get(joined.rstrip("s"))
+                score = 0.97
+                if name is None and n == 1 and self._may_be_a_typo(window[0]):  # "dropconect"
+                    near = process.extractOne(joined, list(self._joined), scorer=OSA.distance, score_cutoff=1)
+                    name, score = (self._joined[near[0]], 0.92) if near else (None, score)
                 if name and len(name.raw) != n and self._allowed(name, window, lowercase_text):
-                    out.append(NameMatch(name.term, name.text, 0.97, start, start + n))
+                    out.append(NameMatch(name.term, name.text, score, start, start + n))
         return out

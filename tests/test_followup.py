@@ -26,6 +26,7 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
     ("vs plain cross entropy targets", "Label Smoothing vs plain cross entropy targets"),  # opens with "vs"
     ("self driving car example?", "Label Smoothing: self driving car example?"),  # words before the aspect it asks
     ("unrelated: whats the metric for two annotators agreeing", "whats the metric for two annotators agreeing"),
+    ("Separate question: what is the loss with a margin?", "what is the loss with a margin?"),  # a new topic
     ("and for the thing you just said about soft targets, why not hard ones?",  # the answer referred to
      "Label Smoothing: and for the thing you just said about soft targets, why not hard ones?"),
     ("speech recognition only?", "Label Smoothing: speech recognition only?"),  # narrows the topic to a setting
@@ -124,6 +125,26 @@ def test_a_correction_that_turns_the_answer_down_is_answered_from_another_entry(
     history = [Turn(question="wat is SAM", citations=["Sharpness-Aware Minimization"], outcome="answered")]
     route = assistant.route("no not that one, i meant SOM, typo. the kohonen thing", history)
     assert (route.decision.outcome, route.decision.terms) == ("answered", ["Self-Organizing Map"])
+
+
+def test_the_conversation_breaks_a_near_tie(assistant):
+    """Blind-written follow-ups (spent splits test5, test17): a turn that names nothing and that its description
+    alone places on an entry scoring hardly more than the conversation's goes on with the conversation's."""
+    distillation = [Turn(question="what is knowledge distillation?", citations=["Knowledge Distillation"],
+                         outcome="answered")]
+    question = "why would soft probabilities teach more than the hard labels?"
+    assert assistant.route(question).decision.terms != ["Knowledge Distillation"]  # alone: Label Smoothing
+    decision = assistant.route(question, distillation).decision
+    assert (decision.outcome, decision.terms) == ("answered", ["Knowledge Distillation"])
+    # a turn that names something the glossary lacks is no tie to break
+    meta = [Turn(question="what is meta-learning?", citations=["Meta-Learning"], outcome="answered")]
+    assert assistant.route("how does MAML work in detail, the inner and outer loop?", meta).decision.outcome \
+        != "answered"
+    # "the other drift one" turns the last answer down: the conversation's entry is not the tie-breaker
+    drift = [Turn(question="what is model drift?", citations=["Model Drift"], outcome="answered")]
+    decision = assistant.route("hm actually the definition of churn itself changed, so the other drift one?",
+                               drift).decision
+    assert (decision.outcome, decision.terms) == ("answered", ["Concept Drift"])
 
 
 def test_a_slip_the_turn_admits_anywhere_is_a_correction(assistant):
