@@ -117,7 +117,7 @@ def asks_for_kind(question: str) -> bool:
     "what is this augmentation?": the question wants the name of a thing it describes."""
     tokens = words(question)
     for i, token in enumerate(tokens):
-        if token in ("which", "what", "what's"):
+        if token in ("which", "what", "what's", "whats"):  # "whats": typed without the apostrophe
             ahead = [t for t in tokens[i + 1:i + 6] if t not in _BETWEEN]
             if any(t in _CATEGORY for t in ahead[:2]):
                 return True

@@ -240,6 +240,8 @@ def test_a_longer_outside_name_built_on_a_glossary_name_gets_that_entry_as_close
      "Catastrophic Forgetting"),
     ("Which loss pulls embeddings of similar pairs together and pushes dissimilar ones apart, as SimCLR does?",
      "Contrastive Loss"),
+    # "whats", typed without its apostrophe, asks for a technique as well (blind-written switches, spent test9)
+    ("whats the trick to backprop through sampling a discrete category", "Gumbel-Softmax"),
 ])
 def test_named_concepts_in_a_question_that_asks_for_a_technique_are_context(judge, question, term):
     decision = judge(question)
