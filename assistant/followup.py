@@ -345,8 +345,8 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     if not corrects and (meant_instead := list(_MEANT.finditer(question))):  # "hm wait, I was actually
         corrects = declines = True  # thinking of the one where you keep dropout switched on at inference"
         rest = question[meant_instead[-1].end():].strip(" ,.")
-    elif not corrects and _SLIP.search(question):  # "sorry I mixed up names, I wanted the one with if-then rules"
-        return Resolution(question, True, topic.names)
+    elif not corrects and (_SLIP.search(question) or _turns_down(question, topic, retriever)):
+        return Resolution(question, True, topic.names)  # "sorry I mixed up names, I wanted ...", "VAT not VI"
     meant = _MEANT.search(rest) if corrects else None  # "no sorry I mixed them up, I meant the agreement metric"
     if meant:
         rest = rest[meant.end():].strip(" ,.")
@@ -363,6 +363,14 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         declined = not turn.followup and declines
         return replace(turn, followup=True, exclude=topic.names if declined else ())
     return _resolve_turn(question, named, topics, retriever)
+
+
+def _turns_down(question: str, topic: _Topic, retriever: Retriever) -> bool:
+    """Whether the turn says "not" (or "no") right before a name of the topic's entries ("sorry, VAT not VI",
+    "they wrote batch renorm not batch effect"): the last answer was not what the user meant."""
+    tokens = tokenize(question)
+    return any(m.term in topic.names and m.start and tokens[m.start - 1].raw in ("not", "no")
+               for m in retriever.matcher.find(question))
 
 
 def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriever: Retriever) -> Resolution:

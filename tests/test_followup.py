@@ -117,6 +117,8 @@ def test_a_correction_asks_again_without_the_entry_it_turned_away_from(retriever
     assert thinking.question == "the one that pulls similar pairs together" and thinking.exclude == ("Triplet Loss",)
     slip = "sry wrong name, the one that pulls similar pairs together"
     assert resolve(slip, history, retriever) == Resolution(slip, True, ("Triplet Loss",))
+    turned_down = "sorry, contrastive loss not triplet loss"  # "not" right before the topic's name
+    assert resolve(turned_down, history, retriever) == Resolution(turned_down, True, ("Triplet Loss",))
     assert not resolve("I'm not quite sure why it needs a margin", history, retriever).exclude  # no slip
 
 
