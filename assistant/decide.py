@@ -57,6 +57,8 @@ _COVERAGE_TAIL = (r"\s+(?:(?:covered|defined|explained|described|included|listed
 # Words that speak of the glossary as a collection of entries, wherever they stand in a question.
 _GLOSSARY_ASK = re.compile(r"\b(?:glossary|entry|entries|defined|covered|covers|listed|anywhere|"
                            r"in\s+(?:here|there|the\s+list|your\s+list)|anything\s+on)\b", re.IGNORECASE)
+# "..., and why does it help?", "... and how is it used": a second question joined to the first one.
+_SECOND_ASK = re.compile(r",?\s+and\s+(?=(?:why|how|when|where|what|which)\b)", re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
     rf"^(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh)\b[\s,]*)*(?:what|who)(?:\s+exactly)?"
     rf"(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",
@@ -132,7 +134,8 @@ def definitional_subject(question: str) -> str | None:
 def _definitional_subject(question: str) -> tuple[str | None, bool]:
     """The subject, and whether the whole question (rather than its first sentence alone) is "what is X?"."""
     sentences = split_sentences(re.sub(r"\s*\([^)]*\)", "", question))
-    for i, text in enumerate(dict.fromkeys([" ".join(sentences), *sentences[:1]])):
+    first_ask = _SECOND_ASK.split(sentences[0])[0] if sentences else ""  # "What is X and why is it important?"
+    for i, text in enumerate(dict.fromkeys([" ".join(sentences), *sentences[:1], first_ask])):
         subject = _sentence_subject(text.strip().rstrip("?!. ").strip())
         if subject is not None:
             return subject, i == 0

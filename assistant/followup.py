@@ -124,6 +124,7 @@ _SLIP = re.compile(r"\b(?:(?:got\s+)?mixed\s+(?:\w+\s+)?up|misread|my\s+bad|wron
                    r"not\s+quite(?=\s*[,.;:!—–-]|\s+what\b))", re.IGNORECASE)
 _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s+of|had\s+in\s+mind)\b"
                             r"[\s,.:;!—–-]*", re.IGNORECASE)
+_NEGATIONS = frozenset({"not", "no"})  # right before a name: the name is turned down ("VAT not VI")
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _WHAT_IS_THAT = re.compile(r"^\W*what(?:'s|’s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?\W*$",
@@ -346,12 +347,13 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         corrects = declines = True  # thinking of the one where you keep dropout switched on at inference"
         rest = question[meant_instead[-1].end():].strip(" ,.")
     elif not corrects and (_SLIP.search(question) or _turns_down(question, topic, retriever)):
-        return Resolution(question, True, topic.names)  # "sorry I mixed up names, I wanted ...", "VAT not VI"
+        return Resolution(question, True, _turned_down(question, topic, retriever))  # "sorry I mixed up names,
+        # I wanted ...", "VAT not VI"
     meant = _MEANT.search(rest) if corrects else None  # "no sorry I mixed them up, I meant the agreement metric"
     if meant:
         rest = rest[meant.end():].strip(" ,.")
     if corrects and named and rest:  # "no, I meant batch norm"
-        return Resolution(rest, True, topic.names)
+        return Resolution(rest, True, _turned_down(question, topic, retriever))
     other = _OTHER.search(question)
     if not named and (other or corrects and not rest):  # "no, the other one"
         described = question[other.end():].strip(" ,.;:-—–") if other else ""  # "the other one, with if-then rules"
@@ -361,15 +363,27 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it
         turn = _resolve_turn(rest, named, topics, retriever)
         declined = not turn.followup and declines
-        return replace(turn, followup=True, exclude=topic.names if declined else ())
+        return replace(turn, followup=True, exclude=_turned_down(question, topic, retriever) if declined else ())
     return _resolve_turn(question, named, topics, retriever)
+
+
+def _turned_down(question: str, topic: _Topic, retriever: Retriever) -> tuple[str, ...]:
+    """The topic's entries a correction turns away from: all but one the turn names again by another name than the
+    earlier question did, without "not" right before it ("whats SAM? the segment anything model" then "i meant the
+    sharpness-aware minimization one" keeps Sharpness-Aware Minimization; "I meant SOM, not SNN" and "I meant IG as
+    in information gain" after "what is IG?" turn the entry down)."""
+    tokens = tokenize(question)
+    earlier = {m.name for m in retriever.matcher.find(topic.question)}
+    said = {m.term for m in retriever.matcher.find(question)
+            if m.name not in earlier and not (m.start and tokens[m.start - 1].raw in _NEGATIONS)}
+    return tuple(term for term in topic.names if term not in said)
 
 
 def _turns_down(question: str, topic: _Topic, retriever: Retriever) -> bool:
     """Whether the turn says "not" (or "no") right before a name of the topic's entries ("sorry, VAT not VI",
     "they wrote batch renorm not batch effect"): the last answer was not what the user meant."""
     tokens = tokenize(question)
-    return any(m.term in topic.names and m.start and tokens[m.start - 1].raw in ("not", "no")
+    return any(m.term in topic.names and m.start and tokens[m.start - 1].raw in _NEGATIONS
                for m in retriever.matcher.find(question))
 
 

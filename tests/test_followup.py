@@ -149,6 +149,19 @@ def test_the_conversation_breaks_a_near_tie(assistant):
     assert (decision.outcome, decision.terms) == ("answered", ["Concept Drift"])
 
 
+def test_a_correction_keeps_the_entry_it_names_by_another_name(assistant):
+    """Held-out test28 (then spent): the earlier turn asked about SAM meaning Segment Anything; naming the entry in full
+    says it was the one meant after all. Repeating the same short name in another sense still turns it down."""
+    sam = [Turn(question="whats SAM? the segment anything model from meta", citations=["Sharpness-Aware Minimization"],
+                outcome="answered")]
+    decision = assistant.route("oh wait my notes have SAM listed under optimizers... i meant the sharpness-aware "
+                               "minimization one", sam).decision
+    assert (decision.outcome, decision.terms) == ("answered", ["Sharpness-Aware Minimization"])
+    ig = [Turn(question="what is IG?", citations=["Integrated Gradients"], outcome="answered")]
+    decision = assistant.route("hmm no, I meant IG as in information gain, for splitting decision trees", ig).decision
+    assert decision.outcome != "answered"
+
+
 def test_a_slip_the_turn_admits_anywhere_is_a_correction(assistant):
     """Blind-written corrections (spent splits test16, test23) that admit a slip after an opener: the entry the turn
     describes is answered, not the one turned down, nor Mixup for "mixed up"."""

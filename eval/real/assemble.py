@@ -26,7 +26,9 @@ the same day once ``test10`` had been run, is ``test11``. Round 12 (``raw/round1
 53 of them GitHub issues; reviewed in ``review_round12.jsonl``: 9 dropped, 2 relabelled), collected on 2026-12-03 once
 the conversation and other-glossary work had landed, is ``test12``. Round 13 (``raw/round13.jsonl``, 31 questions from
 30 new pages, 18 of them GitHub issues and 11 interview or quiz banks; reviewed in ``review_round13.jsonl``: 4 dropped,
-1 relabelled), collected on 2026-12-03 once ``test12`` had been run, is ``test13``.
+1 relabelled), collected on 2026-12-03 once ``test12`` had been run, is ``test13`` Round 14 (``raw/round14.jsonl``, 60 questions from
+60 new pages, 35 of them GitHub issues and 13 interview banks; reviewed in ``review_round14.jsonl``: 3 dropped,
+3 relabelled; 2 asked word for word on pages an earlier round used, kept there), collected on 2026-12-04 with the conversation work of that day in progress, is ``test14``.
 """
 from __future__ import annotations
 
@@ -42,7 +44,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round4.jsonl": "test4", "round5.jsonl": "test5", "round6.jsonl": "test6",  # run once
                 "round7.jsonl": "test7", "round8.jsonl": "test8", "round8b.jsonl": "test8",
                 "round9.jsonl": "test9", "round10.jsonl": "test10",
-                "round11.jsonl": "test11", "round12.jsonl": "test12", "round13.jsonl": "test13"}
+                "round11.jsonl": "test11", "round12.jsonl": "test12", "round13.jsonl": "test13",
+                "round14.jsonl": "test14"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
@@ -82,7 +85,8 @@ def main() -> int:
     seen: set[str] = set()
     review = reviews()
     rows = []
-    for path in sorted((HERE / "raw").glob("*.jsonl")):
+    rounds = [HERE / "raw" / name for name in LATER_ROUNDS]  # in the order they were collected: the first keeps a
+    for path in sorted(set((HERE / "raw").glob("*.jsonl")) - set(rounds)) + rounds:  # question asked twice
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -107,7 +111,7 @@ def main() -> int:
             rows.append(row)
     splits = list(dict.fromkeys(("dev", "test", *LATER_ROUNDS.values())))  # a new round's ids follow the others'
     rows.sort(key=lambda r: (splits.index(r["split"]), not r["answerable"], page_of(r["source"]), r["question"]))
-    width = len(str(len(rows)))
+    width = 3  # ids keep three digits (r001 ... r998) and grow past 999 (r1001): earlier ids stay as they were
     with open(HERE / "questions.jsonl", "w", encoding="utf-8") as out:
         for i, row in enumerate(rows, 1):
             out.write(json.dumps({"id": f"r{i:0{width}d}", **row}, ensure_ascii=False) + "\n")
