@@ -35,7 +35,8 @@ the topic when
   describes ("no, the other one - where the target itself changes", "no sorry I mixed them up, I meant the
   agreement metric"), answered from another entry than before (``exclude``): the closest one when it describes. A
   slip admitted anywhere in the turn corrects too ("hm wait, I was actually thinking of the one ...": what follows;
-  "sorry I mixed up names, I wanted the one with if-then rules", "sry wrong name ...": the whole turn).
+  "sorry I mixed up names, I wanted the one with if-then rules", "sry wrong name ...", "sorry, VAT not VI": the
+  whole turn); an entry the correction names by another name than the earlier question did stays.
 Anything else stands alone, and so does a question of 25 words or more, one that asks for the name of what it
 describes, one whose last sentence asks what a thing it brings up is ("They also compare against LIME. What's
 LIME?"), and one that announces a new topic ("unrelated: ..."): a new topic is not answered from the previous
