@@ -124,7 +124,7 @@ _INTERJECTION = re.compile(r"^\s*(?:(?:sorry|hm+|wait|ah+|oh+|actually|um+|uh+)\
 _SLIP = re.compile(r"\b(?:(?:got\s+)?mixed\s+(?:\w+\s+)?up|misread|my\s+bad|wrong\s+(?:name|word|term|one|entry)|"
                    r"not\s+quite(?=\s*[,.;:!—–-]|\s+what\b))", re.IGNORECASE)
 _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s+of|had\s+in\s+mind)\b"
-                            r"[\s,.:;!—–-]*", re.IGNORECASE)
+                    r"[\s,.:;!—–-]*", re.IGNORECASE)
 _NEGATIONS = frozenset({"not", "no"})  # right before a name: the name is turned down ("VAT not VI")
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
@@ -344,12 +344,13 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     corrects = bool(correction.group(0).strip())
     declines = bool(_DECLINED.search(correction.group(0)))
     rest = question[start + correction.end() if corrects else 0:].strip(" ,.")
-    if not corrects and (meant_instead := list(_MEANT.finditer(question))):  # "hm wait, I was actually
-        corrects = declines = True  # thinking of the one where you keep dropout switched on at inference"
-        rest = question[meant_instead[-1].end():].strip(" ,.")
+    meant_later = [] if corrects else list(_MEANT.finditer(question))
+    if meant_later:  # "hm wait, I was actually thinking of the one where you keep dropout switched on at inference"
+        corrects = declines = True
+        rest = question[meant_later[-1].end():].strip(" ,.")
     elif not corrects and (_SLIP.search(question) or _turns_down(question, topic, retriever)):
-        return Resolution(question, True, _turned_down(question, topic, retriever))  # "sorry I mixed up names,
-        # I wanted ...", "VAT not VI"
+        # "sorry I mixed up names, I wanted the one with if-then rules", "sorry, VAT not VI": the whole turn
+        return Resolution(question, True, _turned_down(question, topic, retriever))
     meant = _MEANT.search(rest) if corrects else None  # "no sorry I mixed them up, I meant the agreement metric"
     if meant:
         rest = rest[meant.end():].strip(" ,.")

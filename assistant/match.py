@@ -58,7 +58,7 @@ class _Name:
     case_sensitive: bool  # short upper-case abbreviation
     ambiguous: bool
     exact: bool = False  # an abbreviation ("SNNs", "OOD"): a near-miss is another word ("sense"), not a typo
-    hyphenated: bool = False  # a noun made of a verb and a particle ("mix-up"): spaced, it is the verb ("mixed up")
+    phrasal_noun: bool = False  # a verb and a particle made a noun ("mix-up"): spaced, it is the verb ("mixed up")
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ class TermMatcher:
                     if len(dists) > 1 and dists[-1] is None and _shortened(window[-1].raw, name.raw[-1]):
                         dists[-1] = 1  # "spiking neural nets", "batch renorm": the last word cut short
                     if None in dists or (name.exact and any(dists)) or not self._allowed(name, window, lowercase_text) \
-                            or name.hyphenated and not window[-1].after_hyphen:
+                            or name.phrasal_noun and not window[-1].after_hyphen:
                         continue
                     found[(name.term, start, end)] = NameMatch(name.term, name.text, 1.0 - 0.05 * sum(dists), start,
                                                                end, name.ambiguous)
