@@ -57,6 +57,10 @@ _COVERAGE_TAIL = (r"\s+(?:(?:covered|defined|explained|described|included|listed
 # Words that speak of the glossary as a collection of entries, wherever they stand in a question.
 _GLOSSARY_ASK = re.compile(r"\b(?:glossary|entry|entries|defined|covered|covers|listed|anywhere|"
                            r"in\s+(?:here|there|the\s+list|your\s+list)|anything\s+on)\b", re.IGNORECASE)
+# A sentence that starts lowercase ("... no? what is a RBM", "... data leakage. what is data leakage?").
+_LOWERCASE_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=\.)\s+(?=[a-z])")
+_WHAT_IS_THAT = re.compile(r"^\W*what(?:'s|’s|s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?\W*$",
+                           re.IGNORECASE)
 # "..., and why does it help?", "... and how is it used": a second question joined to the first one.
 _SECOND_ASK = re.compile(r",?\s+and\s+(?=(?:why|how|when|where|what|which)\b)", re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
@@ -134,8 +138,11 @@ def definitional_subject(question: str) -> str | None:
 def _definitional_subject(question: str) -> tuple[str | None, bool]:
     """The subject, and whether the whole question (rather than its first sentence alone) is "what is X?"."""
     sentences = split_sentences(re.sub(r"\s*\([^)]*\)", "", question))
+    first, rest = (re.split(r"(?<=[?!])\s+", " ".join(sentences), maxsplit=1) + [""])[:2]
+    # "what's X? the entry mentions it": a first question "what is X?" that what follows only comments on
+    stated = [first] if _definitional_match(first.rstrip("?!. ")) and "?" not in rest else []
     first_ask = _SECOND_ASK.split(sentences[0])[0] if sentences else ""  # "What is X and why is it important?"
-    for i, text in enumerate(dict.fromkeys([" ".join(sentences), *sentences[:1], first_ask])):
+    for i, text in enumerate(dict.fromkeys([" ".join(sentences), *sentences[:1], *stated, first_ask])):
         subject = _sentence_subject(text.strip().rstrip("?!. ").strip())
         if subject is not None:
             return subject, i == 0
@@ -177,7 +184,7 @@ def asks_what_it_is(question: str) -> bool:
 def asked_subjects(question: str) -> list[str]:
     """The X of every sentence, or of its first clause, that asks what X is, wherever it stands ("and the layers
     are made of RBM, no? what is a RBM exactly" -> RBM; "whats a diffusion model tho, like the full def")."""
-    sentences = [part for s in split_sentences(question) for part in re.split(r"(?<=[?!])\s+", s)]  # "no? what is"
+    sentences = [part for s in split_sentences(question) for part in _LOWERCASE_SENTENCE.split(s)]  # "no? what is"
     clauses = [part for s in sentences for part in (s, re.split(r"[,;:]", s)[0], s.partition(":")[2])]  # "Last one:"
     asked = (_definitional_match(c.strip().rstrip("?!. ").strip()) for c in clauses)
     return list(dict.fromkeys(s for s in (_clean_subject(m.group("x")) for m in asked if m) if s))
@@ -328,6 +335,9 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
         named = []
     if whole_question and named and _outside_concept_head(subject, matcher, [entries[t] for t in named]):
         named = []  # "what is elasticity in cloud computing?": the X of "X in Y" is what it asks about
+    later = _later_subject(question, subject, found.outside, matcher, entries) if named else None
+    if later is not None:  # "someone said a feature store also helps prevent data leakage. what is data leakage?"
+        return Decision("refused", "not_in_glossary", subject=later)
     if named and not asks_for_a_name(question):  # a name inside "what is this called?" is context, not the subject
         undefined = []
         if is_comparison(question):
@@ -351,7 +361,9 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     ask = ask_of(question, 1)
     # "dilation rate": the content and a name word agree. A question asking for a name describes the thing:
     # words of a name in it are content ("at the end of each cycle"), not a mention.
-    asks_for_name = asks_for_a_name(question) or asks_for_kind(question)
+    foreign = [o for o in found.outside if not entry_mentions(entries[top.term], o)]
+    # "...layer normalization. what's that?" asks about the concept said before, not for the name of a description
+    asks_for_name = (asks_for_a_name(question) or asks_for_kind(question)) and not (foreign and _points_back(question))
     name_part = top.term in retrieval.name_parts and not asks_for_name
     # "How does data augmentation improve generalization?" is about data augmentation, which the best entry
     # (Mixup) only mentions, and "Why scale the weights with dropout?" about dropout in general, the kind of
@@ -361,7 +373,6 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
                    and not name_part and not asks_for_name)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
-        foreign = [o for o in found.outside if not entry_mentions(entries[top.term], o)]
         if foreign and not name_part and not asks_for_name and not tells_a_story(question):
             return Decision("refused", "not_in_glossary", subject=foreign[0].name)
         if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage and not about_other:
@@ -376,6 +387,33 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     if top.fused >= thresholds.closest_score:
         return _closest_or_named_part(top.term, name_part, cov, ask)
     return Decision("refused", "low_score", coverage=cov)
+
+
+def asks_what_that_is(sentence: str) -> bool:
+    """"What is that?", "what's this exactly": a sentence that asks what a thing said before it is."""
+    return bool(_WHAT_IS_THAT.match(sentence))
+
+
+def _points_back(question: str) -> bool:
+    """Whether the question's last sentence asks what a thing an earlier sentence said is ("the next paragraph
+    mentions layer normalization. what's that?"): it asks about that thing, not for the name of a description."""
+    sentences = [part for s in split_sentences(question) for part in _LOWERCASE_SENTENCE.split(s)]
+    return len(sentences) > 1 and asks_what_that_is(sentences[-1])
+
+
+def _later_subject(question: str, subject: str | None, outside: list[ConceptMention], matcher: TermMatcher,
+                   entries: dict[str, Entry]) -> str | None:
+    """The X that a later sentence asks "what is X" about, when X is an outside concept and no glossary name: the
+    question is about X, and the glossary names in its other sentences are context ("someone said a feature store
+    also helps prevent data leakage. what is data leakage?"). None for a comparison, or when the question's first
+    sentence asks already."""
+    if subject is not None or is_comparison(question):
+        return None
+    for asked in asked_subjects(question):
+        stems = set(content_stems(asked))
+        if subject_term(asked, matcher, entries) is None and any(set(o.stems) <= stems for o in outside):
+            return asked
+    return None
 
 
 def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -> bool:

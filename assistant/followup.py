@@ -54,7 +54,7 @@ from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, ends_with_aspect
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.decide import (Decision, Thresholds, asked_subjects, asks_about_the_glossary, asks_for_a_name,
-                             asks_what_it_is, definitional_subject)
+                             asks_what_it_is, asks_what_that_is, definitional_subject)
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import tokenize
@@ -128,8 +128,6 @@ _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s
 _NEGATIONS = frozenset({"not", "no"})  # right before a name: the name is turned down ("VAT not VI")
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
-_WHAT_IS_THAT = re.compile(r"^\W*what(?:'s|’s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?\W*$",
-                           re.IGNORECASE)
 _LOWERCASE_START = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.?!])\s+(?=[a-z])")
 _MAX_FRAGMENT_WORDS = 3
 _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it asks about
@@ -554,7 +552,7 @@ def _asks_about_its_own(question: str, retriever: Retriever) -> bool:
     sentences = _sentences(question)
     if len(sentences) < 2 or not asks_what_it_is(sentences[-1]):
         return False
-    if _WHAT_IS_THAT.match(sentences[-1]):
+    if asks_what_that_is(sentences[-1]):
         return bool(_outside_names(" ".join(sentences[:-1]), retriever))
     subject = _subject(sentences[-1]) or ""  # not "the idea behind that": a subject that refers back
     return bool(subject) and not _PRONOUNS.intersection(w.lower() for w in _WORD.findall(subject))
