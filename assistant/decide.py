@@ -175,6 +175,12 @@ def _clean_subject(x: str) -> str | None:
     return x
 
 
+def chat_sentences(text: str) -> list[str]:
+    """Sentences of a chat message, also those that start lowercase ("...training. what's FGSM exactly", "no? what
+    is a RBM")."""
+    return [part for sentence in split_sentences(text) for part in _LOWERCASE_SENTENCE.split(sentence)]
+
+
 def asks_what_it_is(question: str) -> bool:
     """Whether a sentence of the question asks in so many words what something is ("what is dropout?", "explain
     X"), not only as a bare "X?"."""
@@ -184,7 +190,7 @@ def asks_what_it_is(question: str) -> bool:
 def asked_subjects(question: str) -> list[str]:
     """The X of every sentence, or of its first clause, that asks what X is, wherever it stands ("and the layers
     are made of RBM, no? what is a RBM exactly" -> RBM; "whats a diffusion model tho, like the full def")."""
-    sentences = [part for s in split_sentences(question) for part in _LOWERCASE_SENTENCE.split(s)]  # "no? what is"
+    sentences = chat_sentences(question)  # "no? what is"
     clauses = [part for s in sentences for part in (s, re.split(r"[,;:]", s)[0], s.partition(":")[2])]  # "Last one:"
     asked = (_definitional_match(c.strip().rstrip("?!. ").strip()) for c in clauses)
     return list(dict.fromkeys(s for s in (_clean_subject(m.group("x")) for m in asked if m) if s))
@@ -397,7 +403,7 @@ def asks_what_that_is(sentence: str) -> bool:
 def _points_back(question: str) -> bool:
     """Whether the question's last sentence asks what a thing an earlier sentence said is ("the next paragraph
     mentions layer normalization. what's that?"): it asks about that thing, not for the name of a description."""
-    sentences = [part for s in split_sentences(question) for part in _LOWERCASE_SENTENCE.split(s)]
+    sentences = chat_sentences(question)
     return len(sentences) > 1 and asks_what_that_is(sentences[-1])
 
 

@@ -54,7 +54,7 @@ from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, ends_with_aspect
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.decide import (Decision, Thresholds, asked_subjects, asks_about_the_glossary, asks_for_a_name,
-                             asks_what_it_is, asks_what_that_is, definitional_subject)
+                             asks_what_it_is, asks_what_that_is, chat_sentences, definitional_subject)
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import tokenize
@@ -128,7 +128,6 @@ _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s
 _NEGATIONS = frozenset({"not", "no"})  # right before a name: the name is turned down ("VAT not VI")
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
-_LOWERCASE_START = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.?!])\s+(?=[a-z])")
 _MAX_FRAGMENT_WORDS = 3
 _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it asks about
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
@@ -503,8 +502,8 @@ def _states(sentence: str) -> bool:
 
 
 def _sentence_of(question: str, i: int) -> str:
-    """The sentence (``_sentences``) that holds the question's ``i``-th word."""
-    for sentence in _sentences(question):
+    """The sentence (``chat_sentences``) that holds the question's ``i``-th word."""
+    for sentence in chat_sentences(question):
         i -= len(_WORD.findall(sentence))
         if i < 0:
             return sentence
@@ -549,18 +548,13 @@ def _asks_about_its_own(question: str, retriever: Retriever) -> bool:
     also add a gradient penalty. What exactly is a gradient penalty?", "their baseline uses FGSM adversarial
     training. what's FGSM exactly"), or an earlier sentence names an outside concept ("Is this related to the
     NNGP? What is that?")."""
-    sentences = _sentences(question)
+    sentences = chat_sentences(question)
     if len(sentences) < 2 or not asks_what_it_is(sentences[-1]):
         return False
     if asks_what_that_is(sentences[-1]):
         return bool(_outside_names(" ".join(sentences[:-1]), retriever))
     subject = _subject(sentences[-1]) or ""  # not "the idea behind that": a subject that refers back
     return bool(subject) and not _PRONOUNS.intersection(w.lower() for w in _WORD.findall(subject))
-
-
-def _sentences(text: str) -> list[str]:
-    """Sentences of a chat turn, also those that start lowercase ("...training. what's FGSM exactly")."""
-    return [part for sentence in split_sentences(text) for part in _LOWERCASE_START.split(sentence)]
 
 
 def _earlier_subject(before: str) -> bool:
