@@ -57,7 +57,7 @@ from assistant.decide import (Decision, Thresholds, asked_subjects, asks_about_t
                              asks_what_it_is, asks_what_that_is, chat_sentences, definitional_subject)
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
-from assistant.match import tokenize
+from assistant.match import NameMatch, tokenize
 from assistant.mentions import entry_mentions, entry_stems
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Turn
@@ -242,13 +242,19 @@ def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval) 
     breaks the tie. None otherwise."""
     if decision.reason not in ("descriptive", "closest") or len(resolution.context) != 1 or resolution.exclude \
             or set(decision.terms) & set(resolution.context) or retrieval.matches or decision.outside \
-            or _names_unknown(retrieval.question) \
-            or any(map(_names_a_thing, asked_subjects(retrieval.question))) or asks_for_a_name(retrieval.question) \
-            or asks_about_the_glossary(retrieval.question):
+            or _names_unknown(retrieval.question) or _asks_of_its_own(retrieval.question):
         return None
     scores = {h.term: h.fused for h in retrieval.hits}
     term = resolution.context[0]
     return term if scores.get(term, 0.0) >= _NEAR_TIE * max(scores.values()) else None
+
+
+def _asks_of_its_own(question: str) -> bool:
+    """Whether the turn asks about a thing of its own, not about the conversation's entry: what something is,
+    wherever it asks ("Last thing: what is hard negative mining?"), the name of what it describes, or whether the
+    glossary covers something ("is there an entry for diffusion models?")."""
+    return any(map(_names_a_thing, asked_subjects(question))) or asks_for_a_name(question) \
+        or asks_about_the_glossary(question)
 
 
 def _names_unknown(question: str) -> bool:
@@ -304,8 +310,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     if resolution.followup or not topic or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
-            or any(map(_names_a_thing, asked_subjects(question))) or asks_for_a_name(question) \
-            or asks_about_the_glossary(question):
+            or _asks_of_its_own(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     if topic_words is None or _names_unknown(question) \
@@ -345,14 +350,15 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     if meant_later:  # "hm wait, I was actually thinking of the one where you keep dropout switched on at inference"
         corrects = declines = True
         rest = question[meant_later[-1].end():].strip(" ,.")
-    elif not corrects and (_SLIP.search(question) or _turns_down(question, topic, retriever)):
+    mentions = _mentions(question, retriever)
+    if not corrects and (_SLIP.search(question) or _turns_down(mentions, topic)):
         # "sorry I mixed up names, I wanted the one with if-then rules", "sorry, VAT not VI": the whole turn
-        return Resolution(question, True, _turned_down(question, topic, retriever))
+        return Resolution(question, True, _turned_down(mentions, topic, retriever))
     meant = _MEANT.search(rest) if corrects else None  # "no sorry I mixed them up, I meant the agreement metric"
     if meant:
         rest = rest[meant.end():].strip(" ,.")
     if corrects and named and rest:  # "no, I meant batch norm"
-        return Resolution(rest, True, _turned_down(question, topic, retriever))
+        return Resolution(rest, True, _turned_down(mentions, topic, retriever))
     other = _OTHER.search(question)
     if not named and (other or corrects and not rest):  # "no, the other one"
         described = question[other.end():].strip(" ,.;:-—–") if other else ""  # "the other one, with if-then rules"
@@ -362,28 +368,30 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it
         turn = _resolve_turn(rest, named, topics, retriever)
         declined = not turn.followup and declines
-        return replace(turn, followup=True, exclude=_turned_down(question, topic, retriever) if declined else ())
+        return replace(turn, followup=True, exclude=_turned_down(mentions, topic, retriever) if declined else ())
     return _resolve_turn(question, named, topics, retriever)
 
 
-def _turned_down(question: str, topic: _Topic, retriever: Retriever) -> tuple[str, ...]:
+def _mentions(question: str, retriever: Retriever) -> list[tuple[NameMatch, bool]]:
+    """The glossary names the turn says, each with whether "not" (or "no") stands right before it ("VAT not VI")."""
+    tokens = tokenize(question)
+    return [(m, bool(m.start) and tokens[m.start - 1].raw in _NEGATIONS) for m in retriever.matcher.find(question)]
+
+
+def _turned_down(mentions: list[tuple[NameMatch, bool]], topic: _Topic, retriever: Retriever) -> tuple[str, ...]:
     """The topic's entries a correction turns away from: all but one the turn names again by another name than the
     earlier question did, without "not" right before it ("whats SAM? the segment anything model" then "i meant the
     sharpness-aware minimization one" keeps Sharpness-Aware Minimization; "I meant SOM, not SNN" and "I meant IG as
     in information gain" after "what is IG?" turn the entry down)."""
-    tokens = tokenize(question)
     earlier = {m.name for m in retriever.matcher.find(topic.question)}
-    said = {m.term for m in retriever.matcher.find(question)
-            if m.name not in earlier and not (m.start and tokens[m.start - 1].raw in _NEGATIONS)}
+    said = {m.term for m, negated in mentions if m.name not in earlier and not negated}
     return tuple(term for term in topic.names if term not in said)
 
 
-def _turns_down(question: str, topic: _Topic, retriever: Retriever) -> bool:
-    """Whether the turn says "not" (or "no") right before a name of the topic's entries ("sorry, VAT not VI",
-    "they wrote batch renorm not batch effect"): the last answer was not what the user meant."""
-    tokens = tokenize(question)
-    return any(m.term in topic.names and m.start and tokens[m.start - 1].raw in _NEGATIONS
-               for m in retriever.matcher.find(question))
+def _turns_down(mentions: list[tuple[NameMatch, bool]], topic: _Topic) -> bool:
+    """Whether the turn says "not" right before a name of the topic's entries ("sorry, VAT not VI", "they wrote
+    batch renorm not batch effect"): the last answer was not what the user meant."""
+    return any(negated and m.term in topic.names for m, negated in mentions)
 
 
 def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriever: Retriever) -> Resolution:
