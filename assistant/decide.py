@@ -17,8 +17,9 @@ concepts, wherever they stand. In order:
    distribution" for sample) -> that entry as the closest one, marked as such, when the question's content
    agrees; else refuse. The X of "X in Y" that names nothing ("elasticity in cloud computing") is what the
    question asks about, not Y;
-4. "what is X" whose X is no glossary name -> refuse, however close its neighbours score; asking whether the
-   glossary covers X ("is MCMC covered?", "do you have an entry for SHAP values?") asks what X is;
+4. "what is X" whose X is no glossary name -> refuse, however close its neighbours score, unless X is the best
+   entry's name shortened to its own words ("sidecars" for Sidecar Container); asking whether the glossary
+   covers X ("is MCMC covered?", "do you have an entry for SHAP values?") asks what X is;
 5. a short question about an outside concept that the best entry does not even mention -> refuse
    ("weight decay" is not Elastic Weight Consolidation). In a long question (an issue body, a story) or
    one that asks *for* a technique ("which loss should I use ...") named concepts are context: go on;
@@ -245,6 +246,19 @@ def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry])
     return term if _extends(term, before, tokens[matches[0].end:], matcher, entries) else None
 
 
+def _shortens_name(subject: str, term: str, retrieval: Retrieval, outside: list[ConceptMention],
+                   entries: dict[str, Entry]) -> bool:
+    """X is the best entry's name shortened: only words of its names, one of them a word that no other entry's
+    names use ("sidecars" for Sidecar Container, "zero trust" for Zero Trust Architecture, "loose coupling" for
+    Loosely Coupled Architecture). Not an outside concept's whole name, and not the kind word alone ("clip" for
+    Gradient Clipping: ``NameParts.kind_only``)."""
+    if term not in retrieval.own_words or term in retrieval.kind_only:
+        return False
+    stems = set(content_stems(subject))
+    names = {t.stem for name in entries[term].names for t in tokenize(name.replace("-", " "))}
+    return bool(stems) and stems <= names and not any(stems <= set(o.stems) for o in outside)
+
+
 def _only_names(tokens: list, matches: list[NameMatch]) -> bool:
     """Names side by side, nothing else: a compound ("Kubernetes cluster"), not a list ("A and B")."""
     return all(any(m.start <= i < m.end for m in matches) for i in range(len(tokens)))
@@ -362,6 +376,8 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
         term = subject_term(subject, matcher, entries)
         if term:
             return Decision("answered", "definition", [term], subject, 1.0, ask=ask_of(question, 1))
+        if _shortens_name(subject, top.term, retrieval, found.outside, entries):  # "what are sidecars?"
+            return Decision("answered", "name_part", [top.term], subject, 1.0, ask=ask_of(question, 1))
         return Decision("refused", "not_in_glossary", subject=subject)
     cov = coverage(question, entries[top.term])
     ask = ask_of(question, 1)

@@ -49,6 +49,10 @@ class NameParts:
         self._owner = {s: term for term, stems in modifiers.items() for s in stems  # stem -> the one entry it names
                        if used[s] == 1 and len(s) >= _MIN_CHARS and concepts.stem_use[s] <= _CATEGORY_USE}
         self._parts = {term: {s for s, owner in self._owner.items() if owner == term} for term in modifiers}
+        in_names = Counter(s for stems in modifiers.values() for s in stems) + Counter(
+            t.stem for names in tokens.values() for name in names for t in name[-1:] if len(name) > 1)
+        self._name_owner = {s: term for term, stems in modifiers.items() for s in stems  # in no other entry's names
+                            if in_names[s] == 1 and len(s) >= _MIN_CHARS and concepts.stem_use[s] <= _CATEGORY_USE}
         several = {term: [name for name in names if len(name) > 1] for term, names in tokens.items()}
         self._kinds = {term: {name[-1].stem for name in names if len(name[-1].raw) >= _MIN_CHARS and
                               name[-1].raw not in STOPWORDS and used[name[-1].stem] <= _COMMON_KIND * len(texts)}
@@ -63,6 +67,13 @@ class NameParts:
         inside = " ".join(tokens[i].raw for i in sorted(taken))
         found = (self._owner.get(t.stem) for i, t in enumerate(tokens) if i not in taken)
         return list(dict.fromkeys(term for term in found if term and not self._explained(term, inside)))
+
+    def own_words(self, question: str, outside: list[ConceptMention]) -> list[str]:
+        """Entries whose name words that no other entry's names use the question uses, outside the outside-concept
+        names it mentions: "sidecar" for Sidecar Container, though other entries' texts speak of sidecars."""
+        taken = {i for o in outside for i in range(o.start, o.end)}
+        found = (self._name_owner.get(t.stem) for i, t in enumerate(tokenize(question)) if i not in taken)
+        return list(dict.fromkeys(term for term in found if term))
 
     def _explained(self, term: str, outside_text: str) -> bool:
         """An outside name built on the word explains it: "cutmix" holds Mixup's "mix"."""

@@ -45,6 +45,7 @@ class Retrieval:
     outside: list[ConceptMention] = field(default_factory=list)  # outside-concept names found, in text order
     name_parts: list[str] = field(default_factory=list)  # entries whose distinctive name words it uses
     kind_only: list[str] = field(default_factory=list)  # entries whose kind word it uses without the rest of a name
+    own_words: list[str] = field(default_factory=list)  # entries whose name words no other name uses it uses
     dense: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) cosine per entry, -1 if not scored
     bm25: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) BM25 per entry
 
@@ -91,7 +92,8 @@ class Retriever:
         outside = self.concepts.find(question) if default else []
         parts = self.name_parts.find(question, outside) if default else []
         kinds = self.name_parts.kind_only(question) if default else []
-        return Retrieval(question, hits, matches, outside, parts, kinds, dense, bm25)
+        own = self.name_parts.own_words(question, outside) if default else []
+        return Retrieval(question, hits, matches, outside, parts, kinds, own, dense, bm25)
 
     def ranked_terms(self, retrieval: Retrieval, method: str, k: int = 5) -> list[str]:
         """The ``k`` best terms by a single ``method``, from the scores ``retrieval`` already computed."""

@@ -27,6 +27,7 @@ def judge(stack, settings):
 
 @pytest.mark.parametrize("question", [
     "What is dropout?", "Explain batch normalization", "What is KL divergence?", "what is MAML",
+    "What is CLIP?", "What is a gradient?",  # a name's kind word alone, or a word other names use
     "What is Fleiss' kappa?", "What are anchor boxes in object detection?", "What is a GAN?",
 ])
 def test_definitional_questions_about_uncovered_terms_are_not_answered(judge, question):
@@ -174,6 +175,7 @@ def test_held_out_misses_are_fixed(judge, question, outcome, terms):
     ("What's the purpose of gradient clipping?", "Gradient Clipping"),
     ("ELI5 label smoothing pls", "Label Smoothing"),
     ("what is the lottery ticket thing", "Lottery Ticket Hypothesis"),
+    ("explain the kohonen thing", "Self-Organizing Map"),  # "Kohonen map" shortened to a word no other name uses
     ("Q: how does the 1cycle schedule change momentum?", "One Cycle Policy"),
     ("[D] is spectral normalisation worth it for the discriminator?", "Spectral Normalization"),
     ("After calling explain method to get the anchors, I wonder how to use the anchors to predict the label of the "
@@ -383,6 +385,8 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
     ("cncf", "But what is a container runtime?", "Runtime"),  # a compound whose last name's entry uses the first
     ("stats+vocabulary", "True / False: Decreasing the significance level (α) will increase the probability of "
                          "making a Type 1 error.", "Type I error"),  # numerals: not the outside "Type 1 Error"
+    ("cncf", "What are sidecars, and how are they used in microservice deployments?", "Sidecar Container"),
+    ("cncf", 'Explain "Loose Coupling"', "Loosely Coupled Architecture"),  # a name shortened to its own words
 ])
 def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_on, glossary, question, term):
     decision = judge_on[glossary](question)
