@@ -48,7 +48,7 @@ from assistant.retrieve import Hit, Retrieval
 from assistant.schema import Outcome
 from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences, words
 
-Reason = Literal["named", "definition", "name_part", "descriptive", "closest", "relative", "injection",
+Reason = Literal["named", "definition", "name_part", "descriptive", "lead", "closest", "relative", "injection",
                  "not_in_glossary", "low_score", "no_words", "conversation"]
 
 _ARTICLE = r"(?:an?\s+|the\s+)?"
@@ -100,6 +100,7 @@ _NOT_A_NAME = re.compile(r"\b(it|this|they|these|those|that|which|who|whom|whose
                          r"difference|name|term|word|technique|method|approach|way|loss that|kind of|type of)\b",
                          re.IGNORECASE)
 _MAX_NAME_WORDS = 6
+_MIN_DESCRIPTION_WORDS = 5  # content words a question needs to describe an entry ("is higher better or lower?": 3)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class Thresholds:
     closest_score: float  # fused score below which a long question is refused rather than given the closest entry
     short_answer_score: float  # fused score from which a short descriptive question is answered ...
     short_min_coverage: float  # ... when the top entry also holds this share of its content words
+    lead: float = 0.15  # fused-score lead over every other entry from which a middling description is answered
 
 
 @dataclass(frozen=True)
@@ -393,6 +395,7 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     about_other = ((subject_concept(question, found.outside) is not None or top.term in retrieval.kind_only
                     or _names_sibling(question, found.outside, entries[top.term]))
                    and not name_part and not asks_for_name)
+    leads = _clear_lead(retrieval, top, thresholds.lead, about_other, found.outside)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         if foreign and not name_part and not asks_for_name and not tells_a_story(question):
@@ -400,14 +403,14 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
         if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage and not about_other:
             return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
         if top.fused >= thresholds.answer_score:
-            return _closest_or_named_part(top.term, name_part, cov, ask)
+            return _closest_or_named_part(top.term, name_part, leads, cov, ask)
         return Decision("refused", "low_score", coverage=cov)
     # Long descriptions score high against everything; only content coverage tells them apart, and not
     # always: below it the answer is the closest entry, clearly marked as such.
     if top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage and not about_other:
         return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
     if top.fused >= thresholds.closest_score:
-        return _closest_or_named_part(top.term, name_part, cov, ask)
+        return _closest_or_named_part(top.term, name_part, leads, cov, ask)
     return Decision("refused", "low_score", coverage=cov)
 
 
@@ -448,9 +451,21 @@ def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -
     return any(entry_mentions(entry, o) and names & set(o.stems) for o in outside)
 
 
-def _closest_or_named_part(term: str, name_part: bool, cov: float, ask: Ask) -> Decision:
-    """A middling score is the closest entry, marked as such, unless the question also uses a distinctive
-    word of that entry's names (``name_parts.py``): then it is about that entry."""
+def _clear_lead(retrieval: Retrieval, top: Hit, lead: float, about_other: bool, outside: list[ConceptMention]) -> bool:
+    """The best entry leads every other by ``lead`` or more in fused score, and the question describes something
+    (a few content words), names no outside concept and is not about another thing than the entry: a description of this entry in other words ("a
+    network whose output is the weights of another network, what is it called?"), not a middling match."""
+    runner_up = max((h.fused for h in retrieval.hits if h.term != top.term), default=None)
+    described = len(set(content_stems(retrieval.question, QUERY_WORDS))) >= _MIN_DESCRIPTION_WORDS
+    return (described and not about_other and not outside and runner_up is not None
+            and top.fused - runner_up >= lead)
+
+
+def _closest_or_named_part(term: str, name_part: bool, leads: bool, cov: float, ask: Ask) -> Decision:
+    """A middling score is the closest entry, marked as such, unless the question is about that entry all the
+    same: it uses a distinctive word of its names (``name_parts.py``), or the entry clearly leads the rest."""
     if name_part:
         return Decision("answered", "name_part", [term], coverage=cov, ask=ask)
+    if leads:
+        return Decision("answered", "lead", [term], coverage=cov, ask=ask)
     return Decision("closest", "closest", [term], coverage=cov, ask=ask)

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     long_question_words: int = Field(25, ge=5, description="questions this long are treated as outside-worded descriptions")
     long_min_coverage: float = Field(0.40, description="content-word coverage a long question needs to be answered")
     closest_threshold: float = Field(0.30, description="fused score from which a long question gets the closest entry")
+    lead_threshold: float = Field(0.15, description="fused-score lead over every other entry from which a description "
+                                                    "that would get the closest entry is answered from it")
     suggest_threshold: float = Field(0.2, description="fused score from which an entry is suggested with a refusal")
 
     # --- generation

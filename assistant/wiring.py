@@ -102,7 +102,8 @@ def answer_config(settings: Settings) -> AnswerConfig:
                                               long_min_coverage=settings.long_min_coverage,
                                               closest_score=settings.closest_threshold,
                                               short_answer_score=settings.short_answer_threshold,
-                                              short_min_coverage=settings.short_min_coverage))
+                                              short_min_coverage=settings.short_min_coverage,
+                                              lead=settings.lead_threshold))
 
 
 def generation_gate(settings: Settings, generator: Generator | None) -> GenerationGate:

@@ -288,7 +288,24 @@ def test_a_distinctive_word_of_an_entry_name_makes_the_question_about_that_entry
 ])
 def test_name_words_that_are_categories_descriptions_or_other_concepts_do_not_count(judge, question):
     decision = judge(question)
-    assert decision.reason != "name_part" and decision.outcome != "answered", decision
+    assert decision.reason != "name_part" and (decision.outcome != "answered" or decision.reason == "lead"), decision
+
+
+@pytest.mark.parametrize("question, term", [
+    ("my rnn loss goes nan after like 300 steps, someone said clip the grads?? what does that even do",
+     "Gradient Clipping"),
+    ("I ran RNA-seq on three different days and the samples cluster by day instead of by treatment. Is this a known "
+     "phenomenon?", "Batch Effect"),
+])
+def test_a_description_whose_best_entry_clearly_leads_is_answered_from_it(judge, question, term):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == ("answered", [term]), decision
+
+
+def test_a_clear_lead_does_not_answer_a_question_naming_an_outside_concept(judge):
+    decision = judge("I have read the code and found that the current Adam optimizer is not the AdamW (true weight "
+                     "decay) you mentioned in Appendix B.1 of your paper. I wonder do I get something wrong here?")
+    assert decision.outcome != "answered", decision
 
 
 @pytest.mark.parametrize("question", [

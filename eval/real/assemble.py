@@ -28,7 +28,10 @@ the conversation and other-glossary work had landed, is ``test12``. Round 13 (``
 30 new pages, 18 of them GitHub issues and 11 interview or quiz banks; reviewed in ``review_round13.jsonl``: 4 dropped,
 1 relabelled), collected on 2026-12-03 once ``test12`` had been run, is ``test13`` Round 14 (``raw/round14.jsonl``, 60 questions from
 60 new pages, 35 of them GitHub issues and 13 interview banks; reviewed in ``review_round14.jsonl``: 3 dropped,
-3 relabelled; 2 asked word for word on pages an earlier round used, kept there), collected on 2026-12-04 with the conversation work of that day in progress, is ``test14``.
+3 relabelled; 2 asked word for word on pages an earlier round used, kept there), collected on 2026-12-04 with the conversation work of that day in progress, is ``test14``. Round 15
+(``raw/round15.jsonl``, 60 questions from 56 new pages, 41 of them course quizzes and practice exams, the pages
+that issues and Stack Exchange threads earlier rounds had not used were few; reviewed in ``review_round15.jsonl``:
+10 dropped, 2 relabelled), collected on 2026-12-04 (stop 34), is ``test15``.
 """
 from __future__ import annotations
 
@@ -45,7 +48,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round7.jsonl": "test7", "round8.jsonl": "test8", "round8b.jsonl": "test8",
                 "round9.jsonl": "test9", "round10.jsonl": "test10",
                 "round11.jsonl": "test11", "round12.jsonl": "test12", "round13.jsonl": "test13",
-                "round14.jsonl": "test14"}
+                "round14.jsonl": "test14", "round15.jsonl": "test15"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
