@@ -453,8 +453,10 @@ def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -
 
 def _clear_lead(retrieval: Retrieval, top: Hit, lead: float, about_other: bool, outside: list[ConceptMention]) -> bool:
     """The best entry leads every other by ``lead`` or more in fused score, and the question describes something
-    (a few content words), names no outside concept and is not about another thing than the entry: a description of this entry in other words ("a
-    network whose output is the weights of another network, what is it called?"), not a middling match."""
+    (a few content words), names no outside concept and is not about another thing than the entry: a description
+    of this entry in other words ("my rnn loss goes nan ..., someone said clip the grads??"), not a middling
+    match. Blind descriptions of an uncovered sibling ("cuts a patch out of one image and pastes it onto another"
+    for Mixup) lead as clearly: with no name in the question nothing here tells them apart."""
     runner_up = max((h.fused for h in retrieval.hits if h.term != top.term), default=None)
     described = len(set(content_stems(retrieval.question, QUERY_WORDS))) >= _MIN_DESCRIPTION_WORDS
     return (described and not about_other and not outside and runner_up is not None
