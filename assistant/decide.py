@@ -257,8 +257,12 @@ def _shortens_name(subject: str, term: str, retrieval: Retrieval, outside: list[
     if term not in retrieval.own_words or term in retrieval.kind_only:
         return False
     stems = set(content_stems(subject))
-    names = {t.stem for name in entries[term].names for t in tokenize(name.replace("-", " "))}
-    return bool(stems) and stems <= names and not any(stems <= set(o.stems) for o in outside)
+    return bool(stems) and stems <= _name_stems(entries[term]) and not any(stems <= set(o.stems) for o in outside)
+
+
+def _name_stems(entry: Entry) -> set[str]:
+    """The word stems of the entry's term and aliases, hyphenated words taken apart."""
+    return {t.stem for name in entry.names for t in tokenize(name.replace("-", " "))}
 
 
 def _only_names(tokens: list, matches: list[NameMatch]) -> bool:
@@ -447,7 +451,7 @@ def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -
     about instead. Not in a "which ...?" question: there named concepts describe the thing asked for."""
     if "which" in words(question):
         return False
-    names = {t.stem for name in entry.names for t in tokenize(name.replace("-", " "))}
+    names = _name_stems(entry)
     return any(entry_mentions(entry, o) and names & set(o.stems) for o in outside)
 
 
