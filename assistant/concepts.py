@@ -173,11 +173,12 @@ class ConceptFinder:
 
 
 def _written_otherwise(seen: str, word: str) -> bool:
-    """``seen`` is ``word`` shortened ("norm", "conv") or, in a long word, misspelt by up to two letters (not by
-    a letter added or dropped at either end: "across" is not "cross")."""
+    """``seen`` is ``word`` shortened ("norm", "conv", plural or not: "convs") or, in a long word, misspelt by up
+    to two letters (not by a letter added or dropped at either end: "across" is not "cross")."""
     if seen == word or len(seen) < _MIN_SHORTENED:
         return False
-    if word.startswith(seen):
+    short = seen.removesuffix("s")
+    if word.startswith(seen) or len(short) >= _MIN_SHORTENED and word.startswith(short):
         return True
     return (min(len(seen), len(word)) >= _MIN_MISSPELT and not (seen.endswith(word) or word.endswith(seen))
             and OSA.distance(seen, word, score_cutoff=3) <= 2)

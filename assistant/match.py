@@ -66,13 +66,14 @@ class _Token:
     raw: str
     stem: str
     upper: bool
-    after_hyphen: bool = False  # written right after a hyphen ("up" in "mix-up")
+    after_hyphen: bool = False  # written right after a hyphen ("up" in "mix-up", "MixUp")
 
 
 def tokenize(text: str) -> list[_Token]:
     """Words, folded and American-spelled; identifiers are split into their words ("LayerNormalization",
-    "drop_connect": code names in GitHub questions are names too)."""
-    text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text).replace("’", "'"))
+    "drop_connect": code names in GitHub questions are names too), the words of a camel-case one written as if
+    hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up")."""
+    text = _CAMEL.sub("-", unicodedata.normalize("NFKC", text).replace("’", "'"))
     out = []
     for m in _TOKEN.finditer(text):
         raw = americanize(m.group(0).lower())
