@@ -250,14 +250,17 @@ def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry])
 
 def _shortens_name(subject: str, term: str, retrieval: Retrieval, outside: list[ConceptMention],
                    entries: dict[str, Entry]) -> bool:
-    """X is the best entry's name shortened: only words of its names, one of them a word that no other entry's
-    names use ("sidecars" for Sidecar Container, "zero trust" for Zero Trust Architecture, "loose coupling" for
-    Loosely Coupled Architecture). Not an outside concept's whole name, and not the kind word alone ("clip" for
-    Gradient Clipping: ``NameParts.kind_only``)."""
+    """X is the best entry's name shortened or said otherwise: words of its names, one of them a word that no
+    other entry's names use, and words of its own text ("sidecars" for Sidecar Container, "loose coupling" for
+    Loosely Coupled Architecture, "traffic shadowing" for Shadow Deployment, whose entry speaks of traffic; not
+    "shadow banning"). Not an outside concept's whole name, and not the kind word alone ("clip" for Gradient
+    Clipping: ``NameParts.kind_only``)."""
     if term not in retrieval.own_words or term in retrieval.kind_only:
         return False
     stems = set(content_stems(subject))
-    return bool(stems) and stems <= _name_stems(entries[term]) and not any(stems <= set(o.stems) for o in outside)
+    names = _name_stems(entries[term])
+    return bool(stems & names) and stems - names <= entry_stems(entries[term]) \
+        and not any(stems <= set(o.stems) for o in outside)
 
 
 def _name_stems(entry: Entry) -> set[str]:

@@ -28,6 +28,7 @@ def judge(stack, settings):
 @pytest.mark.parametrize("question", [
     "What is dropout?", "Explain batch normalization", "What is KL divergence?", "what is MAML",
     "What is CLIP?", "What is a gradient?",  # a name's kind word alone, or a word other names use
+    "what is shadow banning?", "what is cycle consistency",  # a name's own word with a word its entry never uses
     "What is Fleiss' kappa?", "What are anchor boxes in object detection?", "What is a GAN?",
 ])
 def test_definitional_questions_about_uncovered_terms_are_not_answered(judge, question):
@@ -176,6 +177,8 @@ def test_held_out_misses_are_fixed(judge, question, outcome, terms):
     ("ELI5 label smoothing pls", "Label Smoothing"),
     ("what is the lottery ticket thing", "Lottery Ticket Hypothesis"),
     ("explain the kohonen thing", "Self-Organizing Map"),  # "Kohonen map" shortened to a word no other name uses
+    # a word only this entry's names use, with a word of its text: the name said otherwise (real, test15)
+    ("What does traffic shadowing refer to in production deployments?", "Shadow Deployment"),
     ("Q: how does the 1cycle schedule change momentum?", "One Cycle Policy"),
     ("[D] is spectral normalisation worth it for the discriminator?", "Spectral Normalization"),
     ("After calling explain method to get the anchors, I wonder how to use the anchors to predict the label of the "
@@ -404,6 +407,7 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
                          "making a Type 1 error.", "Type I error"),  # numerals: not the outside "Type 1 Error"
     ("cncf", "What are sidecars, and how are they used in microservice deployments?", "Sidecar Container"),
     ("cncf", 'Explain "Loose Coupling"', "Loosely Coupled Architecture"),  # a name shortened to its own words
+    ("cncf", "Explain the Sidecar Pattern (Or sidecar proxy)", "Sidecar Container"),  # "pattern": a word of its text
 ])
 def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_on, glossary, question, term):
     decision = judge_on[glossary](question)
