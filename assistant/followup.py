@@ -70,11 +70,12 @@ _REFERS = frozenset("it its they them their".split())
 _ASKING = frozenset("what how why when where which who is are was were do does did can could should would will has "
                     "have".split())
 _POSSESSIVE = frozenset({"its", "their"})
-# "that" stands for a thing after these words ("why does that help", "how's that different"), before a preposition
-# ("stop that from happening") or at the end, not after a noun ("a loss that pulls ...") where it opens a clause.
-_THAT_AFTER = frozenset("does do did is was are were isn't doesn't about of for with than from and like use using "
-                        "apply explain mean means what what's whats how how's hows why where when which so ok okay "
-                        "but also wait".split())
+# "that" stands for a thing after these words ("why does that help", "would that work", "how's that different"),
+# before a preposition ("stop that from happening") or at the end, not after a noun ("a loss that pulls ...") where it
+# opens a clause.
+_THAT_AFTER = frozenset("does do did is was are were isn't doesn't would could should will can might "
+                        "about of for with than from and like use using apply explain mean means what what's whats how "
+                        "how's hows why where when which so ok okay but also wait".split())
 _PREPOSITIONS = frozenset("from to for with without in on at by about into of during under across".split())
 _COMPARING = frozenset("vs versus compared".split())
 # "is better than ReLU?", "what's the link to kernel methods?": a comparison whose first side is left unsaid.

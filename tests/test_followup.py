@@ -19,6 +19,7 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
     ("and an example?", "Label Smoothing: an example?"),  # ellipsis: the topic goes in front
     ("any drawbacks?", "Label Smoothing: any drawbacks?"),
     ("why does that help?", "why does Label Smoothing help?"),  # pronoun
+    ("would that also work for speech?", "would Label Smoothing also work for speech?"),  # after a modal verb
     ("what are its downsides?", "what are Label Smoothing's downsides?"),
     ("is this method used in NLP?", "is Label Smoothing used in NLP?"),  # demonstrative + generic noun
     ("how is it different from mixup?", "how is Label Smoothing different from mixup?"),  # compare with previous
