@@ -146,17 +146,19 @@ def _definitional_subject(question: str) -> tuple[str | None, bool]:
     stated = [first] if _definitional_match(first.rstrip("?!. ")) and "?" not in rest else []
     first_ask = _SECOND_ASK.split(sentences[0])[0] if sentences else ""  # "What is X and why is it important?"
     for i, text in enumerate(dict.fromkeys([" ".join(sentences), *sentences[:1], *stated, first_ask])):
-        subject = _sentence_subject(text.strip().rstrip("?!. ").strip())
+        # a bare term is the whole question or a sentence that asks ("mixup?"), not one that states ("Radiologist here.")
+        bare = i == 0 or text.rstrip().endswith("?")
+        subject = _sentence_subject(text.strip().rstrip("?!. ").strip(), bare)
         if subject is not None:
             return subject, i == 0
     return None, False
 
 
-def _sentence_subject(q: str) -> str | None:
+def _sentence_subject(q: str, bare: bool = True) -> str | None:
     m = _definitional_match(q)
     if m:
         return _clean_subject(m.group("x"))
-    if len(q.split()) <= 4 and not _NOT_A_NAME.search(q):  # a bare term, e.g. "mixup?"
+    if bare and len(q.split()) <= 4 and not _NOT_A_NAME.search(q):  # a bare term, e.g. "mixup?"
         name, colon, aspect = q.partition(":")  # "Dilated Convolution: famous example?": an aspect of a name
         return _clean_subject(name if colon and name.strip() and ends_with_aspect(aspect) else q)
     return None

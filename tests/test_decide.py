@@ -104,6 +104,9 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     ("Do you have an entry for SHAP values?", "SHAP values"),
     ("is PCA defined in the glossary too?", "PCA"),
     ("Does the glossary define that?", None),  # a reference word: the conversation says what it is
+    ("mixup?", "mixup"),  # a bare term asks what it is ...
+    ("Radiologist here. Only 2-3 volumes fit in a batch, and the batchnorm statistics are awful. Is there a fix?",
+     None),  # ... a short sentence that states does not (blind written, spent test29)
 ])
 def test_definitional_subject(question, subject):
     assert definitional_subject(question) == subject
