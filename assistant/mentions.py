@@ -23,6 +23,7 @@ from assistant.retrieve import Retrieval
 from assistant.text import STOPWORDS
 
 _CONTEXT_ENTRIES = 3  # an outside concept mentioned by this many entries is the domain's context
+_MIN_SHORTENED = 4  # a last word this long may be the start of the word the entry writes in full
 _QUESTION_OPENING = frozenset("what what's whats how why when where which who does do did is are was were can could "
                               "would should will the a an".split())
 _ASKS_FOR_KIND = frozenset("which what what's whats".split())
@@ -55,8 +56,12 @@ def subject_concept(question: str, outside: list[ConceptMention]) -> ConceptMent
 
 
 def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:
-    """Whether the entry's names or text contain the concept's name (as word stems, in order)."""
-    return f" {' '.join(concept.stems)} " in _entry_stems(entry)[1]
+    """Whether the entry's names or text contain the concept's name (as word stems, in order), its last word
+    perhaps written in full where the question cut it short ("backprop" for backpropagation, "layer norm")."""
+    text = _entry_stems(entry)[1]
+    *first, last = concept.stems
+    return f" {' '.join(concept.stems)} " in text or \
+        len(last) >= _MIN_SHORTENED and f" {' '.join([*first, last])}" in text
 
 
 def entry_stems(entry: Entry) -> frozenset[str]:

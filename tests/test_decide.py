@@ -272,6 +272,13 @@ def test_an_outside_concept_inside_a_long_story_is_context(judge):
     assert decision.outcome == "answered" and decision.terms == ["Batch Effect"]
 
 
+def test_an_outside_concept_the_entry_writes_in_full_is_mentioned_by_it(judge):
+    # "backprop" is backpropagation, which the Gumbel-Softmax entry speaks of: the question's tool, not its subject
+    # (blind written first turns, spent test14, test28, test34)
+    decision = judge("how do you backprop through sampling a discrete category?")
+    assert (decision.outcome, decision.terms) == ("answered", ["Gumbel-Softmax"]), decision
+
+
 @pytest.mark.parametrize("question, term", [
     ("Does snntorch need to encode the input data into a spike train?", "Spiking Neural Network"),
     ("why are the dilation rates set to 1, 3, and 6 in sequence? Is this a conventional setting or a parameter "
