@@ -100,6 +100,9 @@ _NOT_A_NAME = re.compile(r"\b(it|this|they|these|those|that|which|who|whom|whose
                          r"difference|name|term|word|technique|method|approach|way|loss that|kind of|type of)\b",
                          re.IGNORECASE)
 _MAX_NAME_WORDS = 6
+# a sentence that opens with one of these asks ("what ...", "does ...", "would ...")
+ASKING_WORDS = frozenset("what how why when where which who is are was were do does did can could should would will "
+                         "has have".split())
 _MIN_DESCRIPTION_WORDS = 5  # content words a question needs to describe an entry ("is higher better or lower?": 3)
 
 
@@ -437,17 +440,32 @@ def _points_back(question: str) -> bool:
 
 def _later_subject(question: str, subject: str | None, outside: list[ConceptMention], matcher: TermMatcher,
                    entries: dict[str, Entry]) -> str | None:
-    """The X that a later sentence asks "what is X" about, when X is an outside concept and no glossary name: the
+    """The X that a sentence asks "what is X" about, when X is an outside concept and no glossary name: the
     question is about X, and the glossary names in its other sentences are context ("someone said a feature store
     also helps prevent data leakage. what is data leakage?"). None for a comparison, or when the question's first
-    sentence asks already."""
-    if subject is not None or is_comparison(question):
+    sentence asks already, unless the names stand only in sentences that state ("whats focal loss then? someone
+    mentioned it next to label smoothing")."""
+    if is_comparison(question) or subject is not None and not _names_only_in_statements(question, matcher):
         return None
     for asked in asked_subjects(question):
         stems = set(content_stems(asked))
         if subject_term(asked, matcher, entries) is None and any(set(o.stems) <= stems for o in outside):
             return asked
     return None
+
+
+def _names_only_in_statements(question: str, matcher: TermMatcher) -> bool:
+    """Whether every sentence naming a glossary term states rather than asks ("whats focal loss then? someone
+    mentioned it next to label smoothing"): the names are what the asker heard, the question is elsewhere."""
+    named = [s for s in chat_sentences(question) if matcher.find(s)]
+    return bool(named) and all(map(states, named))
+
+
+def states(sentence: str) -> bool:
+    """Whether the sentence states rather than asks: it does not end with a question mark and does not open with
+    a question word."""
+    first = words(sentence)[:1]
+    return not sentence.rstrip().endswith("?") and not (first and first[0] in ASKING_WORDS)
 
 
 def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -> bool:

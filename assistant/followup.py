@@ -53,8 +53,9 @@ from dataclasses import dataclass, replace
 from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, ends_with_aspect
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
-from assistant.decide import (Decision, Thresholds, asked_subjects, asks_about_the_glossary, asks_for_a_name,
-                             asks_what_it_is, asks_what_that_is, chat_sentences, definitional_subject)
+from assistant.decide import (ASKING_WORDS, Decision, Thresholds, asked_subjects, asks_about_the_glossary,
+                             asks_for_a_name, asks_what_it_is, asks_what_that_is, chat_sentences, definitional_subject,
+                             states)
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import NameMatch, tokenize
@@ -67,8 +68,6 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _PRONOUNS = frozenset("it its it's this that they them their these those".split())
 _PLURAL = frozenset("they them their these those".split())
 _REFERS = frozenset("it its they them their".split())
-_ASKING = frozenset("what how why when where which who is are was were do does did can could should would will has "
-                    "have".split())
 _POSSESSIVE = frozenset({"its", "their"})
 # "that" stands for a thing after these words ("why does that help", "would that work", "how's that different"),
 # before a preposition ("stop that from happening") or at the end, not after a noun ("a loss that pulls ...") where it
@@ -316,7 +315,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     if topic_words is None or _names_unknown(question) \
             or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
-                _dislocated(tokens) if refers or _first_word(question) in _ASKING else question, topic_words) \
+                _dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question, topic_words) \
             or not resolution.context and _not_the_guess(question, topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
@@ -324,7 +323,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
 
 def _dislocated(tokens: list[str]) -> str:
     """The words before the question proper ("hard negative mining" in "hard negative mining how do i do it")."""
-    start = next((i for i, t in enumerate(tokens) if t.lower() in _ASKING), len(tokens))
+    start = next((i for i, t in enumerate(tokens) if t.lower() in ASKING_WORDS), len(tokens))
     return " ".join(tokens[:start])
 
 
@@ -488,7 +487,7 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
             elif word in _DEMONSTRATIVES and following is not None and following not in _AFTER_PRONOUN \
                     and not following.endswith("ly"):  # "basically", "exactly": adverbs
                 continue  # "this dilation conv operation": the determiner of a thing the question names
-            if word == "they" and _states(_sentence_of(question, i)):
+            if word == "they" and states(_sentence_of(question, i)):
                 continue  # "They also mentioned exporting to ONNX.": people the turn reports on, not the topic
             name = " and ".join(plural) if word in _PLURAL else topic[0]
             if word in _POSSESSIVE or word == "it's" and _possessive_its(lowered, i):
@@ -501,13 +500,6 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
             return None
         return question[:start] + name + question[end:]
     return None
-
-
-def _states(sentence: str) -> bool:
-    """Whether the sentence states rather than asks: it does not end with a question mark and does not open with
-    a question word."""
-    first = _WORD.match(sentence)
-    return not sentence.endswith("?") and not (first and first.group(0).lower() in _ASKING)
 
 
 def _sentence_of(question: str, i: int) -> str:

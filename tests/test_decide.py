@@ -204,6 +204,8 @@ def test_covered_terms_are_found_wherever_the_name_sits(judge, question, term):
     "What is dropout and why it reduce the overfitting?",
     # a later sentence asks what X is: X is the subject, wherever the names of other sentences stand (spent test29)
     "someone said a feature store also helps prevent data leakage. what is data leakage?",
+    # ... or the first does, and the names stand only in sentences that state (blind written, spent test28)
+    "whats focal loss then? someone mentioned it next to label smoothing",
     "what's KL divergence? the entry mentions it",  # the first question, followed by a remark
     "the next paragraph mentions layer normalization. what's that?",  # "that": the concept said before
 ])
