@@ -62,6 +62,10 @@ _GLOSSARY_ASK = re.compile(r"\b(?:glossary|entry|entries|defined|covered|covers|
 _LOWERCASE_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=\.)\s+(?=[a-z])")
 _WHAT_IS_THAT = re.compile(r"^\W*what(?:'s|’s|s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?\W*$",
                            re.IGNORECASE)
+# "and KL divergence, what's that?", "... suggested propensity score matching. what's that?": a closing question what
+# the thing said right before it is.
+_CLOSING_WHAT_IS_THAT = re.compile(r"(?:^|(?<=[,;:.!?\-–—]))\W*what(?:'s|’s|s|\s+is|\s+are)\s+(?:that|this|it|those|these)"
+                                   r"(?:\s+exactly)?\W*$", re.IGNORECASE)
 # "..., and why does it help?", "... and how is it used": a second question joined to the first one.
 _SECOND_ASK = re.compile(r",?\s+and\s+(?=(?:why|how|when|where|what|which)\b)", re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
@@ -100,6 +104,7 @@ _NOT_A_NAME = re.compile(r"\b(it|this|they|these|those|that|which|who|whom|whose
                          r"difference|name|term|word|technique|method|approach|way|loss that|kind of|type of)\b",
                          re.IGNORECASE)
 _MAX_NAME_WORDS = 6
+_MAX_POINTED_WORDS = 10  # words before a closing "what's that?" that name what it asks about, not describe it
 # a sentence that opens with one of these asks ("what ...", "does ...", "would ...")
 ASKING_WORDS = frozenset("what how why when where which who is are was were do does did can could should would will "
                          "has have".split())
@@ -361,6 +366,9 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
             thresholds: Thresholds, top: Hit, found: Mentions) -> Decision:
     named = found.named[:3]
     subject, whole_question = _definitional_subject(question)
+    if subject is None:  # "and KL divergence, what's that?" asks what KL divergence is
+        subject = _pointed_back(question, retrieval.matches, found.outside)
+        whole_question = subject is not None
     if subject is not None and foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"
         return Decision("refused", "not_in_glossary", subject=subject)
     base = built_on_name(subject, matcher, entries) if subject is not None else None
@@ -429,6 +437,20 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
 def asks_what_that_is(sentence: str) -> bool:
     """"What is that?", "what's this exactly": a sentence that asks what a thing said before it is."""
     return bool(_WHAT_IS_THAT.match(sentence))
+
+
+def _pointed_back(question: str, matches: list[NameMatch], outside: list[ConceptMention]) -> str | None:
+    """The outside concept a closing "what's that?" asks about, after a few words that name it last ("and KL
+    divergence, what's that?", "they also said 'learning rate warmup', what's that"). None when the question does
+    not close so, when what comes before describes a thing at length ("my professor showed a schedule where the
+    learning rate goes ... What is it?"), or when a glossary name is said last ("heard batch renorm helps — what
+    is it?")."""
+    closing = _CLOSING_WHAT_IS_THAT.search(question)
+    if closing is None or not 0 < len(words(question[:closing.start()])) <= _MAX_POINTED_WORDS:
+        return None
+    said = len(tokenize(question[:closing.start()]))
+    last = max((m for m in (*matches, *outside) if m.end <= said), key=lambda m: m.end, default=None)
+    return last.name if isinstance(last, ConceptMention) else None
 
 
 def _points_back(question: str) -> bool:

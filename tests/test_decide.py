@@ -206,6 +206,9 @@ def test_covered_terms_are_found_wherever_the_name_sits(judge, question, term):
     "someone said a feature store also helps prevent data leakage. what is data leakage?",
     # ... or the first does, and the names stand only in sentences that state (blind written, spent test28)
     "whats focal loss then? someone mentioned it next to label smoothing",
+    # a closing "what's that?" asks what the concept said right before it is (blind written, spent test23, test29)
+    "and KL divergence, what's that?",
+    "they also said 'learning rate warmup', what's that",
     "what's KL divergence? the entry mentions it",  # the first question, followed by a remark
     "the next paragraph mentions layer normalization. what's that?",  # "that": the concept said before
 ])
@@ -272,6 +275,17 @@ def test_an_outside_concept_inside_a_long_story_is_context(judge):
          "terms as well?")
     decision = judge(q)
     assert decision.outcome == "answered" and decision.terms == ["Batch Effect"]
+
+
+@pytest.mark.parametrize("question, term", [
+    ("batch size of 2 for 3D segmentation and batchnorm is garbage. heard batch renorm helps — what is it?",
+     "Batch Renormalization"),  # a glossary name said last
+    ("Also my professor showed a schedule where the learning rate goes 0.001 to 0.01 and back to 0.001. What is it?",
+     "One Cycle Policy"),  # a description at length, not a name
+])
+def test_a_closing_what_is_that_about_a_glossary_name_or_a_description_is_answered(judge, question, term):
+    decision = judge(question)
+    assert decision.outcome != "refused" and decision.terms == [term], decision
 
 
 def test_an_outside_concept_the_entry_writes_in_full_is_mentioned_by_it(judge):
