@@ -108,6 +108,9 @@ class ConceptFinder:
                 self._by_stems.setdefault(key, main)
                 for i, token in enumerate(tokens):
                     self._variants[(i, key[:i] + key[i + 1:])].append((token.raw, main))
+                joined = tokenize("".join(t.raw for t in tokens))[0]
+                if " " not in spelling and joined.stem not in known:  # "CutMix", "t-SNE" typed as one word: "cutmix"
+                    self._by_word.setdefault(joined.raw, (main, False))
             elif len(tokens[0].raw) >= 3 and tokens[0].stem not in known:
                 abbreviation = spelling.isupper()
                 self._by_word.setdefault(tokens[0].raw, (main, abbreviation))

@@ -32,6 +32,7 @@ def test_the_vocabulary_is_data_with_sources():
     ("Is a GMM a kind of k-means?", "Gaussian mixture model"),  # abbreviation
     ("Pre-layer norm vs post-layer norm in transformers?", "layer normalization"),  # a word shortened
     ("depthwise separable convs?", "Depthwise Separable Convolution"),  # shortened, in the plural
+    ("and cutmix, is it better?", "CutMix"),  # a one-word name ("CutMix") typed in lower case
     ("I'm a bit confused about the reparametrization trick", "Reparameterization trick"),  # a long word misspelt
     ("Keras implements a LayerNormalization class", "layer normalization"),  # a class name in code
     ("Why are RNNs prone to vanishing and exploding gradients?", "vanishing gradients"),  # a name's words shared
