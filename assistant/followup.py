@@ -336,8 +336,14 @@ def _glossary_names_it(tokens: list[str], entries: list[Entry]) -> bool:
 
 
 def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_words: int) -> Resolution:
-    if not topics or len(question.split()) >= long_words or asks_for_a_name(question):
-        return Resolution(question, False)  # "what's it called when ...": "it" is the thing it describes
+    if not topics:
+        return Resolution(question, False)
+    if len(question.split()) >= long_words or asks_for_a_name(question):
+        # A long turn carries its own context, and "it" in "what's it called when ..." is the thing it describes;
+        # one that admits a slip still turns the last answer down ("Sorry, I actually meant the loss used for ...")
+        slip = _SLIP.search(question) or _MEANT.search(question)
+        return Resolution(question, bool(slip), _turned_down(_mentions(question, retriever), topics[0], retriever)
+                          if slip else ())
     topic = topics[0]
     named = _names(question, retriever)
     lead = _INTERJECTION.match(question)

@@ -169,7 +169,10 @@ def test_a_slip_the_turn_admits_anywhere_is_a_correction(assistant):
     history = [Turn(question="what is integrated gradients?", citations=["Integrated Gradients"], outcome="answered")]
     for question in ("sorry I mixed up names, I wanted the one that gives simple if-then rules",
                      "hmm not quite, I meant the kind that gives a simple if-then rule under which the prediction "
-                     "stays fixed"):
+                     "stays fixed",
+                     # a long turn stands alone, but one that admits a slip still turns the answer down (spent test35)
+                     "ahh sorry I misread the brief. they actually want rules like 'age > 60 AND income > 80k -> "
+                     "approve' that pin a prediction down locally, so that changing other features keeps it"):
         decision = assistant.route(question, history).decision
         assert (decision.outcome, decision.terms) == ("answered", ["Anchors"])
 
