@@ -31,7 +31,10 @@ the conversation and other-glossary work had landed, is ``test12``. Round 13 (``
 3 relabelled; 2 asked word for word on pages an earlier round used, kept there), collected on 2026-12-04 with the conversation work of that day in progress, is ``test14``. Round 15
 (``raw/round15.jsonl``, 60 questions from 56 new pages, 41 of them course quizzes and practice exams, the pages
 that issues and Stack Exchange threads earlier rounds had not used were few; reviewed in ``review_round15.jsonl``:
-10 dropped, 2 relabelled), collected on 2026-12-04 (stop 34), is ``test15``.
+10 dropped, 2 relabelled), collected on 2026-12-04 (stop 34), is ``test15``. Round 16 (``raw/round16.jsonl``, 55 questions
+from 55 new pages, all of them GitHub issues, fresh pages of other kinds being used up; 3 more questions whose pages
+the conversation set uses were left out; reviewed in ``review_round16.jsonl``: 7 dropped, 11 relabelled), collected on
+2026-12-04 (stop 35), is ``test16``.
 """
 from __future__ import annotations
 
@@ -48,7 +51,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round7.jsonl": "test7", "round8.jsonl": "test8", "round8b.jsonl": "test8",
                 "round9.jsonl": "test9", "round10.jsonl": "test10",
                 "round11.jsonl": "test11", "round12.jsonl": "test12", "round13.jsonl": "test13",
-                "round14.jsonl": "test14", "round15.jsonl": "test15"}
+                "round14.jsonl": "test14", "round15.jsonl": "test15", "round16.jsonl": "test16"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
