@@ -60,12 +60,11 @@ _GLOSSARY_ASK = re.compile(r"\b(?:glossary|entry|entries|defined|covered|covers|
                            r"in\s+(?:here|there|the\s+list|your\s+list)|anything\s+on)\b", re.IGNORECASE)
 # A sentence that starts lowercase ("... no? what is a RBM", "... data leakage. what is data leakage?").
 _LOWERCASE_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=\.)\s+(?=[a-z])")
-_WHAT_IS_THAT = re.compile(r"^\W*what(?:'s|’s|s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?\W*$",
-                           re.IGNORECASE)
-# "and KL divergence, what's that?", "... suggested propensity score matching. what's that?": a closing question what
-# the thing said right before it is.
-_CLOSING_WHAT_IS_THAT = re.compile(r"(?:^|(?<=[,;:.!?\-–—]))\W*what(?:'s|’s|s|\s+is|\s+are)\s+(?:that|this|it|those|these)"
-                                   r"(?:\s+exactly)?\W*$", re.IGNORECASE)
+_WHAT_IS_IT = r"what(?:'s|’s|s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?"
+_WHAT_IS_THAT = re.compile(rf"^\W*{_WHAT_IS_IT}\W*$", re.IGNORECASE)
+# "and KL divergence, what's that?", "they also said 'learning rate warmup', what's that": a closing question what the
+# thing said right before it is.
+_CLOSING_WHAT_IS_THAT = re.compile(rf"(?:^|(?<=[,;:.!?\-–—]))\W*{_WHAT_IS_IT}\W*$", re.IGNORECASE)
 # "..., and why does it help?", "... and how is it used": a second question joined to the first one.
 _SECOND_ASK = re.compile(r",?\s+and\s+(?=(?:why|how|when|where|what|which)\b)", re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
@@ -154,8 +153,7 @@ def _definitional_subject(question: str) -> tuple[str | None, bool]:
     stated = [first] if _definitional_match(first.rstrip("?!. ")) and "?" not in rest else []
     first_ask = _SECOND_ASK.split(sentences[0])[0] if sentences else ""  # "What is X and why is it important?"
     for i, text in enumerate(dict.fromkeys([" ".join(sentences), *sentences[:1], *stated, first_ask])):
-        # a bare term is the whole question or a sentence that asks ("mixup?"), not one that states ("Radiologist here.")
-        bare = i == 0 or text.rstrip().endswith("?")
+        bare = i == 0 or text.rstrip().endswith("?")  # "mixup?", not a sentence that states ("Radiologist here.")
         subject = _sentence_subject(text.strip().rstrip("?!. ").strip(), bare)
         if subject is not None:
             return subject, i == 0

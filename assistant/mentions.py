@@ -58,10 +58,8 @@ def subject_concept(question: str, outside: list[ConceptMention]) -> ConceptMent
 def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:
     """Whether the entry's names or text contain the concept's name (as word stems, in order), its last word
     perhaps written in full where the question cut it short ("backprop" for backpropagation, "layer norm")."""
-    text = _entry_stems(entry)[1]
-    *first, last = concept.stems
-    return f" {' '.join(concept.stems)} " in text or \
-        len(last) >= _MIN_SHORTENED and f" {' '.join([*first, last])}" in text
+    text, phrase = _entry_stems(entry)[1], " " + " ".join(concept.stems)
+    return phrase + " " in text or len(concept.stems[-1]) >= _MIN_SHORTENED and phrase in text
 
 
 def entry_stems(entry: Entry) -> frozenset[str]:

@@ -22,7 +22,7 @@ import pytest
     ("the function drop_connect() seems to drop samples", "DropConnect"),
     ("switching topics, spiking neural nets?", "Spiking Neural Network"),  # the last word cut short
     ("Mix-Up vs cutmix", "Mixup"),  # the noun "mix-up", hyphenated or joined
-    ("What role does the parameter λ play in MixUp?", "Mixup"),  # camel case: the noun, as if hyphenated (real, test15)
+    ("What role does the parameter λ play in MixUp?", "Mixup"),  # camel case: the noun, as if hyphenated (test15)
     ("whats dropconect", "DropConnect"),  # a name written as one word, with a typo (blind-written first turns)
 ])
 def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
