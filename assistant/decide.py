@@ -118,7 +118,7 @@ class Thresholds:
     closest_score: float  # fused score below which a long question is refused rather than given the closest entry
     short_answer_score: float  # fused score from which a short descriptive question is answered ...
     short_min_coverage: float  # ... when the top entry also holds this share of its content words
-    lead: float = 0.15  # fused-score lead over every other entry from which a middling description is answered
+    lead: float  # fused-score lead over every other entry from which a middling description is answered
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def _definitional_subject(question: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def _sentence_subject(q: str, bare: bool = True) -> str | None:
+def _sentence_subject(q: str, bare: bool) -> str | None:
     m = _definitional_match(q)
     if m:
         return _clean_subject(m.group("x"))
