@@ -34,7 +34,9 @@ that issues and Stack Exchange threads earlier rounds had not used were few; rev
 10 dropped, 2 relabelled), collected on 2026-12-04 (stop 34), is ``test15``. Round 16 (``raw/round16.jsonl``, 55 questions
 from 55 new pages, all of them GitHub issues, fresh pages of other kinds being used up; 3 more questions whose pages
 the conversation set uses were left out; reviewed in ``review_round16.jsonl``: 7 dropped, 11 relabelled), collected on
-2026-12-04 (stop 35), is ``test16``.
+2026-12-04 (stop 35), is ``test16``. Round 17 (``raw/round17.jsonl``, 40 questions from 39 new pages, 29 of them GitHub
+issues, fewer than asked for since fresh pages are scarce; reviewed in ``review_round17.jsonl``: 4 dropped, 3
+relabelled), collected on 2026-12-04 (stop 36), is ``test17``.
 """
 from __future__ import annotations
 
@@ -51,7 +53,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round7.jsonl": "test7", "round8.jsonl": "test8", "round8b.jsonl": "test8",
                 "round9.jsonl": "test9", "round10.jsonl": "test10",
                 "round11.jsonl": "test11", "round12.jsonl": "test12", "round13.jsonl": "test13",
-                "round14.jsonl": "test14", "round15.jsonl": "test15", "round16.jsonl": "test16"}
+                "round14.jsonl": "test14", "round15.jsonl": "test15", "round16.jsonl": "test16",
+                "round17.jsonl": "test17"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
