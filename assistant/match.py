@@ -7,7 +7,7 @@ Typos are accepted only for words that are not themselves real words of the corp
 "batch normalization" does not match "Batch Renormalization" and "batch norm" does not match
 "batch renorm". A name's last word may be cut short ("spiking neural nets", "batch renorm"). Short upper-case
 abbreviations ("SAM", "VI") match only in upper case, or when the whole question is lower case (then never a
-word of chat: "ppl").
+word of chat: "ppl"). A list may leave out the last words two names share ("null and alternative hypothesis").
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 from rapidfuzz import process
@@ -35,6 +35,10 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 _NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # "Type I error" is "type 1 error"
 _NUMERALS.update({arabic: roman for roman, arabic in _NUMERALS.items()})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_LIST_MARK = re.compile(r"[,/;&]")
+_LINKS = frozenset("and or vs versus".split())  # words that join names into a list or a comparison
+_ARTICLES = frozenset("a an the".split())
+_MAX_ELIDED_WORDS = 2  # "Type I" of "Type I and Type II errors"
 _MIN_SHORTENED, _MIN_CUT = 3, 3  # a name's last word cut to 3 letters or more, by 3 or more
 _MIN_JOINED_TYPO = 8  # a name written as one word ("dropconnect") takes one typo from this length on
 
@@ -67,6 +71,7 @@ class _Token:
     stem: str
     upper: bool
     after_hyphen: bool = False  # written right after a hyphen ("up" in "mix-up", "MixUp")
+    listed: bool = False  # a comma, slash, semicolon or ampersand between it and the word before ("mean, median")
 
 
 def tokenize(text: str) -> list[_Token]:
@@ -75,12 +80,23 @@ def tokenize(text: str) -> list[_Token]:
     hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up")."""
     text = _CAMEL.sub("-", unicodedata.normalize("NFKC", text).replace("’", "'"))
     out = []
+    previous_end = 0
     for m in _TOKEN.finditer(text):
         raw = americanize(m.group(0).lower())
         word = m.group(0)
         out.append(_Token(raw, stem(raw), word.isupper() or (word.endswith("s") and word[:-1].isupper()),
-                          text[m.start() - 1:m.start()] == "-"))
+                          text[m.start() - 1:m.start()] == "-", bool(_LIST_MARK.search(text[previous_end:m.start()]))))
+        previous_end = m.end()
     return out
+
+
+def coordinated(tokens: list[_Token], first: _HasSpan, second: _HasSpan) -> bool:
+    """Whether two names, ``first`` before ``second``, stand in one list or comparison: "population and sample",
+    "mean, median, and mode", "nodes vs pods", "the range or the interquartile range"."""
+    between = [t.raw for t in tokens[first.end:second.start]]
+    if not between:
+        return second.start < len(tokens) and tokens[second.start].listed
+    return bool(_LINKS.intersection(between)) and all(w in _LINKS or w in _ARTICLES for w in between)
 
 
 def _shortened(seen: str, word: str) -> bool:
@@ -142,7 +158,9 @@ class TermMatcher:
         tokens = tokenize(text)
         lowercase_text = not any(ch.isupper() for ch in text)
         candidates = self._aligned(tokens, lowercase_text) + self._joined_matches(tokens, lowercase_text)
-        return non_overlapping(sorted(candidates, key=lambda m: (-(m.end - m.start), -m.score, m.start)))
+        found = non_overlapping(sorted(candidates, key=lambda m: (-(m.end - m.start), -m.score, m.start)))
+        elided = [e for m in found if (e := self._elided(tokens, m)) is not None]
+        return non_overlapping(elided + found)  # an elided name wins over a word of it named alone ("independence")
 
     def is_known(self, word: str) -> bool:
         """Whether the word is one of the glossary's (or a known outside name's) own words."""
@@ -162,6 +180,23 @@ class TermMatcher:
         return best[0] if best else None
 
     # -- internals -------------------------------------------------------------------------------
+    def _elided(self, tokens: list[_Token], match: NameMatch) -> NameMatch | None:
+        """The other name of "A and B C" whose shared last words were left out: "null" of "null and alternative
+        hypothesis" is the null hypothesis, "Type I" of "Type I and Type II errors" the Type I error."""
+        link = match.start - 1
+        if link < 1 or tokens[link].raw not in _LINKS:
+            return None
+        for kept in range(match.end - match.start - 1, 0, -1):  # the name's last words, the longest share first
+            tail = [t.raw for t in tokens[match.end - kept:match.end]]
+            for size in range(1, min(_MAX_ELIDED_WORDS, link) + 1):
+                head = [t.raw for t in tokens[link - size:link]]
+                if _LINKS.intersection(head):
+                    break
+                other = self.match_phrase(" ".join(head + tail))
+                if other is not None and other.term != match.term:
+                    return replace(other, score=other.score - 0.05, start=link - size, end=link)
+        return None
+
     def _word_distance(self, tok: _Token, raw: str, st: str) -> int | None:
         """0 for the same word, the typo distance for an accepted typo, None otherwise."""
         if tok.raw in (raw, raw + "s") or tok.stem == st or _NUMERALS.get(tok.raw) == raw:

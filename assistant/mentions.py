@@ -9,7 +9,8 @@ Where a glossary name and an outside concept overlap, the longer, more specific 
 kappa" is not Cohen's kappa) unless its extra words belong to the entry itself; the glossary term it
 was built on is kept as a *relative*. Outside concepts that several entries mention ("neural network")
 are the domain's context, not a subject. A one-word glossary name that other entries use as an
-ordinary word ("anchors") counts only when the question's content points to the same entry.
+ordinary word ("anchors") counts only when the question's content points to the same entry, or when it is
+listed or compared with a name that counts ("population and sample").
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from functools import lru_cache
 
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
-from assistant.match import NameMatch, TermMatcher, tokenize
+from assistant.match import NameMatch, TermMatcher, coordinated, tokenize
 from assistant.retrieve import Retrieval
 from assistant.text import STOPWORDS
 
@@ -40,8 +41,25 @@ class Mentions:
 def mentions(retrieval: Retrieval, entries: dict[str, Entry], top_term: str) -> Mentions:
     """``top_term``: the entry the question's content scores highest, whatever names it mentions."""
     matches, outside, relatives = _resolve(retrieval.matches, retrieval.outside, entries)
-    named = list(dict.fromkeys(m.term for m in matches if not m.ambiguous or m.term == top_term))
+    counted = _counted(matches, top_term, tokenize(retrieval.question))
+    named = list(dict.fromkeys(m.term for m, names in zip(matches, counted) if names))
     return Mentions(named, [o for o in outside if not _is_context(o, entries)], relatives)
+
+
+def _counted(matches: list[NameMatch], top_term: str, tokens: list) -> list[bool]:
+    """Which matches name their entry: all but ambiguous one-word names, which count when the question's content
+    points to their entry, or when they stand in one list or comparison with a name that counts ("the difference
+    between a population and sample", "mean, median, and mode"), both written as the glossary writes them (not
+    "modal" taken for a typo of "module")."""
+    counted = [not m.ambiguous or m.term == top_term for m in matches]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(matches) - 1):
+            pair = matches[i:i + 2]
+            if counted[i] != counted[i + 1] and all(m.score == 1.0 for m in pair) and coordinated(tokens, *pair):
+                counted[i] = counted[i + 1] = changed = True
+    return counted
 
 
 def subject_concept(question: str, outside: list[ConceptMention]) -> ConceptMention | None:

@@ -426,7 +426,6 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
 @pytest.mark.parametrize("glossary, question, term", [
     ("cncf", "What is a Kubernetes Cluster?", "Cluster"),  # two names: the last is what the phrase is
     ("cncf", "What is Kubernetes specifically?", "Kubernetes"),  # a word that names nothing here keeps X the entry
-    ("stats", "Define and differentiate mean, median, and mode.", None),  # a list is no single name
     ("stats", 'What does the term "statistical inference" mean?', "inferential statistics"),  # "term" ≠ trimming
     ("cncf", "But what is a container runtime?", "Runtime"),  # a compound whose last name's entry uses the first
     ("stats+vocabulary", "True / False: Decreasing the significance level (α) will increase the probability of "
@@ -439,3 +438,25 @@ def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_o
     decision = judge_on[glossary](question)
     assert decision.outcome == "answered", decision
     assert term is None or term in decision.terms, decision
+
+
+@pytest.mark.parametrize("glossary, question, terms", [
+    # one-word names that other entries use as plain words count when listed or compared with a name
+    ("stats", "What is the difference between a population and sample?", ["population", "sample"]),
+    ("stats", "Define and differentiate mean, median, and mode.", ["mean", "median", "mode"]),
+    ("cncf", "What is Cluster and Node?", ["Cluster", "Nodes"]),
+    ("stats", "What are Descriptive and Inferential Statistics?", ["descriptive statistics", "inferential statistics"]),
+])
+def test_every_name_of_a_list_or_comparison_is_answered(judge_on, glossary, question, terms):
+    decision = judge_on[glossary](question)
+    assert (decision.outcome, sorted(decision.terms)) == ("answered", sorted(terms)), decision
+
+
+@pytest.mark.parametrize("glossary, question, plain", [
+    ("stats", "how do I compute the sample mean?", "sample"),  # side by side, not listed: a plain word
+    # "modal" is one letter from "module", but a typo of a plain word is no name, listed or not
+    ("stats", "For such a variable, the mode (or modal category) applies, but not the mean or median. Explain why.",
+     "module"),
+])
+def test_a_plain_word_next_to_a_name_stays_a_plain_word(judge_on, glossary, question, plain):
+    assert plain not in judge_on[glossary](question).terms

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from assistant.evaluate.metrics import (bigram_precision, first_rank, outcome_rates, percentiles, refusal_counts,
-                                        term_key)
+from assistant.evaluate.metrics import (bigram_precision, every_side_cited, first_rank, outcome_rates, percentiles,
+                                        refusal_counts, term_key)
 from assistant.settings import ROOT
 
 SUMMARY_KEYS = {"hit@1", "hit@3", "mrr", "refusal_precision", "refusal_recall", "grounded_rate", "latency_ms_p50",
@@ -130,6 +130,9 @@ def test_metric_helpers():
                 {"answerable": False, "expected_terms": [], "outcome": "answered", "refused": False,
                  "decided_terms": ["Mixup"], "citations": None}]
     assert outcome_rates(outcomes, {}) == {"answered_right": 0.5, "covered_refused": 0.5, "uncovered_answered": 0.5}
+    compared = [{"answerable": True, "expected_terms": ["SAM", "Mixup"], "outcome": "answered",
+                 "decided_terms": terms} for terms in (["Sharpness-Aware Minimization", "Mixup"], ["Mixup"])]
+    assert every_side_cited(compared, aliases) == 0.5 and every_side_cited(outcomes, {}) is None
     assert bigram_precision("label smoothing softens labels", ["Label smoothing softens the labels"]) == 2 / 3
     assert bigram_precision("Label smoothing softens the labels.", ["Label smoothing softens the labels"]) == 1.0
     assert bigram_precision("mixup blends images", ["Label smoothing softens the labels"]) == 0.0

@@ -75,3 +75,22 @@ def test_numerals_match_either_way(stats_matcher, text, term):
 def test_a_typo_is_measured_against_the_word_not_its_stem(stats_matcher):
     """"term" is two letters from "trim", the stem of trimming: far too many for a four-letter word."""
     assert "trimming" not in [m.term for m in stats_matcher.find('What does the term "statistical inference" mean?')]
+
+
+@pytest.mark.parametrize("text, terms", [
+    ("What is a null and alternative hypothesis?", ["null hypothesis", "alternative hypothesis"]),
+    ("What are Type I and Type II errors?", ["Type I error", "Type II error"]),
+    # the elided name wins over a word of it that names an entry alone ("independent": independence)
+    ("Explain how independent and dependent variables are related", ["independent variable", "dependent variable"]),
+])
+def test_a_name_whose_shared_last_words_are_left_out_is_found(stats_matcher, text, terms):
+    assert [m.term for m in stats_matcher.find(text)] == terms
+
+
+@pytest.mark.parametrize("text, terms", [
+    ("how is model and concept drift different", ["Model Drift", "Concept Drift"]),
+    ("Is Fleiss or Cohen's kappa better?", ["Cohen's Kappa"]),  # "Fleiss kappa" is no glossary name
+    ("batch and layer normalization vs spectral normalization", ["Spectral Normalization"]),
+])
+def test_only_glossary_names_are_read_into_an_elided_list(retriever, text, terms):
+    assert [m.term for m in retriever.matcher.find(text)] == terms

@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from assistant.answer import Assistant
 from assistant.errors import InvalidQuestion
-from assistant.evaluate.metrics import Row, first_rank, outcome_rates
+from assistant.evaluate.metrics import Row, every_side_cited, first_rank, outcome_rates
 from assistant.evaluate.questions import read_jsonl
 from assistant.schema import Turn
 
@@ -110,7 +110,7 @@ def summarize_conversations(rows: list[Row], aliases: dict[str, str]) -> dict:
 
     wrong_topic = [f"{r['conversation']}#{r['turn']}" for r in rows if from_previous_entry(r, aliases)]
     return {**figures(rows), "conversations": len({r["conversation"] for r in rows}),
-            "answered_from_previous_entry": wrong_topic,
+            "every_side_cited": every_side_cited(rows, aliases), "answered_from_previous_entry": wrong_topic,
             **{f"by_{name}": {key: figures(part) for key, part in sorted(group.items())}
                for name, group in groups.items()}}
 
@@ -118,6 +118,7 @@ def summarize_conversations(rows: list[Row], aliases: dict[str, str]) -> dict:
 def conversation_markdown(summary: dict) -> str:
     lines = [f"Conversations: {summary['conversations']}, turns: {summary['n']}", "",
              f"- turns right: {summary['turns_right']:.3f}",
+             f"- turns expecting several entries answered citing every one: {_rate(summary['every_side_cited'])}",
              f"- new topics answered from the previous entry: {len(summary['answered_from_previous_entry'])} "
              f"{summary['answered_from_previous_entry'] or ''}".rstrip()]
     for name in ("by_position", "by_kind", "by_split"):
@@ -125,6 +126,10 @@ def conversation_markdown(summary: dict) -> str:
                   "|---|---|---|---|---|---|"]
         for key, fig in summary[name].items():
             lines.append(f"| {key} | {fig['n']} | {fig['turns_right']:.3f} | "
-                         + " | ".join("—" if fig[k] is None else f"{fig[k]:.3f}"
-                                      for k in ("answered_right", "covered_refused", "uncovered_answered")) + " |")
+                         + " | ".join(_rate(fig[k]) for k in ("answered_right", "covered_refused", "uncovered_answered"))
+                         + " |")
     return "\n".join(lines) + "\n"
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"

@@ -88,6 +88,16 @@ def outcome_rates(rows: list[Row], aliases: dict[str, str]) -> dict[str, float |
             "uncovered_answered": _mean(r.get("outcome") == "answered" for r in uncovered) if uncovered else None}
 
 
+def every_side_cited(rows: list[Row], aliases: dict[str, str]) -> float | None:
+    """Of the answerable questions that expect several entries (a comparison, a list), the share answered citing
+    every one of them: "population and sample" answered from both, not from one."""
+    several = [r for r in _answerable(rows) if len(r["expected_terms"]) > 1]
+    if not several:
+        return None
+    return _mean(r.get("outcome") == "answered" and all(first_rank(answer_terms(r), [t], aliases) is not None
+                                                        for t in r["expected_terms"]) for r in several)
+
+
 def answered(rows: list[Row]) -> list[Row]:
     return [r for r in rows if not r["refused"] and r.get("answer") is not None]
 

@@ -49,6 +49,7 @@ def summarize(rows: list[Row], meta: dict, aliases: dict[str, str], gates: dict[
     s.update(s["retrieval"]["hybrid"])
     compare = [r for r in rows if r["answerable"] and len(r["expected_terms"]) > 1]
     s["compare_both@3"] = m._mean(bool(r.get("both_in_top3")) for r in compare) if compare else None
+    s["every_side_cited"] = m.every_side_cited(rows, aliases)
     s["refusal_precision"] = m.refusal_precision(rows)
     s["refusal_recall"] = m.refusal_recall(rows)
     s["refusal_confusion"] = m.refusal_counts(rows)
@@ -100,7 +101,8 @@ def summary_markdown(s: dict) -> str:
     for method, fig in s["retrieval"].items():
         lines.append(f"| {method} | {_fmt(fig['hit@1'])} | {_fmt(fig['hit@3'])} | {_fmt(fig['hit@5'])} | {_fmt(fig['mrr'])} |")
     lines += ["", "| figure | value | gate |", "|---|---|---|"]
-    names = ["answered_right", "covered_refused", "uncovered_answered", "refusal_precision", "refusal_recall",
+    names = ["answered_right", "covered_refused", "uncovered_answered", "every_side_cited", "refusal_precision",
+             "refusal_recall",
              "refused_or_closest_recall", "citation_accuracy", "grounded_rate",
              "unsupported_sentence_rate", "fallback_rate", "bigram_precision_mean", "latency_ms_p50", "latency_ms_p95"]
     for name in names:
