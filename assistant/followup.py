@@ -62,7 +62,7 @@ from assistant.match import NameMatch, tokenize
 from assistant.mentions import entry_mentions, entry_stems
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Turn
-from assistant.text import QUERY_WORDS, content_stems, split_sentences
+from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _PRONOUNS = frozenset("it its it's this that they them their these those".split())
@@ -77,6 +77,9 @@ _THAT_AFTER = frozenset("does do did is was are were isn't doesn't would could s
                         "how's hows why where when which so ok okay but also wait".split())
 _PREPOSITIONS = frozenset("from to for with without in on at by about into of during under across".split())
 _COMPARING = frozenset("vs versus compared".split())
+# A turn with one of these weighs two things ("how's that different?", "same thing?", "how do the two relate")
+_COMPARES = frozenset("vs versus compare compared comparison difference differences differ differs different diff "
+                      "same similar relate related relation relationship".split())
 # "is better than ReLU?", "what's the link to kernel methods?": a comparison whose first side is left unsaid.
 _COMPARED_WITH = re.compile(r"\b(?:same(?:\s+thing)?\s+(?:as|like)|(?:better|worse|different|faster|slower|cheaper)"
                             r"(?:\s+or\s+(?:better|worse))?\s+(?:than|from)|(?:difference|diff|link|connection|"
@@ -205,7 +208,46 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
       after Lookahead Optimizer, whose entry says Adam).
     For these last two, every concept the turn names must be one the entry mentions, and every X it asks "what is X"
     about, wherever it stands, must be described in the entry's words ("quick def of KL divergence then?", "... no?
-    what is a RBM exactly" stay marked): the question and the conversation then agree, and the entry answers."""
+    what is a RBM exactly" stay marked): the question and the conversation then agree, and the entry answers.
+    A comparison answered from one entry that leaves its other side unsaid ("And triplet loss — how's that
+    different?", "how do anchors differ from that?" after Counterfactual Explanations) weighs it against the entry
+    the conversation was last answered from: both answer."""
+    decision = _with_evidence(decision, resolution, retrieval, entries, thresholds)
+    if len(retrieval.question.split()) >= thresholds.long_words:  # a long turn carries its own context
+        return decision
+    return _with_unsaid_side(decision, resolution, retrieval.question, entries)
+
+
+def _with_unsaid_side(decision: Decision, resolution: Resolution, question: str, entries: dict[str, Entry]
+                      ) -> Decision:
+    """The decision with the conversation's entry beside the one entry a comparison named, when the comparison names
+    no other side."""
+    if decision.outcome != "answered" or len(decision.terms) != 1 or decision.undefined \
+            or len(resolution.context) != 1 or resolution.context[0] in decision.terms \
+            or resolution.context[0] not in entries or not _weighs(question):
+        return decision
+    return replace(decision, terms=[*decision.terms, *resolution.context], ask="compare")  # "that one": the named
+
+
+def _weighs(question: str) -> bool:
+    """Whether the turn weighs things against each other ("how's that different?", "is X the same idea?", "how do
+    the two relate"), not only says a comparison word before a thing of its own ("the same paper also ...",
+    "different matter: ...", "totally different, ...", "running at different speeds")."""
+    tokens = list(_WORD.finditer(question))
+    for i, token in enumerate(tokens):
+        if token.group(0).lower() not in _COMPARES:
+            continue
+        after = question[token.end():].lstrip()
+        following = tokens[i + 1].group(0).lower() if i + 1 < len(tokens) else None
+        if after[:1] in (":", "—", "–", ",") or following is not None and following not in STOPWORDS \
+                and following not in _GENERIC_NOUNS:
+            continue
+        return True
+    return False
+
+
+def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: dict[str, Entry],
+                   thresholds: Thresholds) -> Decision:
     if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
         if _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms), list(entries.values()))):
             return replace(decision, outcome="closest", reason="closest")

@@ -212,6 +212,13 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
     # a correction that describes what it meant picks another of the glossary's entries
     (["What are counterfactual explanations?", "no wait i was thinking of the one with if-then rules"],
      ("answered", ["Anchors"], None)),
+    # a comparison that names one entry weighs it against the conversation's entry (blind-written compare turns)
+    (["What is contrastive loss?", "And triplet loss — how's that different?"],
+     ("answered", ["Triplet Loss", "Contrastive Loss"], "compare")),
+    (["What is label smoothing?", "is mixup kinda the same idea?"], ("answered", ["Mixup", "Label Smoothing"], "compare")),
+    # ... not a turn that only says a comparison word before a thing of its own
+    (["What is label smoothing?", "same article also mentions mixup, what is it?"], ("answered", ["Mixup"], None)),
+    (["What is label smoothing?", "different matter: how is mixup used?"], ("answered", ["Mixup"], None)),
 ])
 def test_the_decision_runs_on_every_turn(assistant, conversation, expected):
     history: list[Turn] = []
