@@ -6,6 +6,8 @@ is not supported by the entry. Also the wording of refusals.
 """
 from __future__ import annotations
 
+import re
+
 from assistant.asks import Ask, fields_for
 from assistant.corpus import Entry
 from assistant.ground import repeats, says
@@ -24,8 +26,7 @@ def extractive_answer(entries: list[Entry], question: str, ask: Ask = "definitio
     "example", ...) or else the one sentence most relevant to the question.
     Several entries (a comparison): the opening sentence of each definition."""
     if len(entries) > 1:
-        first, *others = (split_sentences(e.definition)[0] for e in entries)
-        return " ".join([first, *(f"By contrast, {s[0].lower()}{s[1:]}" for s in others)])
+        return _side_by_side(entries)
     entry = entries[0]
     answer = split_sentences(entry.definition)[:2]
     passage = ask_passage(entry, ask)
@@ -40,6 +41,22 @@ def extractive_answer(entries: list[Entry], question: str, ask: Ask = "definitio
     elif entry.example and len(answer) == 1:
         answer.append(_labelled("example", entry.example))
     return " ".join(answer[:_MAX_SENTENCES])
+
+
+def _side_by_side(entries: list[Entry]) -> str:
+    """The opening sentence of each definition, in turn ("Triplet loss is ... By contrast, contrastive loss ...").
+    Where a definition does not name its term ("A hypothesis usually stating ..."), each sentence is led by the
+    term it defines, so that the reader can tell the sides apart."""
+    openings = [(entry, split_sentences(entry.definition)[0]) for entry in entries]
+    if all(_names_itself(entry, opening) for entry, opening in openings):
+        (_, first), *others = openings
+        return " ".join([first, *(f"By contrast, {s[0].lower()}{s[1:]}" for _, s in others)])
+    return " ".join(f"{entry.term[0].upper()}{entry.term[1:]}: {opening}" for entry, opening in openings)
+
+
+def _names_itself(entry: Entry, sentence: str) -> bool:
+    """Whether the sentence says one of the entry's names (a plural too: "Spiking Neural Networks (SNNs) are ...")."""
+    return any(re.search(rf"(?<!\w){re.escape(name)}", sentence, re.IGNORECASE) for name in entry.names)
 
 
 def ask_passage(entry: Entry, ask: Ask) -> str | None:

@@ -240,6 +240,22 @@ def test_checker_catches_numbers_names_and_reversals(glossary):
     assert not checker.check("It gives less meaningful distances than KL divergence.", wasserstein).supported
 
 
+def test_a_comparison_says_which_definition_is_which(glossary):
+    """Definitions that name their term are joined with "By contrast"; where one does not (glossaries of bare noun
+    phrases: "A hypothesis usually stating ..."), each is led by the term it defines."""
+    from assistant.corpus import load_glossary
+    from assistant.extractive import extractive_answer
+
+    ml = extractive_answer([glossary.by_term("Triplet Loss"), glossary.by_term("Contrastive Loss")], "vs?", "compare")
+    assert ml.startswith("Triplet loss is") and "By contrast, contrastive loss encourages" in ml
+    stats = load_glossary(ROOT / "eval/other/jamovi-stats/source/glossary.yml")
+    answer = extractive_answer([stats.by_term("null hypothesis"), stats.by_term("alternative hypothesis")],
+                               "What is a null and alternative hypothesis?", "compare")
+    assert answer == ("Null hypothesis: A hypothesis usually stating that there is no effect, no difference, or no "
+                      "relationship. Alternative hypothesis: A hypothesis stating that there is an effect, difference, "
+                      "or relationship.")
+
+
 def test_checker_tells_a_comparison_the_entry_makes_from_one_it_does_not(glossary):
     checker = GroundingChecker()
     wasserstein = [glossary.by_term("Wasserstein Distance")]
