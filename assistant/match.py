@@ -36,6 +36,7 @@ _NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # "Type I error" is "t
 _NUMERALS.update({arabic: roman for roman, arabic in _NUMERALS.items()})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _LIST_MARK = re.compile(r"[,/;&]")
+_ABBREVIATION = re.compile(r"\b([A-Z]{2,6})s?\b")  # "VM", "VMs", "SRE"
 _LINKS = frozenset("and or vs versus".split())  # words that join names into a list or a comparison
 _ARTICLES = frozenset("a an the".split())
 _MAX_ELIDED_WORDS = 2  # "Type I" of "Type I and Type II errors"
@@ -117,12 +118,34 @@ def non_overlapping(best_first: list[Span]) -> list[Span]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+def glossary_abbreviations(entries: list[Entry]) -> dict[str, list[str]]:
+    """Abbreviations the glossary's texts write (in capitals, "VMs" as "VM") that spell the initials of exactly one
+    entry's name of several words and are no name yet: "SRE" for Site Reliability Engineering, "VM" for Virtual
+    Machine. Term -> its abbreviations."""
+    names = {name.upper() for entry in entries for name in entry.names}
+    by_initials = defaultdict(set)
+    for entry in entries:
+        for name in entry.names:
+            words = [w for w in re.split(r"[\s\-]+", re.sub(r"\([^)]*\)", "", name)) if w]
+            if len(words) > 1:
+                by_initials["".join(w[0] for w in words).upper()].add(entry.term)
+    written = {m.group(1) for entry in entries for _, text in entry.passages()
+               for m in _ABBREVIATION.finditer(text)}
+    found = defaultdict(list)
+    for abbreviation in sorted(written - names):
+        terms = by_initials.get(abbreviation, set())
+        if len(terms) == 1:
+            found[next(iter(terms))].append(abbreviation)
+    return dict(found)
+
+
 class TermMatcher:
     """Matches glossary names in free text. ``known_words`` are words that are never typos; ``concept_words``
     are the words of outside concepts' names (see ``is_name_word``)."""
 
     def __init__(self, entries: Iterable[Entry], known_words: Iterable[str], concept_words: Iterable[str] = ()) -> None:
         entries = list(entries)
+        abbreviations = glossary_abbreviations(entries)
         used_by = defaultdict(set)  # stem -> terms whose text uses it
         for entry in entries:
             for _, text in entry.passages():
@@ -130,7 +153,7 @@ class TermMatcher:
                     used_by[tok.stem].add(entry.term)
         self._names: list[_Name] = []
         for entry in entries:
-            for name in entry.names:
+            for name in (*entry.names, *abbreviations.get(entry.term, ())):
                 toks = tokenize(name.replace("-", " "))
                 if toks:
                     joined = "".join(t.raw for t in toks)
@@ -243,7 +266,8 @@ class TermMatcher:
         return len(tok.raw) >= _MIN_JOINED_TYPO and tok.stem not in self._known and tok.raw not in self._known
 
     def _candidate_words(self, tok: _Token) -> set[str]:
-        words = {w for w in (tok.raw, tok.stem, _NUMERALS.get(tok.raw)) if w in self._by_word}
+        plural = tok.raw.removesuffix("s") if tok.upper else None  # "VMs", which the stemmer leaves whole
+        words = {w for w in (tok.raw, tok.stem, _NUMERALS.get(tok.raw), plural) if w in self._by_word}
         if len(tok.raw) >= 4 and tok.stem not in self._known:
             words.update(w for w, _, _ in process.extract(tok.raw, self._vocab, scorer=OSA.distance,
                                                           score_cutoff=2, limit=None))

@@ -446,6 +446,7 @@ def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_o
     ("stats", "Define and differentiate mean, median, and mode.", ["mean", "median", "mode"]),
     ("cncf", "What is Cluster and Node?", ["Cluster", "Nodes"]),
     ("stats", "What are Descriptive and Inferential Statistics?", ["descriptive statistics", "inferential statistics"]),
+    ("cncf", "What are the differences between SRE and DevOps?", ["Site Reliability Engineering", "DevOps"]),
 ])
 def test_every_name_of_a_list_or_comparison_is_answered(judge_on, glossary, question, terms):
     decision = judge_on[glossary](question)

@@ -94,3 +94,25 @@ def test_a_name_whose_shared_last_words_are_left_out_is_found(stats_matcher, tex
 ])
 def test_only_glossary_names_are_read_into_an_elided_list(retriever, text, terms):
     assert [m.term for m in retriever.matcher.find(text)] == terms
+
+
+def test_abbreviations_the_glossary_writes_are_names_of_the_entry_they_abbreviate():
+    """cncf's texts write "VMs" and "SRE", the initials of one entry's name each; "CE" stays the initials of
+    Chaos Engineering alone, not of another entry's name."""
+    from assistant.corpus import load_glossary
+    from assistant.match import TermMatcher, glossary_abbreviations
+    from assistant.settings import ROOT
+
+    entries = load_glossary(ROOT / "eval/other/cncf/source/content/en").entries
+    found = glossary_abbreviations(entries)
+    assert found["Site Reliability Engineering"] == ["SRE"] and found["Virtual Machine"] == ["VM"]
+    matcher = TermMatcher(entries, set())
+    assert [m.term for m in matcher.find("What are VMs?")] == ["Virtual Machine"]  # plural, as written in capitals
+    assert [m.term for m in matcher.find("How DevOps and SRE are different?")] == \
+        ["DevOps", "Site Reliability Engineering"]
+
+
+def test_no_abbreviation_is_made_up_from_initials_the_glossary_never_writes(retriever):
+    """"ML" spells the initials of Manifold Learning, Meta-Learning and Serving Latency, and this glossary never
+    writes it as theirs."""
+    assert [m.term for m in retriever.matcher.find("What is a Feature Store in ML?")] == ["Feature Store"]
