@@ -131,6 +131,7 @@ _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s
 _NEGATIONS = frozenset({"not", "no"})  # right before a name: the name is turned down ("VAT not VI")
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
+_CLOSED_CLAUSE = re.compile(r"[^?!.,;:]+[?!.,;:]")  # a clause with the mark that closes it
 _MAX_FRAGMENT_WORDS = 3
 _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it asks about
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
@@ -174,7 +175,8 @@ def clean_history(history: list[Turn], max_turns: int, max_chars: int) -> list[T
 
 def resolve(question: str, history: list[Turn], retriever: Retriever, long_words: int = 25) -> Resolution:
     """The question this turn stands for, given the earlier turns (oldest first). A question of ``long_words``
-    words or more (an issue body, a story) carries its own context and stands alone."""
+    words or more (an issue body, a story) carries its own context and stands alone, unless it is one question proper
+    whose reference word refers back."""
     topics = _topics(history, retriever)
     switch = _NEW_TOPIC.match(question)
     if switch and switch.end() < len(question):  # "unrelated: ...", "ok diff thing, ...": nothing of the conversation
@@ -384,8 +386,13 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         # A long turn carries its own context, and "it" in "what's it called when ..." is the thing it describes;
         # one that admits a slip still turns the last answer down ("Sorry, I actually meant the loss used for ...")
         slip = _SLIP.search(question) or _MEANT.search(question)
-        return Resolution(question, bool(slip), _turned_down(_mentions(question, retriever), topics[0], retriever)
-                          if slip else ())
+        # One long question proper may still refer back ("Which hyperparameters does it introduce, ..., and how
+        # sensitive ...?"); a story does not ("I tried it on my own data set ...").
+        asks = len(chat_sentences(question)) == 1 and _first_word(question) in ASKING_WORDS
+        referred = _referred(question, _names(question, retriever), topics, retriever) \
+            if asks and not slip and not asks_for_a_name(question) else None
+        return referred or Resolution(question, bool(slip), _turned_down(_mentions(question, retriever), topics[0],
+                                                                         retriever) if slip else ())
     topic = topics[0]
     named = _names(question, retriever)
     lead = _INTERJECTION.match(question)
@@ -454,17 +461,9 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
     own_subject = fragment is not None and (asks_what_it_is(fragment) if scoped else
                                             bool(named or _subject(fragment) or _describes(fragment)))
     # "what about rehearsal, ... is that a thing?": after "what about X" a reference word stands for X
-    # A reference word never stands for a name the turn itself says ("is that basically label smoothing?" after
-    # a turn about label smoothing): it refers to the latest topic the turn does not name.
-    referents = [t for t in topics if not set(t.names) & set(named)]
-    if referents and not (own_subject and _ABOUT.match(question)):
-        earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
-        own = _entry_words(referents[0].names, retriever.entries) or _name_words(referents[0].names)
-        referred = _refer(question, referents[0].names, tuple(dict.fromkeys(earlier))[:2],
-                          lambda before: bool(_names(before, retriever) or _earlier_subject(before)
-                                              or _describes_another(before, own)))
-        if referred is not None:
-            return Resolution(referred, True, tentative=referents[0].tentative)
+    referred = None if own_subject and _ABOUT.match(question) else _referred(question, named, topics, retriever)
+    if referred is not None:
+        return referred
     if _BACK_REFERENCE.search(question):  # "and for the thing you just said about X, why ...?"
         return Resolution(f"{' and '.join(topic.names)}: {question}", True, tentative=topic.tentative)
     compared = _COMPARED_WITH.search(question)  # "is better than ReLU?": the topic is the side left unsaid
@@ -480,6 +479,21 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
     if named and _only_names(fragment, retriever):  # "ok and EWC?": the earlier question, about EWC
         return Resolution(_ask_again(topic, fragment, retriever.entries) or fragment, True)
     return Resolution(fragment, fragment != question)  # "and what is EWC?", "and dropout?": a question of its own
+
+
+def _referred(question: str, named: list[str], topics: list[_Topic], retriever: Retriever) -> Resolution | None:
+    """The turn with its reference word replaced by the topic it stands for, or None. A reference word never stands
+    for a name the turn itself says ("is that basically label smoothing?" after a turn about label smoothing): it
+    refers to the latest topic the turn does not name."""
+    referents = [t for t in topics if not set(t.names) & set(named)]
+    if not referents:
+        return None
+    earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
+    own = _entry_words(referents[0].names, retriever.entries) or _name_words(referents[0].names)
+    referred = _refer(question, referents[0].names, tuple(dict.fromkeys(earlier))[:2],
+                      lambda before: bool(_names(before, retriever) or _earlier_subject(before)
+                                          or _describes_another(before, own)))
+    return None if referred is None else Resolution(referred, True, tentative=referents[0].tentative)
 
 
 def _topics(history: list[Turn], retriever: Retriever) -> list[_Topic]:
@@ -608,9 +622,19 @@ def _asks_about_its_own(question: str, retriever: Retriever) -> bool:
 
 def _earlier_subject(before: str) -> bool:
     """Whether a whole sentence before the reference word asks about a subject of its own ("What are
-    augmentations? Why do we need them?")."""
+    augmentations? Why do we need them?"), or a clause closed before it asks in so many words what a thing is
+    ("what's a siamese network then, is it tied to that loss?", "what is GradCAM then, it shows up ...")."""
     sentences = split_sentences(before)
-    return any(_subject(sentence) for sentence in sentences[:-1] if sentence.rstrip().endswith(("?", ".", "!")))
+    if any(_introduces(sentence) for sentence in sentences[:-1] if sentence.rstrip().endswith(("?", ".", "!"))):
+        return True
+    return any(_introduces(clause) and asks_what_it_is(clause) for clause in _CLOSED_CLAUSE.findall(before))
+
+
+def _introduces(text: str) -> bool:
+    """Whether a sentence or clause asks about a thing it brings up ("what's a siamese network then,"): not one it
+    ties to the topic with "the" ("What's the catch?": the topic's catch)."""
+    subject = _subject(text)
+    return subject is not None and not re.search(rf"\bthe\s+{re.escape(subject)}", text, re.IGNORECASE)
 
 
 def _entry_words(terms: tuple[str, ...], entries: list[Entry]) -> frozenset[str] | None:

@@ -38,6 +38,8 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
     ("what about focal loss tho, same idea?", "focal loss tho, same idea?"),  # "what about X": X is the subject
     ("Is better than temperature scaling?", "Label Smoothing: Is better than temperature scaling?"),  # one side
     ("what's the link to calibration?", "Label Smoothing: what's the link to calibration?"),
+    ("what's the catch, is it biased?", "what's the catch, is Label Smoothing biased?"),  # "the catch": the topic's
+    ("What's the catch? When is it not worth the effort?", "What's the catch? When is Label Smoothing not worth the effort?"),
 ])
 def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, resolved):
     resolution = resolve(question, LABEL_SMOOTHING, retriever)
@@ -57,6 +59,8 @@ def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, res
     "Is it like the NNGP, the neural network Gaussian process? What is that?",
     "their baseline uses FGSM adversarial training. what's FGSM exactly",  # a chat sentence may start lowercase
     "is mixup better than cutmix?",  # a comparison with both sides
+    "what is GradCAM then, it shows up in the same blog posts",  # "it" is the thing the first clause brings up
+    "what's a diffusion model itself? is there an entry for it",
 ])
 def test_a_question_that_stands_alone_is_not_rewritten(retriever, question):
     resolution = resolve(question, LABEL_SMOOTHING, retriever)
@@ -67,6 +71,13 @@ def test_a_long_question_carries_its_own_context(retriever):
     question = ("I tried it on my own data set with five classes and the validation loss went up after a few epochs "
                 "while the training loss kept going down, so I wonder whether it is normal or a bug in my code?")
     assert not resolve(question, LABEL_SMOOTHING, retriever).followup
+
+
+def test_one_long_question_proper_still_refers_back(retriever):
+    question = ("Which hyperparameters does it add to an ordinary classifier, and how sensitive are the results reported "
+                "in the original papers to each of them when training runs for many more epochs than usual?")
+    resolution = resolve(question, LABEL_SMOOTHING, retriever)
+    assert resolution.followup and resolution.question.startswith("Which hyperparameters does Label Smoothing add")
 
 
 def test_the_same_aspect_is_asked_about_a_new_name(retriever):

@@ -38,7 +38,9 @@ the conversation set uses were left out; reviewed in ``review_round16.jsonl``: 7
 issues, fewer than asked for since fresh pages are scarce; reviewed in ``review_round17.jsonl``: 4 dropped, 3
 relabelled), collected on 2026-12-04 (stop 36), is ``test17``. Round 18 (``raw/round18.jsonl``, 50 questions from 50 new
 pages, 17 of them interview banks, 9 GitHub issues and 8 forum threads; reviewed in ``review_round18.jsonl``: 2
-dropped), collected on 2026-12-04 (stop 36), is ``test18``.
+dropped), collected on 2026-12-04 (stop 36), is ``test18``. Round 19 (``raw/round19.jsonl``, 45 questions from 45 new
+pages, 31 of them GitHub issues and 8 book exercises, none from interview banks; reviewed in ``review_round19.jsonl``:
+4 dropped, 2 relabelled), collected the same day once ``test18`` had been run, is ``test19``.
 """
 from __future__ import annotations
 
@@ -56,7 +58,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round9.jsonl": "test9", "round10.jsonl": "test10",
                 "round11.jsonl": "test11", "round12.jsonl": "test12", "round13.jsonl": "test13",
                 "round14.jsonl": "test14", "round15.jsonl": "test15", "round16.jsonl": "test16",
-                "round17.jsonl": "test17", "round18.jsonl": "test18"}
+                "round17.jsonl": "test17", "round18.jsonl": "test18",
+                "round19.jsonl": "test19"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
