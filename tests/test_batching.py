@@ -92,15 +92,19 @@ def test_a_newcomer_joins_while_another_answer_decodes(llama, glossary):
     """Continuous batching: the second answer's first words arrive before the first answer is done."""
     long_prompt, short_prompt = _prompts(glossary, ["Counterfactual Explanations", "Gradient Clipping"])
     events: list[tuple[str, float]] = []
+    long_started = threading.Event()
 
-    def read(name: str, prompt, delay: float) -> None:
-        time.sleep(delay)
+    def read(name: str, prompt, after: threading.Event | None) -> None:
+        if after is not None:  # the newcomer arrives once the first answer is decoding, not after a fixed delay:
+            assert after.wait(30)  # with its entry state cached, that answer is written in about 0.2 s
         for _ in llama.stream(prompt, 72):
             events.append((name, time.perf_counter()))
+            if name == "long":
+                long_started.set()
         events.append((name + " done", time.perf_counter()))
 
-    threads = [threading.Thread(target=read, args=("long", long_prompt, 0.0)),
-               threading.Thread(target=read, args=("short", short_prompt, 0.15))]
+    threads = [threading.Thread(target=read, args=("long", long_prompt, None)),
+               threading.Thread(target=read, args=("short", short_prompt, long_started))]
     for t in threads:
         t.start()
     for t in threads:
