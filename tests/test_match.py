@@ -113,6 +113,5 @@ def test_abbreviations_the_glossary_writes_are_names_of_the_entry_they_abbreviat
 
 
 def test_no_abbreviation_is_made_up_from_initials_the_glossary_never_writes(retriever):
-    """"ML" spells the initials of Manifold Learning, Meta-Learning and Serving Latency, and this glossary never
-    writes it as theirs."""
+    """"ML" spells the initials of both Manifold Learning and Meta-Learning: it is neither's name."""
     assert [m.term for m in retriever.matcher.find("What is a Feature Store in ML?")] == ["Feature Store"]

@@ -102,8 +102,7 @@ def summary_markdown(s: dict) -> str:
         lines.append(f"| {method} | {_fmt(fig['hit@1'])} | {_fmt(fig['hit@3'])} | {_fmt(fig['hit@5'])} | {_fmt(fig['mrr'])} |")
     lines += ["", "| figure | value | gate |", "|---|---|---|"]
     names = ["answered_right", "covered_refused", "uncovered_answered", "every_side_cited", "refusal_precision",
-             "refusal_recall",
-             "refused_or_closest_recall", "citation_accuracy", "grounded_rate",
+             "refusal_recall", "refused_or_closest_recall", "citation_accuracy", "grounded_rate",
              "unsupported_sentence_rate", "fallback_rate", "bigram_precision_mean", "latency_ms_p50", "latency_ms_p95"]
     for name in names:
         if name in s:
