@@ -382,7 +382,8 @@ def _glossary_names_it(tokens: list[str], entries: list[Entry]) -> bool:
 def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_words: int) -> Resolution:
     if not topics:
         return Resolution(question, False)
-    if len(question.split()) >= long_words or asks_for_a_name(question):
+    names_asked = asks_for_a_name(question)
+    if len(question.split()) >= long_words or names_asked:
         # A long turn carries its own context, and "it" in "what's it called when ..." is the thing it describes;
         # one that admits a slip still turns the last answer down ("Sorry, I actually meant the loss used for ...")
         slip = _SLIP.search(question) or _MEANT.search(question)
@@ -390,7 +391,7 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         # sensitive ...?"); a story does not ("I tried it on my own data set ...").
         asks = len(chat_sentences(question)) == 1 and _first_word(question) in ASKING_WORDS
         referred = _referred(question, _names(question, retriever), topics, retriever) \
-            if asks and not slip and not asks_for_a_name(question) else None
+            if asks and not slip and not names_asked else None
         return referred or Resolution(question, bool(slip), _turned_down(_mentions(question, retriever), topics[0],
                                                                          retriever) if slip else ())
     topic = topics[0]
@@ -627,7 +628,7 @@ def _earlier_subject(before: str) -> bool:
     sentences = split_sentences(before)
     if any(_introduces(sentence) for sentence in sentences[:-1] if sentence.rstrip().endswith(("?", ".", "!"))):
         return True
-    return any(_introduces(clause) and asks_what_it_is(clause) for clause in _CLOSED_CLAUSE.findall(before))
+    return any(asks_what_it_is(clause) and _introduces(clause) for clause in _CLOSED_CLAUSE.findall(before))
 
 
 def _introduces(text: str) -> bool:

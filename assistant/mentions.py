@@ -41,17 +41,20 @@ class Mentions:
 def mentions(retrieval: Retrieval, entries: dict[str, Entry], top_term: str) -> Mentions:
     """``top_term``: the entry the question's content scores highest, whatever names it mentions."""
     matches, outside, relatives = _resolve(retrieval.matches, retrieval.outside, entries)
-    counted = _counted(matches, top_term, tokenize(retrieval.question))
+    counted = _counted(matches, top_term, retrieval.question)
     named = list(dict.fromkeys(m.term for m, names in zip(matches, counted) if names))
     return Mentions(named, [o for o in outside if not _is_context(o, entries)], relatives)
 
 
-def _counted(matches: list[NameMatch], top_term: str, tokens: list) -> list[bool]:
+def _counted(matches: list[NameMatch], top_term: str, question: str) -> list[bool]:
     """Which matches name their entry: all but ambiguous one-word names, which count when the question's content
     points to their entry, or when they stand in one list or comparison with a name that counts ("the difference
     between a population and sample", "mean, median, and mode"), both written as the glossary writes them (not
     "modal" taken for a typo of "module")."""
     counted = [not m.ambiguous or m.term == top_term for m in matches]
+    if all(counted) or not any(counted):
+        return counted  # no name that counts beside one that does not: the question need not be read again
+    tokens = tokenize(question)
     changed = True
     while changed:
         changed = False

@@ -88,10 +88,15 @@ def outcome_rates(rows: list[Row], aliases: dict[str, str]) -> dict[str, float |
             "uncovered_answered": _mean(r.get("outcome") == "answered" for r in uncovered) if uncovered else None}
 
 
+def expecting_several(rows: list[Row]) -> list[Row]:
+    """The answerable questions that expect several entries (a comparison, a list)."""
+    return [r for r in _answerable(rows) if len(r["expected_terms"]) > 1]
+
+
 def every_side_cited(rows: list[Row], aliases: dict[str, str]) -> float | None:
-    """Of the answerable questions that expect several entries (a comparison, a list), the share answered citing
-    every one of them: "population and sample" answered from both, not from one."""
-    several = [r for r in _answerable(rows) if len(r["expected_terms"]) > 1]
+    """Of the questions expecting several entries, the share answered citing every one of them: "population and
+    sample" answered from both, not from one."""
+    several = expecting_several(rows)
     if not several:
         return None
     return _mean(r.get("outcome") == "answered" and all(first_rank(answer_terms(r), [t], aliases) is not None

@@ -47,7 +47,7 @@ def summarize(rows: list[Row], meta: dict, aliases: dict[str, str], gates: dict[
                **meta}
     s["retrieval"] = {method: retrieval_figures(rows, method) for method in METHODS}
     s.update(s["retrieval"]["hybrid"])
-    compare = [r for r in rows if r["answerable"] and len(r["expected_terms"]) > 1]
+    compare = m.expecting_several(rows)
     s["compare_both@3"] = m._mean(bool(r.get("both_in_top3")) for r in compare) if compare else None
     s["every_side_cited"] = m.every_side_cited(rows, aliases)
     s["refusal_precision"] = m.refusal_precision(rows)
