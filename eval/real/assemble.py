@@ -40,7 +40,11 @@ relabelled), collected on 2026-12-04 (stop 36), is ``test17``. Round 18 (``raw/r
 pages, 17 of them interview banks, 9 GitHub issues and 8 forum threads; reviewed in ``review_round18.jsonl``: 2
 dropped), collected on 2026-12-04 (stop 36), is ``test18``. Round 19 (``raw/round19.jsonl``, 45 questions from 45 new
 pages, 31 of them GitHub issues and 8 book exercises, none from interview banks; reviewed in ``review_round19.jsonl``:
-4 dropped, 2 relabelled), collected the same day once ``test18`` had been run, is ``test19``.
+4 dropped, 2 relabelled), collected the same day once ``test18`` had been run, is ``test19``. Rounds 20 and 21, collected
+on 2026-12-04 (stop 37) by two helpers at once from separate kinds of pages, are ``test20`` (``raw/round20.jsonl``,
+45 questions from 45 GitHub issues, Stack Exchange pages new to the set being few; reviewed in
+``review_round20.jsonl``: 8 dropped, 3 relabelled) and ``test21`` (``raw/round21.jsonl``, 45 questions from 39 new
+interview banks, course quizzes, book exercises and forum pages; reviewed in ``review_round21.jsonl``: 5 dropped).
 """
 from __future__ import annotations
 
@@ -59,7 +63,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round11.jsonl": "test11", "round12.jsonl": "test12", "round13.jsonl": "test13",
                 "round14.jsonl": "test14", "round15.jsonl": "test15", "round16.jsonl": "test16",
                 "round17.jsonl": "test17", "round18.jsonl": "test18",
-                "round19.jsonl": "test19"}
+                "round19.jsonl": "test19", "round20.jsonl": "test20", "round21.jsonl": "test21"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
