@@ -127,7 +127,8 @@ class Assistant:
         resolution = resolve(asked, turns, self.retriever, self.config.thresholds.long_words)
         text = resolution.question  # built from the cleaned question and history
         retrieval, decision = self._decided(text, resolution.exclude)
-        about = about_topic(text, resolution, retrieval, decision, self.glossary.entries)
+        about = about_topic(text, resolution, retrieval, decision, self.glossary.entries,
+                            self.retriever.matcher.is_name_word)
         if about is not None:  # "supervised or not?": asked about the conversation's entry
             text = about
             retrieval, decision = self._decided(text)

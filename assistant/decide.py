@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from itertools import takewhile
 from typing import Literal
 
-from assistant.asks import Ask, ask_of, asks_for_kind, ends_with_aspect, is_comparison, tells_a_story
+from assistant.asks import ASPECT_NOUNS, Ask, ask_of, asks_for_kind, ends_with_aspect, is_comparison, tells_a_story
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
@@ -65,10 +65,8 @@ _WHAT_IS_THAT = re.compile(rf"^\W*{_WHAT_IS_IT}\W*$", re.IGNORECASE)
 # "and KL divergence, what's that?", "they also said 'learning rate warmup', what's that": a closing question what the
 # thing said right before it is.
 _CLOSING_WHAT_IS_THAT = re.compile(rf"(?:^|(?<=[,;:.!?\-–—]))\W*{_WHAT_IS_IT}\W*$", re.IGNORECASE)
-# "..., and why does it help?", "... and how is it used": a second question joined to the first one.
-_SECOND_ASK = re.compile(r",?\s+and\s+(?=(?:why|how|when|where|what|which)\b)", re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
-    rf"^(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh)\b[\s,]*)*(?:what|who)(?:\s+exactly)?"
+    rf"^(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh|btw|also|now)\b[\s,]*)*(?:what|who)(?:\s+exactly)?"
     rf"(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",
     rf"^(?:can|could|would)\s+you\s+(?:please\s+)?(?:explain|define|describe|clarify)\s+(?:what\s+)?{_ARTICLE}(?P<x>.+?)"
     r"(?:\s+(?:is|are|means?))?$",
@@ -107,6 +105,8 @@ _MAX_POINTED_WORDS = 10  # words before a closing "what's that?" that name what 
 # a sentence that opens with one of these asks ("what ...", "does ...", "would ...")
 ASKING_WORDS = frozenset("what how why when where which who is are was were do does did can could should would will "
                          "has have".split())
+# "..., and why does it help?", "... and should I use it for ...": a second question joined to the first one.
+_SECOND_ASK = re.compile(rf",?\s+and\s+(?=(?:{'|'.join(sorted(ASKING_WORDS))})\b)", re.IGNORECASE)
 _MIN_DESCRIPTION_WORDS = 5  # content words a question needs to describe an entry ("is higher better or lower?": 3)
 
 
@@ -133,9 +133,11 @@ class Decision:
     outside: tuple[ConceptMention, ...] = ()  # every outside concept the question names (not the domain's context)
 
 
-_ASPECT = re.compile(r"^(?:(?:(?:an?|some)\s+)?examples?(?:\s+of)?|(?:the\s+)?(?:purpose|point|intuition|idea|problem|"
-                     r"role|concept|notion|significance|importance|advantages?|benefits?)\s+(?:behind|of|for))"
-                     r"\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
+_ASPECT_OF = frozenset("purpose point concept notion advantage advantages".split())  # beside ``ASPECT_NOUNS``
+# "an example of X", "the main drawbacks of X", "the intuition behind X": an aspect of X asked about
+_ASPECT = re.compile(r"^(?:(?:(?:an?|some)\s+)?examples?(?:\s+of)?|(?:(?:the|some|any|an?)\s+)?(?:main\s+|key\s+)?"
+                     rf"(?:{'|'.join(sorted(ASPECT_NOUNS | _ASPECT_OF))})\s+(?:behind|of|for))\s+(?:an?\s+|the\s+)?",
+                     re.IGNORECASE)
 
 
 def definitional_subject(question: str) -> str | None:
@@ -222,7 +224,7 @@ def subject_term(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) 
     """The entry X names: X is a glossary name, only names ("Kubernetes cluster": the last one), or a name
     followed by a qualifier ("SAM in optimization") or by words that name nothing else in this field
     ("concept drift specifically")."""
-    whole = matcher.match_phrase(subject)
+    whole = matcher.match_phrase(subject) or _owner(subject, matcher)
     if whole:
         return whole.term
     matches = matcher.find(subject)
@@ -243,7 +245,7 @@ def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry])
     not the entry distribution, which never speaks of samples."""
     matches = matcher.find(subject)
     tokens = tokenize(subject)
-    if not matches or matcher.match_phrase(subject):
+    if not matches or matcher.match_phrase(subject) or _owner(subject, matcher):
         return None
     if len(matches) > 1 and _only_names(tokens, matches):
         last = matches[-1]
@@ -254,6 +256,16 @@ def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry])
     term = matches[0].term
     before = [t for t in tokens[:matches[0].start] if t.raw not in STOPWORDS]
     return term if _extends(term, before, tokens[matches[0].end:], matcher, entries) else None
+
+
+_POSSESSIVE = re.compile(r"^(?P<owner>.+?)['’]s\s+\S")
+
+
+def _owner(subject: str, matcher: TermMatcher) -> NameMatch | None:
+    """The glossary name that X opens with as its owner ("Dynamic Time Warping's computational complexity"): X is a
+    side of that entry, not another concept built on its name."""
+    possessive = _POSSESSIVE.match(subject)
+    return matcher.match_phrase(possessive.group("owner")) if possessive else None
 
 
 def _shortens_name(subject: str, term: str, retrieval: Retrieval, outside: list[ConceptMention],
@@ -437,16 +449,23 @@ def asks_what_that_is(sentence: str) -> bool:
     return bool(_WHAT_IS_THAT.match(sentence))
 
 
+def said_before_what_that_is(question: str) -> str | None:
+    """What the question says before a closing "what's that?" ("reviewer also mentioned 'gridding artifacts' —
+    what's that?"), or None when it does not close so."""
+    closing = _CLOSING_WHAT_IS_THAT.search(question)
+    return None if closing is None else question[:closing.start()]
+
+
 def _pointed_back(question: str, matches: list[NameMatch], outside: list[ConceptMention]) -> str | None:
     """The outside concept a closing "what's that?" asks about, after a few words that name it last ("and KL
     divergence, what's that?", "they also said 'learning rate warmup', what's that"). None when the question does
     not close so, when what comes before describes a thing at length ("my professor showed a schedule where the
     learning rate goes ... What is it?"), or when a glossary name is said last ("heard batch renorm helps — what
     is it?")."""
-    closing = _CLOSING_WHAT_IS_THAT.search(question)
-    if closing is None or not 0 < len(words(question[:closing.start()])) <= _MAX_POINTED_WORDS:
+    before = said_before_what_that_is(question)
+    if before is None or not 0 < len(words(before)) <= _MAX_POINTED_WORDS:
         return None
-    said = len(tokenize(question[:closing.start()]))
+    said = len(tokenize(before))
     last = max((m for m in (*matches, *outside) if m.end <= said), key=lambda m: m.end, default=None)
     return last.name if isinstance(last, ConceptMention) else None
 

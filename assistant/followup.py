@@ -55,7 +55,7 @@ from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.decide import (ASKING_WORDS, Decision, Thresholds, asked_subjects, asks_about_the_glossary,
                              asks_for_a_name, asks_what_it_is, asks_what_that_is, chat_sentences, definitional_subject,
-                             states)
+                             said_before_what_that_is, states)
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import NameMatch, tokenize
@@ -329,16 +329,18 @@ def _in_words_of(context: tuple[str, ...], retrieval: Retrieval, decision: Decis
 
 
 def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, decision: Decision,
-                entries: list[Entry]) -> str | None:
+                entries: list[Entry], is_name_word: Callable[[str], bool]) -> str | None:
     """A short turn that stood alone, names nothing, and that the glossary could not place ("supervised or
     not?", "fix?", "Could you give a concrete example?", "works for speech too?") asked about the entry the
     conversation was last answered from, or about the latest turn's marked closest guess, which the turn then
     confirms unless it describes another thing in four or more words the entry never uses: the question it stands
     for, else None. Not when it asks what something is, wherever ("what is dropout?", "Last thing: what is hard
     negative mining?"), asks whether the glossary covers something ("is there an entry for diffusion models?"),
-    describes something in words the entry never uses ("hard negative mining how do i do it", "depthwise separable
-    convs?"; for a turn that opens with its question, only the words before it could: "How many forward passes do
-    people usually run?" after Monte Carlo Dropout), or has a word that is a name the glossary does not
+    describes something in words the entry never uses that name things in this field ("hard negative mining how do i
+    do it", "depthwise separable convs?", "double descent?"; not "typical epsilon?" nor "still used today?", whose
+    other words name nothing; for a turn that opens with its question, only the words before it could: "How many
+    forward passes do people usually run?" after Monte Carlo Dropout), says a thing and asks what it is ("reviewer
+    also mentioned 'gridding artifacts' — what's that?"), or has a word that is a name the glossary does not
     define: capitalised inside the question, or one the glossary only writes capitalised ("adam?" after Lookahead
     Optimizer, whose entry says Adam). A turn that asks
     for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I
@@ -359,10 +361,18 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     if topic_words is None or _names_unknown(question) \
             or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
-                _dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question, topic_words) \
-            or not resolution.context and _not_the_guess(question, topic_words):
+                _field_words(_dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question,
+                             is_name_word), topic_words) \
+            or not resolution.context and _not_the_guess(question, topic_words) \
+            or _describes_another(said_before_what_that_is(question) or "", topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
+
+
+def _field_words(text: str, is_name_word: Callable[[str], bool]) -> str:
+    """The text's words that name things in this field (``TermMatcher.is_name_word``): "double descent", not the
+    "typical" of "typical epsilon?" nor "still used today?"."""
+    return " ".join(w for w in _WORD.findall(text) if is_name_word(w))
 
 
 def _dislocated(tokens: list[str]) -> str:

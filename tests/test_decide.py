@@ -107,6 +107,9 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     ("mixup?", "mixup"),  # a bare term asks what it is ...
     ("Radiologist here. Only 2-3 volumes fit in a batch, and the batchnorm statistics are awful. Is there a fix?",
      None),  # ... a short sentence that states does not (blind written, spent test29)
+    # a second question joined by "and" and any asking word, not only a question word (blind written, spent test35)
+    ("what's focal loss and should i use it for a 1:100 imbalanced detection comp?", "focal loss"),
+    ("btw what's self-paced learning", "self-paced learning"),  # after a discourse particle (spent test25)
 ])
 def test_definitional_subject(question, subject):
     assert definitional_subject(question) == subject
@@ -156,6 +159,8 @@ def test_control_characters_are_removed():
     ("whats an example of an anchor explanation?", "anchor explanation"),
     ("how does plain old dropout work (the normal kind, not the fancy variants)?", "plain old dropout"),
     ("what causes mode collapse in GANs", "mode collapse in GANs"),
+    ("What are the main limitations of a monolith?", "monolith"),  # any aspect noun asks.py knows (cncf, spent)
+    ("what are the downsides of hypernets?", "hypernets"),
 ])
 def test_definitional_subject_ignores_asides_and_aspects(question, subject):
     assert definitional_subject(question) == subject
@@ -186,6 +191,8 @@ def test_held_out_misses_are_fixed(judge, question, outcome, terms):
     ("[D] is spectral normalisation worth it for the discriminator?", "Spectral Normalization"),
     ("After calling explain method to get the anchors, I wonder how to use the anchors to predict the label of the "
      "explained instance?", "Anchors"),  # a one-word name that the content confirms
+    # a name that owns what X asks about is X's entry, not a concept built on it (blind written, spent test50)
+    ("What is the Lookahead optimizer's main hyperparameter, and how do I tune it?", "Lookahead Optimizer"),
 ])
 def test_covered_terms_are_found_wherever_the_name_sits(judge, question, term):
     decision = judge(question)
@@ -433,6 +440,7 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
     ("cncf", "What are sidecars, and how are they used in microservice deployments?", "Sidecar Container"),
     ("cncf", 'Explain "Loose Coupling"', "Loosely Coupled Architecture"),  # a name shortened to its own words
     ("cncf", "Explain the Sidecar Pattern (Or sidecar proxy)", "Sidecar Container"),  # "pattern": a word of its text
+    ("cncf", "What are the main limitations of a monolith?", "Monolithic Apps"),  # an aspect of a shortened name
 ])
 def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_on, glossary, question, term):
     decision = judge_on[glossary](question)

@@ -291,6 +291,14 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("What is contrastive loss?", "Contrastive Loss", "Last thing: what is hard negative mining?", ("refused", [])),
     # two words the entry never uses describe another thing, even without a reference word (held-out test24)
     ("what is dilated convolution?", "Dilated Convolution", "depthwise separable convs?", ("refused", [])),
+    ("what is the neural tangent kernel?", "Neural Tangent Kernel", "double descent?", ("refused", [])),
+    # ... words that name things in the field: "typical", "still", "today" name nothing (blind written, spent sets)
+    ("what is label smoothing?", "Label Smoothing", "typical epsilon?", ("answered", ["Label Smoothing"])),
+    ("what is a deep belief network?", "Deep Belief Network", "still used today?",
+     ("answered", ["Deep Belief Network"])),
+    # a closing "what's that?" asks what the thing the turn brings up is
+    ("what is dilated convolution?", "Dilated Convolution",
+     "reviewer also mentioned 'gridding artifacts' — what's that?", ("refused", [])),
     ("What is causal inference?", "Causal Inference", "instrumental variables -- does the glossary go into those",
      ("refused", [])),
     # a turn that asks whether the glossary covers something asks about that thing, not about the topic
