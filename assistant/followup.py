@@ -59,7 +59,7 @@ from assistant.decide import (ASKING_WORDS, Decision, Thresholds, asked_subjects
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import NameMatch, tokenize
-from assistant.mentions import entry_mentions, entry_stems
+from assistant.mentions import entry_mentions, entry_says, entry_stems
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Turn
 from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences
@@ -353,9 +353,11 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
     refers = bool(lowered & _REFERS)
     topic = resolution.context or resolution.guess
+    topic_entries = [e for e in entries if e.term in topic]
     if resolution.followup or not topic or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
-            or decision.outside or decision.reason not in ("low_score", "not_in_glossary") \
+            or not all(any(entry_mentions(e, o) for e in topic_entries) for o in decision.outside) \
+            or decision.reason not in ("low_score", "not_in_glossary") \
             or _asks_of_its_own(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
@@ -489,7 +491,19 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
         return Resolution(f"{' and '.join(topic.names)} {fragment}", True, tentative=topic.tentative)
     if named and _only_names(fragment, retriever):  # "ok and EWC?": the earlier question, about EWC
         return Resolution(_ask_again(topic, fragment, retriever.entries) or fragment, True)
+    if not named and fragment != question and _part_of(fragment, topic, retriever):  # "and CLIP?" (not "adam?")
+        return Resolution(f"{' and '.join(topic.names)}: {fragment}", True, tentative=topic.tentative)
     return Resolution(fragment, fragment != question)  # "and what is EWC?", "and dropout?": a question of its own
+
+
+def _part_of(fragment: str, topic: _Topic, retriever: Retriever) -> bool:
+    """Whether a fragment that goes on from the conversation ("and CLIP?" after Contrastive Loss) says only a thing
+    the topic's entry itself writes, in order: a part or an example of the topic, not a new one. Not when it asks
+    what the thing is ("and what is CLIP?"); a bare "adam?" (after Lookahead Optimizer) asks that too."""
+    subject = _subject(fragment)
+    if subject is None or subject != definitional_subject(fragment) or asks_what_it_is(fragment):
+        return False
+    return any(entry_says(e, subject) for e in retriever.entries if e.term in topic.names)
 
 
 def _referred(question: str, named: list[str], topics: list[_Topic], retriever: Retriever) -> Resolution | None:

@@ -83,6 +83,13 @@ def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:
     return phrase + " " in text or len(concept.stems[-1]) >= _MIN_SHORTENED and phrase in text
 
 
+def entry_says(entry: Entry, phrase: str) -> bool:
+    """Whether the entry's names or text contain the phrase, as word stems in order ("CLIP" in Contrastive Loss's
+    example)."""
+    said = " ".join(t.stem for t in tokenize(phrase.replace("-", " ")))
+    return bool(said) and f" {said} " in _entry_stems(entry)[1]
+
+
 def entry_stems(entry: Entry) -> frozenset[str]:
     """Stems of every word of the entry's names and passages."""
     return _entry_stems(entry)[0]

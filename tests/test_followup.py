@@ -299,6 +299,12 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     # a closing "what's that?" asks what the thing the turn brings up is
     ("what is dilated convolution?", "Dilated Convolution",
      "reviewer also mentioned 'gridding artifacts' — what's that?", ("refused", [])),
+    # an outside concept the entry itself writes is a side of it, not another thing (blind written, spent test20)
+    ("what is gumbel-softmax?", "Gumbel-Softmax", "why can't you just backprop through an argmax?",
+     ("answered", ["Gumbel-Softmax"])),
+    # a bare thing the entry writes is a part or an example of it (spent test4), unless asked what it is
+    ("what is contrastive loss?", "Contrastive Loss", "and CLIP?", ("answered", ["Contrastive Loss"])),
+    ("what is contrastive loss?", "Contrastive Loss", "and what is CLIP?", ("refused", [])),
     ("What is causal inference?", "Causal Inference", "instrumental variables -- does the glossary go into those",
      ("refused", [])),
     # a turn that asks whether the glossary covers something asks about that thing, not about the topic
