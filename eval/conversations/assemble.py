@@ -62,7 +62,7 @@ def main() -> None:
     if written_raw.exists():
         written = [{**c, "split": "test" if hashlib.sha1(c["id"].encode()).digest()[0] % 2 else "dev"}
                    for c in _lines(written_raw)]
-        for number in range(2, 56):  # written2.jsonl is split test3, ...
+        for number in range(2, 58):  # written2.jsonl is split test3, ...
             written += [{**c, "split": f"test{number + 1}"} for c in _lines(HERE / "raw" / f"written{number}.jsonl")]
         (HERE / "written.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in written),
                                             encoding="utf-8")
