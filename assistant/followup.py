@@ -15,10 +15,10 @@ the topic when
 - a reference word ("it", "its", "this method", "that one", "they") comes before any name in the question,
   after no sentence with a subject of its own, and after no words that describe another thing ("hard negative
   mining how do i do it"): the word becomes the topic ("why does that help?" -> "why does Label Smoothing
-  help?", "how is it different from mixup?" -> "how is Label Smoothing different from mixup?"); "they" may
-  stand for the topics of the last two turns, and "the first", "the second one", "that second one", "the
-  latter" for the topics of a comparison wherever they are; "they" in a sentence that states rather than asks
-  stands for people ("They also mentioned exporting to ONNX. Is that in here?");
+  help?", "how is it different from mixup?" -> "how is Label Smoothing different from mixup?"); "they", "the
+  two" and "those two" may stand for the topics of the last two turns, and "the first", "the second one", "that
+  second one", "the latter" for the topics of a comparison wherever they are; "they" in a sentence that states
+  rather than asks stands for people ("They also mentioned exporting to ONNX. Is that in here?");
 - it is a fragment (it opens with "and", "also", "ok", "vs", "what about" ..., has at most three words, or ends
   with the aspect it asks: "self driving car example?") that only asks an aspect ("and an example?", "any
   drawbacks?", "in simple words?"), or it speaks of the answer ("the thing you just said about ..."): the topic
@@ -93,6 +93,7 @@ _GENERIC_NOUNS = frozenset("method methods technique techniques approach approac
                            "metrics score measure network networks layer layers regularizer regularization "
                            "optimizer schedule distance kernel".split())
 _ORDINALS = {"former": 0, "latter": -1, "first": 0, "second": 1}  # after "the", at the end or before "one"
+_PAIR = frozenset({"two", "2"})  # after "the", "those": the topics of the last two turns
 _DEMONSTRATIVES = frozenset("this that these those".split())
 # What may follow a pronoun ("is this used ...", "does that help"); any other word after "this" makes it the
 # determiner of a noun the question names itself ("this dilation conv operation"), not a reference.
@@ -554,7 +555,13 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
     lowered = [t.group(0).lower().replace("’", "'") for t in tokens]
     for i, (token, word) in enumerate(zip(tokens, lowered)):
         end = token.end()
-        if word in _ORDINALS and i and lowered[i - 1] in ("the", "that", "this"):
+        if word in _PAIR:  # "which of the two", "between the 2"; not "the two speeds", which the turn names
+            following = lowered[i + 1] if i + 1 < len(tokens) else None
+            if not (i and lowered[i - 1] in ("the", "those", "these") and len(plural) == 2) \
+                    or following is not None and following not in _AFTER_PRONOUN:
+                continue
+            start, name = tokens[i - 1].start(), " and ".join(plural)
+        elif word in _ORDINALS and i and lowered[i - 1] in ("the", "that", "this"):
             following = lowered[i + 1] if i + 1 < len(tokens) else None
             if word in ("first", "second") and (len(topic) < 2 or following not in (None, "one")):
                 continue  # "the first layer": no reference

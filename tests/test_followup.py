@@ -90,6 +90,12 @@ def test_they_stands_for_the_last_two_topics(retriever):
                                                                           "Lottery Ticket Hypothesis")]
     assert resolve("how do they compare?", history, retriever).question == \
         "how do Lottery Ticket Hypothesis and Sharpness-Aware Minimization compare?"
+    # and so do "the two", "those two" (blind written, spent splits test28, test47)
+    assert resolve("so which of the two would a regulator prefer", history, retriever).question == \
+        "so which of Lottery Ticket Hypothesis and Sharpness-Aware Minimization would a regulator prefer"
+    assert resolve("so how do those two differ?", history, retriever).question == \
+        "so how do Lottery Ticket Hypothesis and Sharpness-Aware Minimization differ?"
+    assert not resolve("why do the two speeds matter?", history, retriever).followup  # a determiner of its own noun
 
 
 def test_the_first_and_the_second_stand_for_the_topics_of_a_comparison(retriever):
