@@ -45,6 +45,9 @@ on 2026-12-04 (stop 37) by two helpers at once from separate kinds of pages, are
 45 questions from 45 GitHub issues, Stack Exchange pages new to the set being few; reviewed in
 ``review_round20.jsonl``: 8 dropped, 3 relabelled) and ``test21`` (``raw/round21.jsonl``, 45 questions from 39 new
 interview banks, course quizzes, book exercises and forum pages; reviewed in ``review_round21.jsonl``: 5 dropped).
+Round 22 (``raw/round22.jsonl``, 45 questions from 44 new pages of any kind, asked to favour the entries earlier rounds
+ask least about; reviewed in ``review_round22.jsonl``: 13 dropped, most for a subject the trimmed text no longer
+names), collected the same day once the stop's work on conversations had landed, is ``test22``.
 """
 from __future__ import annotations
 
@@ -63,7 +66,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round11.jsonl": "test11", "round12.jsonl": "test12", "round13.jsonl": "test13",
                 "round14.jsonl": "test14", "round15.jsonl": "test15", "round16.jsonl": "test16",
                 "round17.jsonl": "test17", "round18.jsonl": "test18",
-                "round19.jsonl": "test19", "round20.jsonl": "test20", "round21.jsonl": "test21"}
+                "round19.jsonl": "test19", "round20.jsonl": "test20", "round21.jsonl": "test21",
+                "round22.jsonl": "test22"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
