@@ -31,6 +31,8 @@ the topic when
   topic goes in front;
 - it is a fragment that is only a new name ("ok and EWC?"): the earlier question is asked about that name
   when the earlier question names its topic ("when should I use mixup?" -> "when should I use EWC?");
+- it is a fragment that goes on ("and CLIP?") with a thing the topic's entry itself writes (Contrastive Loss's
+  example names CLIP): a part or example of the topic, which goes in front;
 - it corrects the last answer ("no, I meant the other one"): the earlier question again, or what the correction
   describes ("no, the other one - where the target itself changes", "no sorry I mixed them up, I meant the
   agreement metric"), answered from another entry than before (``exclude``): the closest one when it describes. A
@@ -343,7 +345,8 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     forward passes do people usually run?" after Monte Carlo Dropout), says a thing and asks what it is ("reviewer
     also mentioned 'gridding artifacts' — what's that?"), or has a word that is a name the glossary does not
     define: capitalised inside the question, or one the glossary only writes capitalised ("adam?" after Lookahead
-    Optimizer, whose entry says Adam). A turn that asks
+    Optimizer, whose entry says Adam). An outside concept the turn names counts as nothing when the entry writes it
+    ("why can't you just backprop through an argmax?" after Gumbel-Softmax). A turn that asks
     for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I
     should flag in the review?", "computational cost? i have like 100k series"); so may one that refers back with
     "it" or "they", whose words before the question proper are the only ones that could describe another thing
@@ -494,7 +497,7 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
         return Resolution(_ask_again(topic, fragment, retriever.entries) or fragment, True)
     if not named and fragment != question and _part_of(fragment, topic, retriever):  # "and CLIP?" (not "adam?")
         return Resolution(f"{' and '.join(topic.names)}: {fragment}", True, tentative=topic.tentative)
-    return Resolution(fragment, fragment != question)  # "and what is EWC?", "and dropout?": a question of its own
+    return Resolution(fragment, fragment != question)  # "and what is EWC?", "and focal loss?": a question of its own
 
 
 def _part_of(fragment: str, topic: _Topic, retriever: Retriever) -> bool:

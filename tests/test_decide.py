@@ -159,7 +159,7 @@ def test_control_characters_are_removed():
     ("whats an example of an anchor explanation?", "anchor explanation"),
     ("how does plain old dropout work (the normal kind, not the fancy variants)?", "plain old dropout"),
     ("what causes mode collapse in GANs", "mode collapse in GANs"),
-    ("What are the main limitations of a monolith?", "monolith"),  # any aspect noun asks.py knows (cncf, spent)
+    ("What are the main limitations of a monolith?", "monolith"),  # any aspect noun asks.py knows
     ("what are the downsides of hypernets?", "hypernets"),
 ])
 def test_definitional_subject_ignores_asides_and_aspects(question, subject):
@@ -191,7 +191,7 @@ def test_held_out_misses_are_fixed(judge, question, outcome, terms):
     ("[D] is spectral normalisation worth it for the discriminator?", "Spectral Normalization"),
     ("After calling explain method to get the anchors, I wonder how to use the anchors to predict the label of the "
      "explained instance?", "Anchors"),  # a one-word name that the content confirms
-    # a name that owns what X asks about is X's entry, not a concept built on it (blind written, spent test50)
+    # a name that owns what X asks about is X's entry, not a concept built on it (as in blind written test50)
     ("What is the Lookahead optimizer's main hyperparameter, and how do I tune it?", "Lookahead Optimizer"),
 ])
 def test_covered_terms_are_found_wherever_the_name_sits(judge, question, term):

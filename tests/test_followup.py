@@ -90,7 +90,7 @@ def test_they_stands_for_the_last_two_topics(retriever):
                                                                           "Lottery Ticket Hypothesis")]
     assert resolve("how do they compare?", history, retriever).question == \
         "how do Lottery Ticket Hypothesis and Sharpness-Aware Minimization compare?"
-    # and so do "the two", "those two" (blind written, spent splits test28, test47)
+    # and so do "the two", "those two" (blind written, spent splits test35, test46)
     assert resolve("so which of the two would a regulator prefer", history, retriever).question == \
         "so which of Lottery Ticket Hypothesis and Sharpness-Aware Minimization would a regulator prefer"
     assert resolve("so how do those two differ?", history, retriever).question == \
@@ -298,17 +298,17 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     # two words the entry never uses describe another thing, even without a reference word (held-out test24)
     ("what is dilated convolution?", "Dilated Convolution", "depthwise separable convs?", ("refused", [])),
     ("what is the neural tangent kernel?", "Neural Tangent Kernel", "double descent?", ("refused", [])),
-    # ... words that name things in the field: "typical", "still", "today" name nothing (blind written, spent sets)
+    # ... words that name things in the field: "typical", "still", "today" name nothing (written test9, test27)
     ("what is label smoothing?", "Label Smoothing", "typical epsilon?", ("answered", ["Label Smoothing"])),
     ("what is a deep belief network?", "Deep Belief Network", "still used today?",
      ("answered", ["Deep Belief Network"])),
     # a closing "what's that?" asks what the thing the turn brings up is
     ("what is dilated convolution?", "Dilated Convolution",
      "reviewer also mentioned 'gridding artifacts' — what's that?", ("refused", [])),
-    # an outside concept the entry itself writes is a side of it, not another thing (blind written, spent test20)
+    # an outside concept the entry itself writes is a side of it, not another thing (blind written, spent test22)
     ("what is gumbel-softmax?", "Gumbel-Softmax", "why can't you just backprop through an argmax?",
      ("answered", ["Gumbel-Softmax"])),
-    # a bare thing the entry writes is a part or an example of it (spent test4), unless asked what it is
+    # a bare thing the entry writes is a part or an example of it (spent test9), unless asked what it is
     ("what is contrastive loss?", "Contrastive Loss", "and CLIP?", ("answered", ["Contrastive Loss"])),
     ("what is contrastive loss?", "Contrastive Loss", "and what is CLIP?", ("refused", [])),
     ("What is causal inference?", "Causal Inference", "instrumental variables -- does the glossary go into those",
