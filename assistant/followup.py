@@ -504,8 +504,8 @@ def _part_of(fragment: str, topic: _Topic, retriever: Retriever) -> bool:
     """Whether a fragment that goes on from the conversation ("and CLIP?" after Contrastive Loss) says only a thing
     the topic's entry itself writes, in order: a part or an example of the topic, not a new one. Not when it asks
     what the thing is ("and what is CLIP?"); a bare "adam?" (after Lookahead Optimizer) asks that too."""
-    subject = _subject(fragment)
-    if subject is None or subject != definitional_subject(fragment) or asks_what_it_is(fragment):
+    subject = definitional_subject(fragment)  # of the whole fragment, not of its first clause only
+    if subject is None or not _names_a_thing(subject) or asks_what_it_is(fragment):
         return False
     return any(entry_says(e, subject) for e in retriever.entries if e.term in topic.names)
 
