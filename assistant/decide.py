@@ -46,7 +46,7 @@ from assistant.match import NameMatch, TermMatcher, tokenize
 from assistant.mentions import Mentions, entry_mentions, entry_stems, foreign_modifier, mentions, subject_concept
 from assistant.retrieve import Hit, Retrieval
 from assistant.schema import Outcome
-from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences, words
+from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences, stem, words
 
 Reason = Literal["named", "definition", "name_part", "descriptive", "lead", "closest", "relative", "injection",
                  "not_in_glossary", "low_score", "no_words", "conversation"]
@@ -185,6 +185,8 @@ def _clean_subject(x: str) -> str | None:
         x = _CONTEXT_TAIL.sub("", x).strip(" ,.'\"")
     if not x or len(x.split()) > _MAX_NAME_WORDS or "," in x or _NOT_A_NAME.search(x):  # a list is no one name
         return None
+    if len(split_sentences(x)) > 1:  # "what is confounding? Give an example": the subject ends with its sentence
+        return None
     return x
 
 
@@ -273,19 +275,48 @@ def _shortens_name(subject: str, term: str, retrieval: Retrieval, outside: list[
     """X is the best entry's name shortened or said otherwise: words of its names, one of them a word that no
     other entry's names use, and words of its own text ("sidecars" for Sidecar Container, "loose coupling" for
     Loosely Coupled Architecture, "traffic shadowing" for Shadow Deployment, whose entry speaks of traffic; not
-    "shadow banning"). Not an outside concept's whole name, and not the kind word alone ("clip" for Gradient
-    Clipping: ``NameParts.kind_only``)."""
-    if term not in retrieval.own_words or term in retrieval.kind_only:
+    "shadow banning"); or every word of one of its names in another form or order, with words of its own text
+    ("statistical inference" for Inferential Statistics, "nonparametric test" for Non-parametric Statistics).
+    Not an outside concept's whole name, and not the kind word alone ("clip" for Gradient Clipping:
+    ``NameParts.kind_only``)."""
+    if term in retrieval.kind_only:
         return False
-    stems = set(content_stems(subject))
-    names = _name_stems(entries[term])
-    return bool(stems & names) and stems - names <= entry_stems(entries[term]) \
+    entry = entries[term]
+    stems = {t.stem for t in tokenize(subject) if t.raw not in STOPWORDS}  # "StatefulSet": stateful, set
+    in_names = {s for s in stems if any(_one_family(s, n) for n in _name_stems(entry))}
+    said = term in retrieval.own_words or any(_says_name(stems, name) for name in entry.names)
+    return said and bool(in_names) and stems - in_names <= entry_stems(entry) \
         and not any(stems <= set(o.stems) for o in outside)
 
 
+_MIN_FAMILY_STEM = 5  # "infer" (inference) and "inferenti" (inferential) are one family; "norm" and "normal" not
+_MAX_FAMILY_SUFFIX = 4  # a suffix ("-enti", "-ment"), not another word ("statefulset" is no form of "stateful")
+
+
+def _one_family(a: str, b: str) -> bool:
+    """Two stems of one word family: the same, or one is the other with a short suffix and long enough to mean
+    something."""
+    short, long = sorted((a, b), key=len)
+    return short == long or (long.startswith(short) and len(short) >= _MIN_FAMILY_STEM
+                             and len(long) - len(short) <= _MAX_FAMILY_SUFFIX)
+
+
+def _says_name(stems: set[str], name: str) -> bool:
+    """Every content word of a name of several words is among the stems in some form, a hyphenated word either
+    whole ("nonparametric") or in its parts. A one-word name is no such evidence: "biased sample" says "sample"."""
+    def said(word: str) -> bool:
+        parts = [t.stem for t in tokenize(word.replace("-", " ")) if t.raw not in STOPWORDS]
+        whole = stem(word.replace("-", ""))
+        return any(_one_family(s, whole) for s in stems) or bool(parts) and all(
+            any(_one_family(s, p) for s in stems) for p in parts)
+    name_words = [w for w in name.split() if w.lower() not in STOPWORDS]
+    return len(name_words) > 1 and all(map(said, name_words))
+
+
 def _name_stems(entry: Entry) -> set[str]:
-    """The word stems of the entry's term and aliases, hyphenated words taken apart."""
-    return {t.stem for name in entry.names for t in tokenize(name.replace("-", " "))}
+    """The word stems of the entry's term and aliases, hyphenated words taken apart and whole."""
+    return {t.stem for name in entry.names for form in (name.replace("-", " "), name.replace("-", ""))
+            for t in tokenize(form)}
 
 
 def _only_names(tokens: list, matches: list[NameMatch]) -> bool:

@@ -424,6 +424,8 @@ def judge_on(stack, tmp_path_factory):
     ("stats+vocabulary", "What is sampling bias?"),  # "bias" names an outside concept
     ("stats+vocabulary", "What is the bias-variance trade-off?"),  # ... before the name, too
     ("stats+vocabulary", "Why do we calculate a test-statistic?"),  # an outside concept, asked about alone
+    ("cncf", "Explain StatefulSet"),  # a name word joined to another word: no form of the name (real, cncf dev)
+    ("cncf", "what is a statefulset?"),
 ])
 def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_on(judge_on, glossary, question):
     decision = judge_on[glossary](question)
@@ -441,6 +443,11 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
     ("cncf", 'Explain "Loose Coupling"', "Loosely Coupled Architecture"),  # a name shortened to its own words
     ("cncf", "Explain the Sidecar Pattern (Or sidecar proxy)", "Sidecar Container"),  # "pattern": a word of its text
     ("cncf", "What are the main limitations of a monolith?", "Monolithic Apps"),  # an aspect of a shortened name
+    # every word of a name in another form or order (real, statistics test8)
+    ("stats", "What is a nonparametric statistical test, and why might you use one?", "non-parametric statistics"),
+    ("stats", "Define statistical inference.", "inferential statistics"),
+    ("stats", "What is a quasi experiment?", "quasi-experimental research"),
+    ("stats", "What is confounding? Give an example.", "confounding variable"),  # X ends with its sentence
 ])
 def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_on, glossary, question, term):
     decision = judge_on[glossary](question)
