@@ -586,6 +586,8 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
                 continue  # "this dilation conv operation": the determiner of a thing the question names
             if word == "they" and states(_sentence_of(question, i)):
                 continue  # "They also mentioned exporting to ONNX.": people the turn reports on, not the topic
+            if word in _POSSESSIVE and following == "own":
+                continue  # "what's an RBM on its own?": "its own" is the clause's own subject's, not the topic's
             name = " and ".join(plural) if word in _PLURAL else topic[0]
             if word in _POSSESSIVE or word == "it's" and _possessive_its(lowered, i):
                 name += "'s"
