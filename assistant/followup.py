@@ -135,6 +135,7 @@ _NEGATIONS = frozenset({"not", "no"})  # right before a name: the name is turned
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _CLOSED_CLAUSE = re.compile(r"[^?!.,;:]+[?!.,;:]")  # a clause with the mark that closes it
+_CLAUSE = re.compile(r"(?<=[,;:—–])\s*")
 _MAX_FRAGMENT_WORDS = 3
 _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it asks about
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
@@ -649,12 +650,24 @@ def _asks_about_its_own(question: str, retriever: Retriever) -> bool:
     training. what's FGSM exactly"), or an earlier sentence names an outside concept ("Is this related to the
     NNGP? What is that?")."""
     sentences = chat_sentences(question)
-    if len(sentences) < 2 or not asks_what_it_is(sentences[-1]):
+    if len(sentences) < 2:
+        return _asks_what_it_said(question)
+    if not asks_what_it_is(sentences[-1]):
         return False
     if asks_what_that_is(sentences[-1]):
         return bool(_outside_names(" ".join(sentences[:-1]), retriever))
     subject = _subject(sentences[-1]) or ""  # not "the idea behind that": a subject that refers back
     return bool(subject) and not _PRONOUNS.intersection(w.lower() for w in _WORD.findall(subject))
+
+
+def _asks_what_it_said(question: str) -> bool:
+    """Whether the question's last clause asks what a thing is that a clause before it says ("they decode with
+    beam search, what is beam search?"); not a thing it brings up only there ("and for images, what is the usual
+    alpha?")."""
+    *before, last = _CLAUSE.split(question)
+    subject = _subject(last) if before and asks_what_it_is(last) else None
+    said = set(content_stems(" ".join(before)))
+    return subject is not None and set(content_stems(subject)) <= said
 
 
 def _earlier_subject(before: str) -> bool:

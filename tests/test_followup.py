@@ -228,6 +228,8 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
      ("refused", [], None)),  # "they" are people the turn reports on, "that" is ONNX
     (["What is a deep belief network?", "what is an RBM on its own? restricted how?"],
      ("refused", [], None)),  # "its own" is the RBM's, not the topic's (blind written, w43-017)
+    (["What is a pointer network?", "they decode with beam search, what is beam search?"],
+     ("refused", [], None)),  # a last clause that asks what a thing said before it is (blind written, w51-036)
     # a correction that describes what it meant picks another of the glossary's entries
     (["What are counterfactual explanations?", "no wait i was thinking of the one with if-then rules"],
      ("answered", ["Anchors"], None)),
