@@ -153,6 +153,7 @@ class Resolution:
     tentative: tuple[str, ...] = ()  # the topic's entries when they were only the marked closest guess
     context: tuple[str, ...] = ()  # the entries the conversation was last answered from (not a guess)
     guess: tuple[str, ...] = ()  # for a turn that stands alone: the latest turn's marked closest guess
+    confirms: bool = False  # the turn goes on with the marked guess in words that place it there too
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,9 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
     """The decision on a resolved turn with what the conversation shows as evidence:
     - a follow-up on a marked closest guess goes on with it, which confirms the guess ("any downsides?"), and so does
       a turn that gets the same entry as the closest one again ("is higher better or lower?"), unless it describes
-      something else, in four or more words the entry never uses: then it stays marked;
+      something else, in four or more words the entry never uses: then it stays marked; a reference word to the
+      guess in a turn whose own words place it there too confirms it whatever else it says ("why ramp it up to a
+      high lr in the middle, seems risky" after a guess of One Cycle Policy);
     - a correction that describes what it meant, naming no concept ("no wait, the one with if-then rules"), gets its
       closest entry, another than the one it turned down, as the answer: it picks among the glossary's entries;
     - a turn that names nothing and asks what nothing is, placed by its description on another entry that scores
@@ -255,7 +258,10 @@ def _weighs(question: str) -> bool:
 def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: dict[str, Entry],
                    thresholds: Thresholds) -> Decision:
     if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
-        if _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms), list(entries.values()))):
+        confirmed = resolution.confirms and not asks_what_it_is(retrieval.question) \
+            and said_before_what_that_is(retrieval.question) is None
+        if not confirmed and _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms),
+                                                                               list(entries.values()))):
             return replace(decision, outcome="closest", reason="closest")
         return decision
     if decision.outcome == "closest" and resolution.guess and set(decision.terms) <= set(resolution.guess):
@@ -523,7 +529,18 @@ def _referred(question: str, named: list[str], topics: list[_Topic], retriever: 
     referred = _refer(question, referents[0].names, tuple(dict.fromkeys(earlier))[:2],
                       lambda before: bool(_names(before, retriever) or _earlier_subject(before)
                                           or _describes_another(before, own)))
-    return None if referred is None else Resolution(referred, True, tentative=referents[0].tentative)
+    if referred is None:
+        return None
+    guess = referents[0].tentative
+    return Resolution(referred, True, tentative=guess, confirms=bool(guess) and _placed_on(question, guess, retriever))
+
+
+def _placed_on(question: str, terms: tuple[str, ...], retriever: Retriever) -> bool:
+    """Whether the turn's own words place it on one of these entries, or as near as on the best one
+    (``_NEAR_TIE``): "why ramp it up to a high lr in the middle?" goes on with One Cycle Policy, which the
+    conversation only guessed; "is it slow on long series?" does not go on with a guess of Wasserstein Distance."""
+    scores = {h.term: h.fused for h in retriever.retrieve(question).hits}
+    return any(scores.get(term, 0.0) >= _NEAR_TIE * max(scores.values()) for term in terms)
 
 
 def _topics(history: list[Turn], retriever: Retriever) -> list[_Topic]:

@@ -363,6 +363,18 @@ def test_a_follow_up_confirms_a_marked_closest_entry_unless_it_describes_another
     assert other.decision.outcome != "answered"  # words the entry never uses: the guess is not confirmed
 
 
+def test_a_reference_to_a_marked_guess_confirms_it_when_the_turns_own_words_agree(assistant):
+    guess = Turn(question="fastai `fit_one_cycle` — what is it doing to the learning rate over the course of training?",
+                 citations=["One Cycle Policy"], outcome="closest")
+    route = assistant.route("why ramp it up to a high lr in the middle, seems risky", [guess])  # blind written w31-032
+    assert (route.decision.outcome, route.decision.terms) == ("answered", ["One Cycle Policy"])
+    wrong = Turn(question="We match pump sensor traces against a library of known failure signatures, but failures "
+                          "unfold at different speeds. What should we use?", citations=["Wasserstein Distance"],
+                 outcome="closest")  # a wrong guess (the user means Dynamic Time Warping): "it" is not a yes to it
+    other = assistant.route("is it slow on long series? we have about 10k points per trace", [wrong])
+    assert other.decision.outcome != "answered"
+
+
 def test_a_turn_that_names_nothing_after_a_marked_guess_goes_on_with_it(assistant):
     """From blind-written conversations (spent splits): a turn the glossary cannot place alone is asked about the
     guessed entry, which confirms it, unless it describes another thing in words the entry never uses."""
