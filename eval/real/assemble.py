@@ -49,7 +49,10 @@ Round 22 (``raw/round22.jsonl``, 45 questions from 44 new pages of any kind, ask
 ask least about; reviewed in ``review_round22.jsonl``: 13 dropped, most for a subject the trimmed text no longer
 names), collected the same day once the stop's work on conversations had landed, is ``test22``. Round 23
 (``raw/round23.jsonl``, 45 questions from 45 new pages, mostly GitHub issues, favouring the entries earlier rounds ask
-least about; reviewed in ``review_round23.jsonl``: 7 dropped), collected on 2026-12-05 (stop 38), is ``test23``.
+least about; reviewed in ``review_round23.jsonl``: 7 dropped), collected on 2026-12-05 (stop 38), is ``test23``. Round 24
+(``raw/round24.jsonl``, 45 questions from 45 new pages, most of them course quizzes, Q&A sites and interview banks;
+reviewed in ``review_round24.jsonl``: 27 dropped, 20 of them near-repeats of earlier questions), collected the same
+day, is ``test24``.
 """
 from __future__ import annotations
 
@@ -69,7 +72,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round14.jsonl": "test14", "round15.jsonl": "test15", "round16.jsonl": "test16",
                 "round17.jsonl": "test17", "round18.jsonl": "test18",
                 "round19.jsonl": "test19", "round20.jsonl": "test20", "round21.jsonl": "test21",
-                "round22.jsonl": "test22", "round23.jsonl": "test23"}
+                "round22.jsonl": "test22", "round23.jsonl": "test23",
+                "round24.jsonl": "test24"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
