@@ -84,9 +84,14 @@ def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:
 
 
 def entry_says(entry: Entry, phrase: str) -> bool:
-    """Whether the entry's names or text contain the phrase, as word stems in order ("CLIP" in Contrastive Loss's
-    example)."""
-    said = " ".join(t.stem for t in tokenize(phrase.replace("-", " ")))
+    """Whether the entry's names or text contain the phrase, as word stems in order, small words at its edges
+    aside ("CLIP" in Contrastive Loss's example, "the margin" in Triplet Loss's alias "triplet margin loss")."""
+    tokens = tokenize(phrase.replace("-", " "))
+    while tokens and tokens[0].raw in STOPWORDS:
+        tokens.pop(0)
+    while tokens and tokens[-1].raw in STOPWORDS:
+        tokens.pop()
+    said = " ".join(t.stem for t in tokens)
     return bool(said) and f" {said} " in _entry_stems(entry)[1]
 
 

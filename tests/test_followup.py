@@ -314,6 +314,7 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
      ("answered", ["Gumbel-Softmax"])),
     # a bare thing the entry writes is a part or an example of it (spent test9), unless asked what it is
     ("what is contrastive loss?", "Contrastive Loss", "and CLIP?", ("answered", ["Contrastive Loss"])),
+    ("what is triplet loss?", "Triplet Loss", "and the margin?", ("answered", ["Triplet Loss"])),  # "triplet margin loss"
     ("what is contrastive loss?", "Contrastive Loss", "and what is CLIP?", ("refused", [])),
     ("What is causal inference?", "Causal Inference", "instrumental variables -- does the glossary go into those",
      ("refused", [])),
