@@ -18,7 +18,8 @@ the topic when
   help?", "how is it different from mixup?" -> "how is Label Smoothing different from mixup?"); "they", "the
   two" and "those two" may stand for the topics of the last two turns, and "the first", "the second one", "that
   second one", "the latter" for the topics of a comparison wherever they are; "they" in a sentence that states
-  rather than asks stands for people ("They also mentioned exporting to ONNX. Is that in here?");
+  rather than asks stands for people ("They also mentioned exporting to ONNX. Is that in here?"), and "its own"
+  is its own clause's ("what is an RBM on its own?");
 - it is a fragment (it opens with "and", "also", "ok", "vs", "what about" ..., has at most three words, or ends
   with the aspect it asks: "self driving car example?") that only asks an aspect ("and an example?", "any
   drawbacks?", "in simple words?"), or it speaks of the answer ("the thing you just said about ..."): the topic
@@ -41,7 +42,8 @@ the topic when
   whole turn); an entry the correction names by another name than the earlier question did stays.
 Anything else stands alone, and so does a question of 25 words or more, one that asks for the name of what it
 describes, one whose last sentence asks what a thing it brings up is ("They also compare against LIME. What's
-LIME?"), and one that announces a new topic ("unrelated: ..."): a new topic is not answered from the previous
+LIME?") or whose last clause asks what a thing said before it is ("they decode with beam search, what is beam
+search?"), and one that announces a new topic ("unrelated: ..."): a new topic is not answered from the previous
 entry. ``tentative`` and ``context`` tell the decision whether the topic was only a marked closest guess, or an
 entry the conversation was answered from; ``about_topic`` and ``in_conversation`` use the conversation as
 evidence where the question alone is not placed.
