@@ -53,6 +53,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import takewhile
 
 from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, ends_with_aspect
 from assistant.concepts import ConceptMention
@@ -138,6 +139,10 @@ _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _CLOSED_CLAUSE = re.compile(r"[^?!.,;:]+[?!.,;:]")  # a clause with the mark that closes it
 _CLAUSE = re.compile(r"(?<=[,;:—–])\s*")
+_CLAUSE_BOUNDARY = re.compile(r"[,;:?!.—–]\s*|\s(?:and|but|or|so)\s+", re.IGNORECASE)
+_AUXILIARIES = frozenset("is are was were do does did can could should would will has have isn't doesn't don't "
+                         "can't won't".split())
+_PEOPLE = frozenset("i you we people they one someone".split())
 _MAX_FRAGMENT_WORDS = 3
 _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it asks about
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
@@ -615,10 +620,29 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
                 name += " is"
         else:
             continue
-        if word not in _ORDINALS and names_in(question[:start]):  # "the second one" always points to a topic
+        # "its" may stand for a thing of its own clause ("test a new model without users seeing its outputs")
+        antecedents = question[:start] if word in _POSSESSIVE else _antecedent_span(question, start)
+        if word not in _ORDINALS and names_in(antecedents):  # "the second one" always points to a topic
             return None
         return question[:start] + name + question[end:]
     return None
+
+
+def _antecedent_span(question: str, start: int) -> str:
+    """The part of the question before a reference word at ``start`` that may hold what the word stands for: all
+    of it, less the words of the word's own clause when that clause asks (it opens with a question word) and someone
+    else is its subject: the reference word itself ("what baseline does it use") or a person ("what temperature
+    should we use for it?", "how do I choose the baseline for that?"). Things said there are what the clause asks
+    about the referent, not the referent; a thing the clause asks about as its subject ("does quantization help with
+    that?") or said before the clause ("what is mixup, and why does it help?") may be."""
+    clause = max((m.end() for m in _CLAUSE_BOUNDARY.finditer(question, 0, start)), default=0)
+    said = [w.lower() for w in _WORD.findall(question[clause:start])]
+    asking = list(takewhile(lambda w: w in ASKING_WORDS, said))
+    if not asking or len(asking) == len(said):
+        return question[:start]
+    subject_is_referent = said[-1] in _AUXILIARIES
+    subject_is_person = said[len(asking)] in _PEOPLE
+    return question[:clause] if subject_is_referent or subject_is_person else question[:start]
 
 
 def _sentence_of(question: str, i: int) -> str:

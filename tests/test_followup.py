@@ -116,6 +116,22 @@ def test_a_reference_word_never_stands_for_a_name_the_turn_says(retriever):
     assert resolution.question == "wait, is Knowledge Distillation basically label smoothing"
 
 
+def test_a_reference_word_does_not_stand_for_another_thing_of_its_own_clause(retriever):
+    # The clause asks and the reference word, or a person, is its subject: the things it names are what it asks
+    # about the topic (blind written, spent splits test48, test52). A thing the clause asks about as its subject,
+    # or one said before the clause, may be what the word stands for.
+    history = [turn("what are integrated gradients?", "Integrated Gradients")]
+    assert resolve("what baseline does it use", history, retriever).question == \
+        "what baseline does Integrated Gradients use"
+    assert resolve("how do I choose the baseline for that with text?", history, retriever).question == \
+        "how do I choose the baseline for Integrated Gradients with text?"
+    assert not resolve("does quantization help with that?", history, retriever).followup
+    assert not resolve("what is SHAP, and why does it work?", history, retriever).followup
+    # "its" may stand for a thing of its own clause
+    assert not resolve("how do i test a new model on live traffic without users seeing its outputs", history,
+                       retriever).followup
+
+
 def test_a_correction_asks_again_without_the_entry_it_turned_away_from(retriever):
     history = [turn("What's the loss with a margin between anchor and negative?", "Triplet Loss")]
     resolution = resolve("no, I meant the other one", history, retriever)
