@@ -52,7 +52,9 @@ names), collected the same day once the stop's work on conversations had landed,
 least about; reviewed in ``review_round23.jsonl``: 7 dropped), collected on 2026-12-05 (stop 38), is ``test23``. Round 24
 (``raw/round24.jsonl``, 45 questions from 45 new pages, most of them course quizzes, Q&A sites and interview banks;
 reviewed in ``review_round24.jsonl``: 27 dropped, 20 of them near-repeats of earlier questions), collected the same
-day, is ``test24``.
+day, is ``test24``. Round 25 (``raw/round25.jsonl``, 45 questions from 45 new pages, 36 of them interview banks;
+reviewed in ``review_round25.jsonl``: 27 dropped, 22 of them repeats of earlier questions), collected on 2026-12-05
+(stop 39), is ``test25``.
 """
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round17.jsonl": "test17", "round18.jsonl": "test18",
                 "round19.jsonl": "test19", "round20.jsonl": "test20", "round21.jsonl": "test21",
                 "round22.jsonl": "test22", "round23.jsonl": "test23",
-                "round24.jsonl": "test24"}
+                "round24.jsonl": "test24", "round25.jsonl": "test25"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
