@@ -363,13 +363,14 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     ("why can't you just backprop through an argmax?" after Gumbel-Softmax). A turn that asks
     for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I
     should flag in the review?", "computational cost? i have like 100k series"); so may one that refers back with
-    "it" or "they", whose words before the question proper are the only ones that could describe another thing
+    "it" or "they", or with a demonstrative before a noun ("how do you pick the size of that grid?"), whose words
+    before the question proper are the only ones that could describe another thing
     ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?"; not "hard negative
     mining how do i do it")."""
     tokens = _WORD.findall(question)
     lowered = {t.lower() for t in tokens}
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
-    refers = bool(lowered & _REFERS)
+    refers = bool(lowered & _REFERS) or _points_to_a_thing_said(tokens)
     topic = resolution.context or resolution.guess
     topic_entries = [e for e in entries if e.term in topic]
     if resolution.followup or not topic or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
@@ -387,6 +388,13 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or _describes_another(said_before_what_that_is(question) or "", topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
+
+
+def _points_to_a_thing_said(tokens: list[str]) -> bool:
+    """Whether a demonstrative stands before a noun ("that grid", "this penalty"): a thing said earlier."""
+    lowered = [t.lower() for t in tokens]
+    return any(word in _DEMONSTRATIVES and following not in _AFTER_PRONOUN and following not in STOPWORDS
+               for word, following in zip(lowered, lowered[1:]))
 
 
 def _field_words(text: str, is_name_word: Callable[[str], bool]) -> str:

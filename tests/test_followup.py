@@ -349,6 +349,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
      ("answered", ["Wasserstein Distance"])),
     ("what is the lottery ticket hypothesis?", "Lottery Ticket Hypothesis",
      "has anyone found a cheap way to find them?", ("answered", ["Lottery Ticket Hypothesis"])),
+    # ... and so with a demonstrative before a noun, a thing said earlier (blind written, spent test10, test52)
+    ("what is a self-organizing map?", "Self-Organizing Map", "how do you pick the size of that grid?",
+     ("answered", ["Self-Organizing Map"])),
+    ("what is curriculum learning?", "Curriculum Learning",
+     "how do we decide what counts as easy vs hard for that ordering?", ("answered", ["Curriculum Learning"])),
 ])
 def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, first, answered, turn, expected):
     """Turns of blind-written conversations that stand alone, name nothing the glossary or the vocabulary knows,
