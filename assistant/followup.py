@@ -25,7 +25,7 @@ the topic when
   drawbacks?", "in simple words?"), or it speaks of the answer ("the thing you just said about ..."): the topic
   goes in front;
 - it is a fragment that compares ("vs log loss?"), or a comparison that names one side only and no glossary entry
-  ("is better than ReLU?", "what's the link to kernel methods?"): the topic goes in front;
+  ("is better than ReLU?", "what's the link to kernel methods?", "why not just use MCMC?"): the topic goes in front;
 - it is a short fragment that narrows the topic to a setting it names, with no glossary name: it opens with a
   preposition or has a focus word ("in segmentation models too?", "face recognition only?", "batch size 2 tho?"),
   unless it asks what something is ("whats infonce exactly tho") or about something ("what about X tho"): the
@@ -85,11 +85,13 @@ _COMPARING = frozenset("vs versus compared".split())
 # A turn with one of these weighs two things ("how's that different?", "same thing?", "how do the two relate")
 _COMPARES = frozenset("vs versus compare compared comparison difference differences differ differs different diff "
                       "same similar relate related relation relationship".split())
-# "is better than ReLU?", "what's the link to kernel methods?": a comparison whose first side is left unsaid.
+# "is better than ReLU?", "what's the link to kernel methods?": a comparison whose first side is left unsaid; so
+# is "why not just use MCMC?", "why can't you just backprop through the sample?": why the topic, not the other thing.
 _COMPARED_WITH = re.compile(r"\b(?:same(?:\s+thing)?\s+(?:as|like)|(?:better|worse|different|faster|slower|cheaper)"
                             r"(?:\s+or\s+(?:better|worse))?\s+(?:than|from)|(?:difference|diff|link|connection|"
-                            r"relation)\s+(?:with|to|from)|(?:similar|related|compared?)\s+(?:to|with))\s",
-                            re.IGNORECASE)
+                            r"relation)\s+(?:with|to|from)|(?:similar|related|compared?)\s+(?:to|with)|why\s+not|"
+                            r"why\s+(?:can'?t|cannot|couldn'?t|don'?t|wouldn'?t)\s+(?:we|you|i|they|people|ppl|one)\s+"
+                            r"just|what'?s\s+wrong\s+with)\s", re.IGNORECASE)
 # A short fragment with one of these narrows the topic to a setting ("face recognition only?", "GANs too?").
 _FOCUS = frozenset("too also only tho though specifically either".split())
 # A reference word followed by one of these is one phrase ("this method", "these losses").

@@ -38,6 +38,11 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
     ("what about focal loss tho, same idea?", "focal loss tho, same idea?"),  # "what about X": X is the subject
     ("Is better than temperature scaling?", "Label Smoothing: Is better than temperature scaling?"),  # one side
     ("what's the link to calibration?", "Label Smoothing: what's the link to calibration?"),
+    # "why not X?" asks why the topic and not X (blind written, spent splits test14, test22, test54)
+    ("why not just use one-hot targets with a lower learning rate?",
+     "Label Smoothing: why not just use one-hot targets with a lower learning rate?"),
+    ("why can't you just clip the logits?", "Label Smoothing: why can't you just clip the logits?"),
+    ("what's wrong with plain cross-entropy?", "Label Smoothing: what's wrong with plain cross-entropy?"),
     ("what's the catch, is it biased?", "what's the catch, is Label Smoothing biased?"),  # "the catch": the topic's
     ("What's the catch? When is it not worth the effort?", "What's the catch? When is Label Smoothing not worth the effort?"),
 ])
@@ -233,6 +238,8 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
      ("answered", ["Contrastive Loss"], None)),
     (["What is label smoothing?", "speech recognition only?"], ("answered", ["Label Smoothing"], None)),
     (["What is label smoothing?", "Is better than temperature scaling?"], ("answered", ["Label Smoothing"], "compare")),
+    (["What is variational inference?", "why not just use MCMC sampling instead?"],
+     ("answered", ["Variational Inference"], None)),
     (["What is label smoothing?", "What is the name for training on easy examples first?"],
      ("closest", ["Curriculum Learning"], None)),  # a new topic is decided alone, not from the previous entry
     # From blind-written conversations: new topics that were answered from the previous entry
