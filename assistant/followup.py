@@ -111,7 +111,8 @@ compare compares differ differs relate relates affect affects and or but to for 
 the a an same different similar better worse related equivalent what how why where when which who
 """.split())
 _OPENERS = frozenset("and also so but ok okay then plus or".split())
-_FILLER = _OPENERS | {"the", "a", "an", "please"}
+_ARTICLES = frozenset({"the", "a", "an"})
+_FILLER = _OPENERS | _ARTICLES | {"please"}
 _ABOUT = re.compile(r"^(?:(?:and|but|so|ok|okay|also)[\s,]+)*(?:what|how)\s+about\b\s*", re.IGNORECASE)
 # "no, ...", "nope I mean ...", "not that one", "I meant ...": the turn corrects the last answer.
 _CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?)\s*"
@@ -461,9 +462,10 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         return Resolution(described if len(content_stems(described, QUERY_WORDS)) >= _ANTECEDENT_WORDS
                           else topic.question, True, topic.names)
     if corrects:  # the rest is the turn: about the topic ("no, I meant how it works"), else, when the answer was
-        # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it
+        # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it, and so
+        # is a thing the rest describes by the topic ("I meant the problem it's fighting")
         turn = _resolve_turn(rest, named, topics, retriever)
-        declined = not turn.followup and declines
+        declined = declines and (not turn.followup or _first_word(rest) in _ARTICLES)
         return replace(turn, followup=True, exclude=_turned_down(mentions, topic, retriever) if declined else ())
     return _resolve_turn(question, named, topics, retriever)
 

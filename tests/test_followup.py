@@ -159,6 +159,10 @@ def test_a_correction_asks_again_without_the_entry_it_turned_away_from(retriever
     turned_down = "sorry, contrastive loss not triplet loss"  # "not" right before the topic's name
     assert resolve(turned_down, history, retriever) == Resolution(turned_down, True, ("Triplet Loss",))
     assert not resolve("I'm not quite sure why it needs a margin", history, retriever).exclude  # no slip
+    # a correction that describes a thing related to the topic turns the topic down (blind written, spent test30)
+    related = resolve("no wait, I meant the thing it is usually compared with", history, retriever)
+    assert related.question == "the thing Triplet Loss is usually compared with" and related.exclude == ("Triplet Loss",)
+    assert not resolve("no, I meant how it works", history, retriever).exclude  # an aspect of the topic
 
 
 def test_a_correction_that_turns_the_answer_down_is_answered_from_another_entry(assistant):
