@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip -q --disable-pip-version-check
 export GRADIO_ANALYTICS_ENABLED := False
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+# llama.cpp is built for this CPU (-march=native) but without its AMX kernels: on Xeons that have AMX they crashed
+# the packaged model's first matrix product here (SIGSEGV in ggml_backend_amx_mul_mat, llama-cpp-python 0.3.36).
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
 
 .PHONY: run test install prepare browser bench eval clean
 
@@ -14,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --upgrade pip
 	$(PIP) install -e .
 	@echo "Building llama-cpp-python (about 4 minutes the first time; pip caches the wheel)..." >&2
-	$(PIP) install -e '.[llama]' || echo "WARNING: llama-cpp-python could not be built: the app falls back to transformers." >&2
+	CFLAGS="$$CFLAGS $(NO_AMX)" CXXFLAGS="$$CXXFLAGS $(NO_AMX)" $(PIP) install -e '.[llama]' || echo "WARNING: llama-cpp-python could not be built: the app falls back to transformers." >&2
 	@touch $@
 
 install: $(VENV)/.installed
