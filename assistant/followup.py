@@ -164,6 +164,7 @@ class Resolution:
     context: tuple[str, ...] = ()  # the entries the conversation was last answered from (not a guess)
     guess: tuple[str, ...] = ()  # for a turn that stands alone: the latest turn's marked closest guess
     confirms: bool = False  # the turn goes on with the marked guess in words that place it there too
+    alone: bool = False  # a fragment read as a question of its own ("and focal loss?", "and the fix?")
 
 
 @dataclass(frozen=True)
@@ -369,14 +370,17 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     "it" or "they", or with a demonstrative before a noun ("how do you pick the size of that grid?"), whose words
     before the question proper are the only ones that could describe another thing
     ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?"; not "hard negative
-    mining how do i do it")."""
+    mining how do i do it"). A fragment after "and" that was read as a question of its own stood alone too when it
+    describes or asks rather than names ("and the fix?", "and how big should the perturbation be?")."""
     tokens = _WORD.findall(question)
     lowered = {t.lower() for t in tokens}
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
     refers = bool(lowered & _REFERS) or _points_to_a_thing_said(tokens)
     topic = resolution.context or resolution.guess
     topic_entries = [e for e in entries if e.term in topic]
-    if resolution.followup or not topic or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
+    described = resolution.alone and _describes_or_asks(question, aspect, _entry_words(topic, entries))
+    if resolution.followup and not described or not topic \
+            or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or not all(any(entry_mentions(e, o) for e in topic_entries) for o in decision.outside) \
             or decision.reason not in ("low_score", "not_in_glossary") \
@@ -391,6 +395,17 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or _describes_another(said_before_what_that_is(question) or "", topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
+
+
+def _describes_or_asks(fragment: str, aspect: bool, topic_words: frozenset[str] | None) -> bool:
+    """Whether a fragment read as a question of its own describes or asks rather than names a thing: it opens with a
+    small word or a number ("and how big should the perturbation be?", "and 0.6?"), with an article only before an
+    aspect's noun or the topic entry's own words ("and the fix?", "and the 'infinitely wide' part?"; not "and the
+    straight-through estimator?"). One that opens with a word of its own names a thing ("and SHAP values?")."""
+    first = _first_word(fragment)
+    if first in _ARTICLES:
+        return aspect or topic_words is not None and not _describes_another(fragment, topic_words)
+    return first in STOPWORDS or fragment[:1].isdigit()
 
 
 def _points_to_a_thing_said(tokens: list[str]) -> bool:
@@ -523,7 +538,8 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
         return Resolution(_ask_again(topic, fragment, retriever.entries) or fragment, True)
     if not named and fragment != question and _part_of(fragment, topic, retriever):  # "and CLIP?" (not "adam?")
         return Resolution(f"{' and '.join(topic.names)}: {fragment}", True, tentative=topic.tentative)
-    return Resolution(fragment, fragment != question)  # "and what is EWC?", "and focal loss?": a question of its own
+    alone = fragment != question  # "and what is EWC?", "and focal loss?": a question of its own
+    return Resolution(fragment, alone, alone=alone)
 
 
 def _part_of(fragment: str, topic: _Topic, retriever: Retriever) -> bool:

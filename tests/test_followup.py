@@ -365,6 +365,13 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
      ("answered", ["Self-Organizing Map"])),
     ("what is curriculum learning?", "Curriculum Learning",
      "how do we decide what counts as easy vs hard for that ordering?", ("answered", ["Curriculum Learning"])),
+    # a fragment after "and" that opens with a small word or a number describes or asks (blind written, spent
+    # test16, test32, test49); one with an article before words the entry never uses names a thing (test22)
+    ("what is model drift?", "Model Drift", "and the fix?", ("answered", ["Model Drift"])),
+    ("what is virtual adversarial training?", "Virtual Adversarial Training", "and how big should the perturbation be?",
+     ("answered", ["Virtual Adversarial Training"])),
+    ("what is cohen's kappa?", "Cohen's Kappa", "And 0.6 — good, bad, or meh?", ("answered", ["Cohen's Kappa"])),
+    ("what is gumbel-softmax?", "Gumbel-Softmax", "and the straight-through estimator?", ("refused", [])),
 ])
 def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, first, answered, turn, expected):
     """Turns of blind-written conversations that stand alone, name nothing the glossary or the vocabulary knows,
