@@ -323,8 +323,11 @@ def _asks_of_its_own(question: str) -> bool:
 
 
 def _names_unknown(question: str) -> bool:
-    """Whether a word inside the question is capitalised: a name ("how does MAML work in detail")."""
-    return any(t[0].isupper() and len(t) > 1 for t in _WORD.findall(question)[1:])
+    """Whether a word inside a sentence of the question is capitalised: a name ("how does MAML work in detail"), not
+    the first word of a sentence ("What's the downside? Ongoing cost, extra maintenance?") nor a small word said
+    loudly ("why go UP first?")."""
+    return any(t[0].isupper() and len(t) > 1 and t.lower() not in STOPWORDS
+               for sentence in split_sentences(question) for t in _WORD.findall(sentence)[1:])
 
 
 def _from_conversation(decision: Decision, terms: list[str], question: str) -> Decision:

@@ -372,6 +372,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
      ("answered", ["Virtual Adversarial Training"])),
     ("what is cohen's kappa?", "Cohen's Kappa", "And 0.6 — good, bad, or meh?", ("answered", ["Cohen's Kappa"])),
     ("what is gumbel-softmax?", "Gumbel-Softmax", "and the straight-through estimator?", ("refused", [])),
+    # a capitalised word names a thing, not one that opens a sentence or a small word said loudly (spent test10, test22)
+    ("what is a feature store?", "Feature Store",
+     "What's the downside? Ongoing cost, extra maintenance, anything like that?", ("answered", ["Feature Store"])),
+    ("what is label smoothing?", "Label Smoothing", "why would anyone WANT a less confident model??",
+     ("answered", ["Label Smoothing"])),
 ])
 def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, first, answered, turn, expected):
     """Turns of blind-written conversations that stand alone, name nothing the glossary or the vocabulary knows,
