@@ -354,8 +354,8 @@ def _in_words_of(context: tuple[str, ...], retrieval: Retrieval, decision: Decis
 
 def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, decision: Decision,
                 entries: list[Entry], is_name_word: Callable[[str], bool]) -> str | None:
-    """A short turn that stood alone, names nothing, and that the glossary could not place ("supervised or
-    not?", "fix?", "Could you give a concrete example?", "works for speech too?") asked about the entry the
+    """A short turn (in the sentences that ask) that stood alone, names nothing, and that the glossary could not
+    place ("supervised or not?", "fix?", "Is a higher number better or worse? The slide didn't say.", "Could you give a concrete example?", "works for speech too?") asked about the entry the
     conversation was last answered from, or about the latest turn's marked closest guess, which the turn then
     confirms unless it describes another thing in four or more words the entry never uses: the question it stands
     for, else None. Not when it asks what something is, wherever ("what is dropout?", "Last thing: what is hard
@@ -383,7 +383,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     topic_entries = [e for e in entries if e.term in topic]
     described = resolution.alone and _describes_or_asks(question, aspect, _entry_words(topic, entries))
     if resolution.followup and not described or not topic \
-            or len(tokens) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
+            or len(_WORD.findall(_asking_part(question))) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or not all(any(entry_mentions(e, o) for e in topic_entries) for o in decision.outside) \
             or decision.reason not in ("low_score", "not_in_glossary") \
@@ -409,6 +409,12 @@ def _describes_or_asks(fragment: str, aspect: bool, topic_words: frozenset[str] 
     if first in _ARTICLES:
         return aspect or topic_words is not None and not _describes_another(fragment, topic_words)
     return first in STOPWORDS or fragment[:1].isdigit()
+
+
+def _asking_part(question: str) -> str:
+    """The sentences of the question that ask (end with "?"), else all of it: "how much slower per step?" of "how
+    much slower per step? my epoch is already 40 min"."""
+    return " ".join(s for s in split_sentences(question) if s.endswith("?")) or question
 
 
 def _points_to_a_thing_said(tokens: list[str]) -> bool:

@@ -377,6 +377,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
      "What's the downside? Ongoing cost, extra maintenance, anything like that?", ("answered", ["Feature Store"])),
     ("what is label smoothing?", "Label Smoothing", "why would anyone WANT a less confident model??",
      ("answered", ["Label Smoothing"])),
+    # only the sentences that ask count towards a short turn, not what the asker adds (spent test27, test49)
+    ("what is the brier score?", "Brier Score", "Is a higher number better or worse? The slide didn't say.",
+     ("answered", ["Brier Score"])),
+    ("what is the neural tangent kernel?", "Neural Tangent Kernel", "why would a practitioner care? I just train models",
+     ("answered", ["Neural Tangent Kernel"])),
 ])
 def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, first, answered, turn, expected):
     """Turns of blind-written conversations that stand alone, name nothing the glossary or the vocabulary knows,
