@@ -380,8 +380,8 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     # only the sentences that ask count towards a short turn, not what the asker adds (spent test27, test49)
     ("what is the brier score?", "Brier Score", "Is a higher number better or worse? The slide didn't say.",
      ("answered", ["Brier Score"])),
-    ("what is the neural tangent kernel?", "Neural Tangent Kernel", "why would a practitioner care? I just train models",
-     ("answered", ["Neural Tangent Kernel"])),
+    ("what is the neural tangent kernel?", "Neural Tangent Kernel",
+     "why would a practitioner care? I just train models", ("answered", ["Neural Tangent Kernel"])),
 ])
 def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, first, answered, turn, expected):
     """Turns of blind-written conversations that stand alone, name nothing the glossary or the vocabulary knows,
