@@ -86,7 +86,8 @@ _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
 )]
 _CONTEXT_TAIL = re.compile(r"\s*(?:\([^)]*\)|\b(?:in|for|within)\s+(?:machine learning|ml|deep learning|ai|statistics|"
                            r"data science|neural networks?|general|simple terms|plain english|simple words|short)|"
-                           r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for|then|tho|though))\s*$",
+                           r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for|then|tho|though)|"
+                           r"(?<=\S\s)\w+ly\s+(?:mean|used for))\s*$",  # "normally used for", not "anomaly used for"
                            re.IGNORECASE)
 # What may follow a name inside X without changing what X is: "VAT regularization", "SAM in optimization".
 _QUALIFIER = re.compile(r"^(?:(?:in|for|on|within|with|from|regarding|as)\b.*|(?:(?:activation|regulari[sz]ation|"

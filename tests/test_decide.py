@@ -110,6 +110,10 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     # a second question joined by "and" and any asking word, not only a question word (blind written, spent test35)
     ("what's focal loss and should i use it for a 1:100 imbalanced detection comp?", "focal loss"),
     ("btw what's self-paced learning", "self-paced learning"),  # after a discourse particle (spent test25)
+    # what X is used for, with an adverb between (blind written, spent test29, test57); no name ends with it
+    ("what is mixup normally used for?", "mixup"),
+    ("What's spectral normalization mostly used for?", "spectral normalization"),
+    ("what is an anomaly used for?", "anomaly"),
 ])
 def test_definitional_subject(question, subject):
     assert definitional_subject(question) == subject
