@@ -86,7 +86,8 @@ _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
 )]
 _CONTEXT_TAIL = re.compile(r"\s*(?:\([^)]*\)|\b(?:in|for|within)\s+(?:machine learning|ml|deep learning|ai|statistics|"
                            r"data science|neural networks?|general|simple terms|plain english|simple words|short)|"
-                           r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for|then|tho|though)|"
+                           r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for|then|tho|though|itself|"
+                           r"themselves|(?:on|by|in) (?:its|their) own|by itself|in itself|per se)|"
                            r"(?<=\S\s)\w+ly\s+(?:mean|used for))\s*$",  # "normally used for", not "anomaly used for"
                            re.IGNORECASE)
 # What may follow a name inside X without changing what X is: "VAT regularization", "SAM in optimization".
@@ -98,9 +99,10 @@ _REVERSE = re.compile(r"\b(?:what(?:'s|s| is| are)\s+(?:this|that|it|these|they|
                       r"(?:you|we|people|i) call|(?:the|a) (?:\w+ )?(?:name|term|word) (?:for|of)|"
                       r"(?:is|are) (?:this|that|it|these|they) called|(?:this|that|it|these|they) (?:is|are) called|"
                       r"what is it called|what are .{1,60} called)\b", re.IGNORECASE)
-_NOT_A_NAME = re.compile(r"\b(it|this|they|these|those|that|which|who|whom|whose|where|when|if|used|called|named|for|to|between|vs|versus|"
-                         r"difference|name|term|word|technique|method|approach|way|loss that|kind of|type of)\b",
-                         re.IGNORECASE)
+# words that make a phrase no name, unless joined into one by hyphens ("difference-in-differences")
+_NOT_A_NAME = re.compile(r"(?<![\w-])(it|this|they|these|those|that|which|who|whom|whose|where|when|if|used|called|"
+                         r"named|for|to|between|vs|versus|difference|name|term|word|technique|method|approach|way|"
+                         r"loss that|kind of|type of)(?![\w-])", re.IGNORECASE)
 _MAX_NAME_WORDS = 6
 _MAX_POINTED_WORDS = 10  # words before a closing "what's that?" that name what it asks about, not describe it
 # a sentence that opens with one of these asks ("what ...", "does ...", "would ...")

@@ -114,6 +114,10 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     ("what is mixup normally used for?", "mixup"),
     ("What's spectral normalization mostly used for?", "spectral normalization"),
     ("what is an anomaly used for?", "anomaly"),
+    # a word joined into a name by hyphens is part of it; "on its own", "itself" say X alone (spent test59, test49)
+    ("what's difference-in-differences? an economist suggested it", "difference-in-differences"),
+    ("What's pruning on its own?", "pruning"),
+    ("what is the difference between mixup and cutmix?", None),
 ])
 def test_definitional_subject(question, subject):
     assert definitional_subject(question) == subject
