@@ -10,9 +10,9 @@
 - raw/written.jsonl: conversations written by a helper blind to the code, for the turn kinds public pages
   rarely show (corrections, ellipsis, pronouns); half of them, chosen by a hash of the id, are `test`.
 - raw/written2.jsonl to raw/written65.jsonl: 34 to 40 more each, written later by sixty-four more helpers that read
-  only the glossary: `test3` to `test66`, held out. Eleven conversations (x034, z017, w6-025, w6-035, w10-028, w20-008,
-  w20-018, w29-001, w44-036, w45-004, w63-012) were taken out because a turn asked a question of eval/heldout.jsonl
-  word for word: that set stays unseen.
+  only the glossary: `test3` to `test66`, held out. Twelve conversations (x034, z017, w6-025, w6-035, w10-028, w20-008,
+  w20-018, w29-001, w44-036, w45-004, w63-012, w64-015) were taken out because a turn asked a question of
+  eval/heldout.jsonl word for word: that set stays unseen.
 """
 from __future__ import annotations
 
