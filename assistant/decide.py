@@ -104,6 +104,7 @@ _NOT_A_NAME = re.compile(r"(?<![\w-])(it|this|they|these|those|that|which|who|wh
                          r"named|for|to|between|vs|versus|difference|name|term|word|technique|method|approach|way|"
                          r"loss that|kind of|type of)(?![\w-])", re.IGNORECASE)
 _MAX_NAME_WORDS = 6
+_LAST_WHAT = re.compile(r"[,;]\s*(?=what(?:'s|s)?\b)", re.IGNORECASE)  # "vs a canary release, what's a canary"
 _MAX_POINTED_WORDS = 10  # words before a closing "what's that?" that name what it asks about, not describe it
 # a sentence that opens with one of these asks ("what ...", "does ...", "would ...")
 ASKING_WORDS = frozenset("what how why when where which who is are was were do does did can could should would will "
@@ -206,10 +207,12 @@ def asks_what_it_is(question: str) -> bool:
 
 
 def asked_subjects(question: str) -> list[str]:
-    """The X of every sentence, or of its first clause, that asks what X is, wherever it stands ("and the layers
-    are made of RBM, no? what is a RBM exactly" -> RBM; "whats a diffusion model tho, like the full def")."""
+    """The X of every sentence, or of its first clause, or of a last clause that opens with "what", that asks what X
+    is, wherever it stands ("and the layers are made of RBM, no? what is a RBM exactly" -> RBM; "whats a diffusion
+    model tho, like the full def"; "vs a canary release, what's a canary exactly" -> canary)."""
     sentences = chat_sentences(question)  # "no? what is"
-    clauses = [part for s in sentences for part in (s, re.split(r"[,;:]", s)[0], s.partition(":")[2])]  # "Last one:"
+    clauses = [part for s in sentences
+               for part in (s, re.split(r"[,;:]", s)[0], s.partition(":")[2], _LAST_WHAT.split(s)[-1])]  # "Last one:"
     asked = (_definitional_match(c.strip().rstrip("?!. ").strip()) for c in clauses)
     return list(dict.fromkeys(s for s in (_clean_subject(m.group("x")) for m in asked if m) if s))
 
