@@ -381,7 +381,8 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     refers = bool(lowered & _REFERS) or _points_to_a_thing_said(tokens)
     topic = resolution.context or resolution.guess
     topic_entries = [e for e in entries if e.term in topic]
-    described = resolution.alone and _describes_or_asks(question, aspect, _entry_words(topic, entries))
+    topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
+    described = resolution.alone and _describes_or_asks(question, aspect, topic_words)
     if resolution.followup and not described or not topic \
             or len(_WORD.findall(_asking_part(question))) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
@@ -389,7 +390,6 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or decision.reason not in ("low_score", "not_in_glossary") \
             or _asks_of_its_own(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
-    topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     if topic_words is None or _names_unknown(question) \
             or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
                 _field_words(_dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question,

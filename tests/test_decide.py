@@ -130,7 +130,8 @@ def test_definitional_subject(question, subject):
     ("whats a diffusion model tho, like the full def", ["diffusion model"]),  # its first clause
     ("Last one: what's Simpson's paradox?", ["Simpson's paradox"]),  # after a label
     ("vs a canary release, what's a canary exactly", ["canary"]),  # a last clause that opens with "what" (spent test33)
-    ("For triplet loss, could you describe the face recognition example correctly?", []),  # not any clause (spent test56)
+    # ... not any clause (spent test56)
+    ("For triplet loss, could you describe the face recognition example correctly?", []),
     ("why does it help?", []),
     ("example model?", []),  # a bare fragment asks no "what is" in so many words
 ])
