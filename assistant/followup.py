@@ -280,7 +280,7 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
             return _from_conversation(decision, decision.terms, retrieval.question)
     if decision.outcome == "closest" and resolution.exclude and not decision.outside:
         return _from_conversation(decision, decision.terms, retrieval.question)
-    near_tie = _near_tie(decision, resolution, retrieval)
+    near_tie = _near_tie(decision, resolution, retrieval, list(entries.values()))
     if near_tie is not None:  # "why soft probabilities and not hard labels?" after Knowledge Distillation
         return _from_conversation(decision, [near_tie], retrieval.question)
     top = max(retrieval.hits, key=lambda h: h.fused)
@@ -301,13 +301,13 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
     return _from_conversation(decision, [term], retrieval.question)
 
 
-def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval) -> str | None:
+def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: list[Entry]) -> str | None:
     """The conversation's entry, when a turn that names nothing and asks what nothing is was placed by its
     description alone on another entry that scores hardly more than it (within ``_NEAR_TIE``): the conversation
     breaks the tie. None otherwise."""
     if decision.reason not in ("descriptive", "closest") or len(resolution.context) != 1 or resolution.exclude \
             or set(decision.terms) & set(resolution.context) or retrieval.matches or decision.outside \
-            or _names_unknown(retrieval.question) or _asks_of_its_own(retrieval.question):
+            or _names_unknown(retrieval.question, entries) or _asks_of_its_own(retrieval.question):
         return None
     scores = {h.term: h.fused for h in retrieval.hits}
     term = resolution.context[0]
@@ -322,12 +322,22 @@ def _asks_of_its_own(question: str) -> bool:
         or asks_about_the_glossary(question)
 
 
-def _names_unknown(question: str) -> bool:
+def _names_unknown(question: str, entries: list[Entry]) -> bool:
     """Whether a word inside a sentence of the question is capitalised: a name ("how does MAML work in detail"), not
-    the first word of a sentence ("What's the downside? Ongoing cost, extra maintenance?") nor a small word said
-    loudly ("why go UP first?")."""
-    return any(t[0].isupper() and len(t) > 1 and t.lower() not in STOPWORDS
-               for sentence in split_sentences(question) for t in _WORD.findall(sentence)[1:])
+    the first word of a sentence ("What's the downside? Ongoing cost, extra maintenance?") nor a word said loudly: a
+    small one ("why go UP first?") or one in capitals that the glossary writes in lower case, an ordinary word ("why
+    would you want the model LESS confident")."""
+    capitalised = [t for sentence in split_sentences(question) for t in _WORD.findall(sentence)[1:]
+                   if t[0].isupper() and len(t) > 1 and t.lower() not in STOPWORDS]
+    loud = {t.lower() for t in capitalised if t.isupper()}
+    ordinary = _lowercase_words(entries, loud) if loud else set()
+    return any(not (t.isupper() and t.lower() in ordinary) for t in capitalised)
+
+
+def _lowercase_words(entries: list[Entry], wanted: set[str]) -> set[str]:
+    """Those of the ``wanted`` words that the glossary's text writes in lower case."""
+    text = " ".join(passage for e in entries for _, passage in e.passages())
+    return {word for word in re.findall(r"\b[a-z]+\b", text) if word in wanted}
 
 
 def _from_conversation(decision: Decision, terms: list[str], question: str) -> Decision:
@@ -390,7 +400,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or decision.reason not in ("low_score", "not_in_glossary") \
             or _asks_of_its_own(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
-    if topic_words is None or _names_unknown(question) \
+    if topic_words is None or _names_unknown(question, entries) \
             or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
                 _field_words(_dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question,
                              is_name_word), topic_words) \

@@ -377,6 +377,12 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
      "What's the downside? Ongoing cost, extra maintenance, anything like that?", ("answered", ["Feature Store"])),
     ("what is label smoothing?", "Label Smoothing", "why would anyone WANT a less confident model??",
      ("answered", ["Label Smoothing"])),
+    # ... or a word in capitals that the glossary writes in lower case; an abbreviation it never writes so still names
+    # a thing (blind written, spent test36)
+    ("what is label smoothing?", "Label Smoothing", "why would you want the model LESS confident",
+     ("answered", ["Label Smoothing"])),
+    ("what is label smoothing?", "Label Smoothing", "why would you want the model LESS confident with ECE",
+     ("refused", [])),
     # only the sentences that ask count towards a short turn, not what the asker adds (spent test27, test49)
     ("what is the brier score?", "Brier Score", "Is a higher number better or worse? The slide didn't say.",
      ("answered", ["Brier Score"])),
