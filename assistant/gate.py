@@ -6,7 +6,8 @@
     1
 
 At most ``slots`` generations run at once. A newcomer is admitted when the wait it would face, estimated
-from how long recent generations held a slot, is within ``wait_s``; otherwise it gets ``Busy`` at once, with
+from how long recent generations held a slot (the mean of the last ``2 * slots``: two batches' worth, so one slow
+answer moves it by its share, not by a fixed weight), is within ``wait_s``; otherwise it gets ``Busy`` at once, with
 a ``Retry-After`` from the same estimate. Waiters are served first come, first served: a freed slot is
 handed to the oldest waiter, never taken by a newcomer, so under a steady queue every wait stays near the
 estimate. ``queue_size`` only bounds how many may wait (memory), and a waiter that still waits longer than
@@ -23,8 +24,6 @@ from contextlib import contextmanager
 
 from assistant.errors import Busy
 
-_SMOOTHING = 0.3  # weight of the newest generation time in the running estimate
-
 
 class GenerationGate:
     def __init__(self, slots: int = 1, queue_size: int = 16, wait_s: float = 30.0, service_s: float = 1.0) -> None:
@@ -37,7 +36,8 @@ class GenerationGate:
         self._capacity = slots + queue_size
         self._lock = threading.Lock()
         self.wait_s = wait_s
-        self.service_s = service_s  # running estimate of how long one generation holds a slot
+        self.service_s = service_s  # how long one generation holds a slot: the mean of the last ``2 * slots``
+        self._held: collections.deque[float] = collections.deque(maxlen=2 * slots)  # their hold times, newest last
 
     @property
     def load(self) -> dict[str, float]:
@@ -66,8 +66,8 @@ class GenerationGate:
             yield
         finally:
             with self._lock:
-                held = time.perf_counter() - started
-                self.service_s = (1 - _SMOOTHING) * self.service_s + _SMOOTHING * held
+                self._held.append(time.perf_counter() - started)
+                self.service_s = sum(self._held) / len(self._held)
                 if self._waiters:
                     self._waiters.popleft().set()  # the slot passes straight to the oldest waiter
                 else:

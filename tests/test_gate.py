@@ -22,6 +22,17 @@ def test_the_service_time_is_measured_from_the_generations_themselves():
     assert 0.04 < gate.load["service_s"] < 0.2
 
 
+def test_one_slow_generation_moves_the_estimate_by_its_share_of_the_last_two_batches():
+    """Under load with 50 clients the estimate had followed the newest generation with a fixed 30 % weight: one slow
+    answer (a sentence written and checked) lifted the estimated wait past the limit, and most "busy" answers of
+    ``benchmarks/load.py`` came at once, while the queue's real waits stayed within it (docs/benchmarks.md)."""
+    gate = GenerationGate(slots=2, queue_size=64, wait_s=10.0, service_s=5.0)
+    for _ in range(4):
+        _hold(gate, 0.02)
+    _hold(gate, 0.4)
+    assert gate.load["service_s"] == pytest.approx((3 * 0.02 + 0.4) / 4, abs=0.03)  # the last four: 2 x 2 slots
+
+
 def _fill(gate: GenerationGate, waiting: int) -> tuple[threading.Event, list[threading.Thread]]:
     """One generation holding the slot and ``waiting`` more queued behind it, until the event is set."""
     release, first_in = threading.Event(), threading.Event()
