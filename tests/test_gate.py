@@ -30,7 +30,8 @@ def test_one_slow_generation_moves_the_estimate_by_its_share_of_the_last_two_bat
     for _ in range(4):
         _hold(gate, 0.02)
     _hold(gate, 0.4)
-    assert gate.load["service_s"] == pytest.approx((3 * 0.02 + 0.4) / 4, abs=0.03)  # the last four: 2 x 2 slots
+    # the mean of the last four (2 x 2 slots) is 0.115 s; a 30 % running average from 5 s would still be near 1 s
+    assert 0.1 < gate.load["service_s"] < 0.25
 
 
 def _fill(gate: GenerationGate, waiting: int) -> tuple[threading.Event, list[threading.Thread]]:
