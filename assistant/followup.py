@@ -336,8 +336,12 @@ def _names_unknown(question: str, entries: list[Entry]) -> bool:
 
 def _lowercase_words(entries: list[Entry], wanted: set[str]) -> set[str]:
     """Those of the ``wanted`` words that the glossary's text writes in lower case."""
-    text = " ".join(passage for e in entries for _, passage in e.passages())
-    return {word for word in re.findall(r"\b[a-z]+\b", text) if word in wanted}
+    return {word for word in re.findall(r"\b[a-z]+\b", _glossary_text(entries)) if word in wanted}
+
+
+def _glossary_text(entries: list[Entry]) -> str:
+    """Every passage of the entries, in one text."""
+    return " ".join(passage for e in entries for _, passage in e.passages())
 
 
 def _from_conversation(decision: Decision, terms: list[str], question: str) -> Decision:
@@ -449,8 +453,8 @@ def _dislocated(tokens: list[str]) -> str:
 def _glossary_names_it(tokens: list[str], entries: list[Entry]) -> bool:
     """Whether the glossary writes one of these words only capitalised, inside its sentences: a name."""
     wanted = {t.lower() for t in tokens if len(t) > 2}
-    text = " ".join(passage for e in entries for _, passage in e.passages())
-    written = {word for word in re.findall(r"(?<=[a-z,;] )[A-Za-z][a-z]+\b", text) if word.lower() in wanted}
+    written = {word for word in re.findall(r"(?<=[a-z,;] )[A-Za-z][a-z]+\b", _glossary_text(entries))
+               if word.lower() in wanted}
     return any(not word.islower() and word.lower() not in written for word in written)
 
 
