@@ -56,6 +56,8 @@ day, is ``test24``. Round 25 (``raw/round25.jsonl``, 45 questions from 45 new pa
 reviewed in ``review_round25.jsonl``: 27 dropped, 22 of them repeats of earlier questions), collected on 2026-12-05
 (stop 39), is ``test25``. Round 26 (``raw/round26.jsonl``, 45 questions from 45 new pages, 44 of them GitHub issues;
 reviewed in ``review_round26.jsonl``: 9 dropped, 1 relabelled), collected on 2026-12-06 (stop 40), is ``test26``.
+Round 27 (``raw/round27.jsonl``, 45 questions from 45 new pages, 33 of them interview banks; reviewed in
+``review_round27.jsonl``: 8 dropped), collected on 2026-12-06 (stop 41), is ``test27``.
 """
 from __future__ import annotations
 
@@ -77,7 +79,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round19.jsonl": "test19", "round20.jsonl": "test20", "round21.jsonl": "test21",
                 "round22.jsonl": "test22", "round23.jsonl": "test23",
                 "round24.jsonl": "test24", "round25.jsonl": "test25",
-                "round26.jsonl": "test26"}
+                "round26.jsonl": "test26", "round27.jsonl": "test27"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
