@@ -123,6 +123,8 @@ class Thresholds:
     short_answer_score: float  # fused score from which a short descriptive question is answered ...
     short_min_coverage: float  # ... when the top entry also holds this share of its content words
     lead: float  # fused-score lead over every other entry from which a middling description is answered
+    close_meaning: float  # cosine from which a middling description close in meaning to one entry is answered ...
+    meaning_lead: float  # ... when it leads every other entry by this much in cosine and in fused score
 
 
 @dataclass(frozen=True)
@@ -462,7 +464,7 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     about_other = ((subject_concept(question, found.outside) is not None or top.term in retrieval.kind_only
                     or _names_sibling(question, found.outside, entries[top.term]))
                    and not name_part and not asks_for_name)
-    leads = _clear_lead(retrieval, top, thresholds.lead, about_other, found.outside)
+    leads = _clear_lead(retrieval, top, thresholds, about_other, found.outside)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         if foreign and not name_part and not asks_for_name and not tells_a_story(question):
@@ -554,16 +556,24 @@ def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -
     return any(entry_mentions(entry, o) and names & set(o.stems) for o in outside)
 
 
-def _clear_lead(retrieval: Retrieval, top: Hit, lead: float, about_other: bool, outside: list[ConceptMention]) -> bool:
-    """The best entry leads every other by ``lead`` or more in fused score, and the question describes something
-    (a few content words), names no outside concept and is not about another thing than the entry: a description
-    of this entry in other words ("my rnn loss goes nan ..., someone said clip the grads??"), not a middling
-    match. Blind descriptions of an uncovered sibling ("cuts a patch out of one image and pastes it onto another"
-    for Mixup) lead as clearly: with no name in the question nothing here tells them apart."""
-    runner_up = max((h.fused for h in retrieval.hits if h.term != top.term), default=None)
+def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, about_other: bool,
+                outside: list[ConceptMention]) -> bool:
+    """The best entry leads every other clearly, and the question describes something (a few content words),
+    names no outside concept and is not about another thing than the entry: a description of this entry in other
+    words ("my rnn loss goes nan ..., someone said clip the grads??"), not a middling match. A clear lead is
+    ``thresholds.lead`` or more in fused score, or, for a question close in meaning to the entry (cosine
+    ``thresholds.close_meaning`` or more), ``thresholds.meaning_lead`` in both cosine and fused score ("we want to
+    compare two recordings of the same phrase, one person talks much slower"). Blind descriptions of an uncovered
+    sibling ("cuts a patch out of one image and pastes it onto another" for Mixup) lead as clearly: with no name in
+    the question nothing here tells them apart."""
+    others = [h for h in retrieval.hits if h.term != top.term]
     described = len(set(content_stems(retrieval.question, QUERY_WORDS))) >= _MIN_DESCRIPTION_WORDS
-    return (described and not about_other and not outside and runner_up is not None
-            and top.fused - runner_up >= lead)
+    if not (described and not about_other and not outside and others):
+        return False
+    fused_lead = top.fused - max(h.fused for h in others)
+    close = (top.dense >= thresholds.close_meaning and fused_lead >= thresholds.meaning_lead
+             and top.dense - max(h.dense for h in others) >= thresholds.meaning_lead)
+    return fused_lead >= thresholds.lead or close
 
 
 def _closest_or_named_part(term: str, name_part: bool, leads: bool, cov: float, ask: Ask) -> Decision:

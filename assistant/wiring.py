@@ -103,7 +103,9 @@ def answer_config(settings: Settings) -> AnswerConfig:
                                               closest_score=settings.closest_threshold,
                                               short_answer_score=settings.short_answer_threshold,
                                               short_min_coverage=settings.short_min_coverage,
-                                              lead=settings.lead_threshold))
+                                              lead=settings.lead_threshold,
+                                              close_meaning=settings.close_meaning_threshold,
+                                              meaning_lead=settings.meaning_lead_threshold))
 
 
 def generation_gate(settings: Settings, generator: Generator | None) -> GenerationGate:

@@ -349,6 +349,17 @@ def test_a_description_whose_best_entry_clearly_leads_is_answered_from_it(judge,
     assert (decision.outcome, decision.terms) == ("answered", [term]), decision
 
 
+@pytest.mark.parametrize("question, term", [
+    ("fraudsters changed tactics so the same features now mean something different and our model's precision "
+     "tanked. what's that called", "Concept Drift"),
+    ("Why use an independent meta networks to generate the weights for each block, in stead of using the weights of "
+     "the original networks and update them directly?", "Hypernetworks"),
+])
+def test_a_description_close_in_meaning_to_one_entry_is_answered_on_a_smaller_lead(judge, question, term):
+    decision = judge(question)  # leads of 0.05 to 0.15 in fused score: the marked closest entry before
+    assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
+
+
 def test_a_clear_lead_does_not_answer_a_question_naming_an_outside_concept(judge):
     decision = judge("I have read the code and found that the current Adam optimizer is not the AdamW (true weight "
                      "decay) you mentioned in Appendix B.1 of your paper. I wonder do I get something wrong here?")
