@@ -46,6 +46,7 @@ from assistant.prompt import PromptStyle, build_prompt, packaged_style
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings, Turn
 from assistant.suggest import FollowUps
+from assistant.text import spell_what
 from assistant.written import Written, written_cache, written_key
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class Assistant:
         started = time.perf_counter()
         asked = clean_question(question, self.config.max_question_chars)
         turns = clean_history(list(history), self.config.max_history_turns, self.config.max_history_chars)
-        resolution = resolve(asked, turns, self.retriever, self.config.thresholds.long_words)
+        resolution = resolve(spell_what(asked), turns, self.retriever, self.config.thresholds.long_words)
         text = resolution.question  # built from the cleaned question and history
         retrieval, decision = self._decided(text, resolution.exclude)
         about = about_topic(text, resolution, retrieval, decision, self.glossary.entries,

@@ -21,6 +21,9 @@ _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z0-9\"
 _BRITISH = [(re.compile(r"isation"), "ization"), (re.compile(r"ising\b"), "izing"), (re.compile(r"ise([ds]?)\b"), r"ize\1"),
             (re.compile(r"yse([ds]?)\b"), r"yze\1"), (re.compile(r"our\b"), "or"), (re.compile(r"ll(ed|ing)\b"), r"l\1")]
 
+# "wat is", "wats", "wht is", "wot's": chat spellings of the question word "what" where a sentence opens.
+_WHAT_SPELLED = re.compile(r"(?:^|(?<=[.!?]\s))(?:wat|w[ou]t|wht|waht|whta)(?=(?:'s|’s|s)?\b)", re.IGNORECASE)
+
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below between both
 but by can can't could did didn't do does doesn't doing don't down during each few for from further had has have having he
@@ -71,6 +74,12 @@ def words(text: str) -> list[str]:
 def normalize_name(name: str) -> str:
     """Canonical form for comparing names: folded, American spelling, punctuation-free."""
     return " ".join(americanize(w) for w in _WORD.findall(fold(name).replace("-", " ")))
+
+
+def spell_what(text: str) -> str:
+    """The text with a chat spelling of "what" that opens a sentence written "what" ("wats EWC in ML" -> "whats EWC
+    in ML"), so that it asks what a thing is as the question word does."""
+    return _WHAT_SPELLED.sub(lambda m: "What" if m.group(0)[0].isupper() else "what", text)
 
 
 def content_stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:

@@ -267,6 +267,9 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
     # ... not a turn that only says a comparison word before a thing of its own
     (["What is label smoothing?", "same article also mentions mixup, what is it?"], ("answered", ["Mixup"], None)),
     (["What is label smoothing?", "different matter: how is mixup used?"], ("answered", ["Mixup"], None)),
+    # "wats X": a chat spelling of "what" asks what X is (it was read as a word before the name, as in "Fleiss' kappa")
+    (["wats gumbel softmax"], ("answered", ["Gumbel-Softmax"], None)),
+    (["wats EWC in ML"], ("answered", ["Elastic Weight Consolidation"], None)),
 ])
 def test_the_decision_runs_on_every_turn(assistant, conversation, expected):
     history: list[Turn] = []

@@ -4,7 +4,9 @@ from __future__ import annotations
 import random
 import threading
 
-from assistant.text import stem
+import pytest
+
+from assistant.text import spell_what, stem
 
 
 def test_stemming_from_many_threads_gives_each_thread_the_right_stems():
@@ -28,3 +30,13 @@ def test_stemming_from_many_threads_gives_each_thread_the_right_stems():
     for t in threads:
         t.join()
     assert errors == []
+
+
+@pytest.mark.parametrize("text, spelled", [
+    ("wats EWC in ML", "whats EWC in ML"), ("wat is SAM", "what is SAM"), ("Wot's a spiking net", "What's a spiking net"),
+    ("ok. wht is a DBN", "ok. what is a DBN"),
+    ("What is SAM", "What is SAM"), ("whatever works", "whatever works"), ("that is", "that is"),  # left alone
+    ("watson is a name", "watson is a name"), ("is it wat I think", "is it wat I think"),  # not where a sentence opens
+])
+def test_chat_spellings_of_what_that_open_a_sentence_read_as_what(text, spelled):
+    assert spell_what(text) == spelled
