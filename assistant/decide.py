@@ -562,10 +562,10 @@ def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, about_ot
     names no outside concept and is not about another thing than the entry: a description of this entry in other
     words ("my rnn loss goes nan ..., someone said clip the grads??"), not a middling match. A clear lead is
     ``thresholds.lead`` or more in fused score, or, for a question close in meaning to the entry (cosine
-    ``thresholds.close_meaning`` or more), ``thresholds.meaning_lead`` in both cosine and fused score ("we want to
-    compare two recordings of the same phrase, one person talks much slower"). Blind descriptions of an uncovered
-    sibling ("cuts a patch out of one image and pastes it onto another" for Mixup) lead as clearly: with no name in
-    the question nothing here tells them apart."""
+    ``thresholds.close_meaning`` or more), ``thresholds.meaning_lead`` in both cosine and fused score ("fraudsters
+    changed tactics so the same features now mean something different ... what's that called"). Blind descriptions
+    of an uncovered sibling ("cuts a patch out of one image and pastes it onto another" for Mixup) lead as clearly:
+    with no name in the question nothing here tells them apart."""
     others = [h for h in retrieval.hits if h.term != top.term]
     described = len(set(content_stems(retrieval.question, QUERY_WORDS))) >= _MIN_DESCRIPTION_WORDS
     if not (described and not about_other and not outside and others):

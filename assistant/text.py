@@ -77,8 +77,8 @@ def normalize_name(name: str) -> str:
 
 
 def spell_what(text: str) -> str:
-    """The text with a chat spelling of "what" that opens a sentence written "what" ("wats EWC in ML" -> "whats EWC
-    in ML"), so that it asks what a thing is as the question word does."""
+    """The text with each chat spelling of "what" that opens a sentence spelled "what" ("wats EWC in ML" -> "whats
+    EWC in ML"): it asks what a thing is, as the question word does."""
     return _WHAT_SPELLED.sub(lambda m: "What" if m.group(0)[0].isupper() else "what", text)
 
 
