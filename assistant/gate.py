@@ -36,8 +36,13 @@ class GenerationGate:
         self._capacity = slots + queue_size
         self._lock = threading.Lock()
         self.wait_s = wait_s
-        self.service_s = service_s  # how long one generation holds a slot: the mean of the last ``2 * slots``
-        self._held: collections.deque[float] = collections.deque(maxlen=2 * slots)  # their hold times, newest last
+        self._assumed_s = service_s
+        self._held: collections.deque[float] = collections.deque(maxlen=2 * slots)  # hold times, newest last
+
+    @property
+    def service_s(self) -> float:
+        """How long one generation holds a slot: the mean of the last ``2 * slots`` hold times."""
+        return sum(self._held) / len(self._held) if self._held else self._assumed_s
 
     @property
     def load(self) -> dict[str, float]:
@@ -67,7 +72,6 @@ class GenerationGate:
         finally:
             with self._lock:
                 self._held.append(time.perf_counter() - started)
-                self.service_s = sum(self._held) / len(self._held)
                 if self._waiters:
                     self._waiters.popleft().set()  # the slot passes straight to the oldest waiter
                 else:
