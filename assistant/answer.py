@@ -27,6 +27,7 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from assistant.asks import Ask
 from assistant.attribute import attribute
@@ -35,7 +36,7 @@ from assistant.corpus import Entry, Glossary
 from assistant.decide import Decision, Thresholds, decide
 from assistant.errors import GenerationError
 from assistant.extractive import closest_answer, completed, extractive_answer, refusal_text
-from assistant.followup import about_topic, clean_history, in_conversation, resolve
+from assistant.followup import GlossaryWords, about_topic, clean_history, in_conversation, resolve
 from assistant.gaps import unaddressed, undefined_text
 from assistant.gate import GenerationGate
 from assistant.generate import Cancel, Generator, Prompt, SentenceScorer
@@ -102,6 +103,11 @@ class Assistant:
         self.followups = FollowUps(retriever, self.route)
         self.written = written_cache(config.answer_cache_size)
 
+    @cached_property
+    def _words(self) -> GlossaryWords:
+        """How the glossary writes single words, for follow-up turns: read at the first one, not at start-up."""
+        return GlossaryWords.of(self.glossary.entries)
+
     @property
     def backend(self) -> str:
         return self.generator.name if self.generator else "extractive"
@@ -128,12 +134,13 @@ class Assistant:
         resolution = resolve(spell_what(asked), turns, self.retriever, self.config.thresholds.long_words)
         text = resolution.question  # built from the cleaned question and history
         retrieval, decision = self._decided(text, resolution.exclude)
-        about = about_topic(text, resolution, retrieval, decision, self.glossary.entries,
+        about = about_topic(text, resolution, retrieval, decision, self.glossary.entries, self._words,
                             self.retriever.matcher.is_name_word)
         if about is not None:  # "supervised or not?": asked about the conversation's entry
             text = about
             retrieval, decision = self._decided(text)
-        decision = in_conversation(decision, resolution, retrieval, self._entries, self.config.thresholds)
+        decision = in_conversation(decision, resolution, retrieval, self._entries, self.config.thresholds,
+                                   self._words)
         return Route(asked, text, retrieval, decision, _ms(started))
 
     def _decided(self, text: str, exclude: tuple[str, ...] = ()) -> tuple[Retrieval, Decision]:

@@ -51,7 +51,7 @@ evidence where the question alone is not placed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from itertools import takewhile
 
@@ -205,8 +205,25 @@ def resolve(question: str, history: list[Turn], retriever: Retriever, long_words
     return resolution
 
 
+@dataclass(frozen=True)
+class GlossaryWords:
+    """How the glossary's text writes single words, read once per glossary rather than on every turn: the words it
+    writes in lower case, and the forms each word takes inside its sentences (after a lower-case word, a comma or a
+    semicolon)."""
+    lowercase: frozenset[str]
+    inside: Mapping[str, frozenset[str]]  # the word in lower case -> the forms it is written in there
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> GlossaryWords:
+        text = " ".join(passage for e in entries for _, passage in e.passages())
+        forms: dict[str, set[str]] = {}
+        for word in re.findall(r"(?<=[a-z,;] )[A-Za-z][a-z]+\b", text):
+            forms.setdefault(word.lower(), set()).add(word)
+        return cls(frozenset(re.findall(r"\b[a-z]+\b", text)), {w: frozenset(f) for w, f in forms.items()})
+
+
 def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: dict[str, Entry],
-                    thresholds: Thresholds) -> Decision:
+                    thresholds: Thresholds, words: GlossaryWords) -> Decision:
     """The decision on a resolved turn with what the conversation shows as evidence:
     - a follow-up on a marked closest guess goes on with it, which confirms the guess ("any downsides?"), and so does
       a turn that gets the same entry as the closest one again ("is higher better or lower?"), unless it describes
@@ -232,7 +249,7 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
     A comparison answered from one entry that leaves its other side unsaid ("And triplet loss — how's that
     different?", "how do anchors differ from that?" after Counterfactual Explanations) weighs it against the entry
     the conversation was last answered from: both answer."""
-    decision = _with_evidence(decision, resolution, retrieval, entries, thresholds)
+    decision = _with_evidence(decision, resolution, retrieval, entries, thresholds, words)
     if len(retrieval.question.split()) >= thresholds.long_words:  # a long turn carries its own context
         return decision
     return _with_unsaid_side(decision, resolution, retrieval.question, entries)
@@ -267,7 +284,7 @@ def _weighs(question: str) -> bool:
 
 
 def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: dict[str, Entry],
-                   thresholds: Thresholds) -> Decision:
+                   thresholds: Thresholds, words: GlossaryWords) -> Decision:
     if decision.outcome == "answered" and resolution.tentative and set(decision.terms) <= set(resolution.tentative):
         confirmed = resolution.confirms and not asks_what_it_is(retrieval.question) \
             and said_before_what_that_is(retrieval.question) is None
@@ -280,7 +297,7 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
             return _from_conversation(decision, decision.terms, retrieval.question)
     if decision.outcome == "closest" and resolution.exclude and not decision.outside:
         return _from_conversation(decision, decision.terms, retrieval.question)
-    near_tie = _near_tie(decision, resolution, retrieval, list(entries.values()))
+    near_tie = _near_tie(decision, resolution, retrieval, words)
     if near_tie is not None:  # "why soft probabilities and not hard labels?" after Knowledge Distillation
         return _from_conversation(decision, [near_tie], retrieval.question)
     top = max(retrieval.hits, key=lambda h: h.fused)
@@ -301,13 +318,13 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
     return _from_conversation(decision, [term], retrieval.question)
 
 
-def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: list[Entry]) -> str | None:
+def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval, words: GlossaryWords) -> str | None:
     """The conversation's entry, when a turn that names nothing and asks what nothing is was placed by its
     description alone on another entry that scores hardly more than it (within ``_NEAR_TIE``): the conversation
     breaks the tie. None otherwise."""
     if decision.reason not in ("descriptive", "closest") or len(resolution.context) != 1 or resolution.exclude \
             or set(decision.terms) & set(resolution.context) or retrieval.matches or decision.outside \
-            or _names_unknown(retrieval.question, entries) or _asks_of_its_own(retrieval.question):
+            or _names_unknown(retrieval.question, words) or _asks_of_its_own(retrieval.question):
         return None
     scores = {h.term: h.fused for h in retrieval.hits}
     term = resolution.context[0]
@@ -322,26 +339,14 @@ def _asks_of_its_own(question: str) -> bool:
         or asks_about_the_glossary(question)
 
 
-def _names_unknown(question: str, entries: list[Entry]) -> bool:
+def _names_unknown(question: str, words: GlossaryWords) -> bool:
     """Whether a word inside a sentence of the question is capitalised: a name ("how does MAML work in detail"), not
     the first word of a sentence ("What's the downside? Ongoing cost, extra maintenance?") nor a word said loudly: a
     small one ("why go UP first?") or one in capitals that the glossary writes in lower case, an ordinary word ("why
     would you want the model LESS confident")."""
     capitalised = [t for sentence in split_sentences(question) for t in _WORD.findall(sentence)[1:]
                    if t[0].isupper() and len(t) > 1 and t.lower() not in STOPWORDS]
-    loud = {t.lower() for t in capitalised if t.isupper()}
-    ordinary = _lowercase_words(entries, loud) if loud else set()
-    return any(not (t.isupper() and t.lower() in ordinary) for t in capitalised)
-
-
-def _lowercase_words(entries: list[Entry], wanted: set[str]) -> set[str]:
-    """Those of the ``wanted`` words that the glossary's text writes in lower case."""
-    return {word for word in re.findall(r"\b[a-z]+\b", _glossary_text(entries)) if word in wanted}
-
-
-def _glossary_text(entries: list[Entry]) -> str:
-    """Every passage of the entries, in one text."""
-    return " ".join(passage for e in entries for _, passage in e.passages())
+    return any(not (t.isupper() and t.lower() in words.lowercase) for t in capitalised)
 
 
 def _from_conversation(decision: Decision, terms: list[str], question: str) -> Decision:
@@ -367,7 +372,7 @@ def _in_words_of(context: tuple[str, ...], retrieval: Retrieval, decision: Decis
 
 
 def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, decision: Decision,
-                entries: list[Entry], is_name_word: Callable[[str], bool]) -> str | None:
+                entries: list[Entry], words: GlossaryWords, is_name_word: Callable[[str], bool]) -> str | None:
     """A short turn (in the sentences that ask) that stood alone, names nothing, and that the glossary could not
     place ("supervised or not?", "fix?", "Is a higher number better or worse? The slide didn't say.", "Could you give
     a concrete example?", "works for speech too?") asked about the entry the conversation was last answered from, or
@@ -404,8 +409,8 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or decision.reason not in ("low_score", "not_in_glossary") \
             or _asks_of_its_own(question):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
-    if topic_words is None or _names_unknown(question, entries) \
-            or _glossary_names_it(tokens, entries) or not aspect and _describes_another(
+    if topic_words is None or _names_unknown(question, words) \
+            or _glossary_names_it(tokens, words) or not aspect and _describes_another(
                 _field_words(_dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question,
                              is_name_word), topic_words) \
             or not resolution.context and _not_the_guess(question, topic_words) \
@@ -450,12 +455,10 @@ def _dislocated(tokens: list[str]) -> str:
     return " ".join(tokens[:start])
 
 
-def _glossary_names_it(tokens: list[str], entries: list[Entry]) -> bool:
+def _glossary_names_it(tokens: list[str], words: GlossaryWords) -> bool:
     """Whether the glossary writes one of these words only capitalised, inside its sentences: a name."""
     wanted = {t.lower() for t in tokens if len(t) > 2}
-    written = {word for word in re.findall(r"(?<=[a-z,;] )[A-Za-z][a-z]+\b", _glossary_text(entries))
-               if word.lower() in wanted}
-    return any(not word.islower() and word.lower() not in written for word in written)
+    return any(word not in words.inside.get(word, {word}) for word in wanted)  # written there, never in lower case
 
 
 def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_words: int) -> Resolution:
