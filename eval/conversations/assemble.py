@@ -9,10 +9,11 @@
   with a second reader's drops and relabels in raw/review_collected2.jsonl: `test2`, held out.
 - raw/written.jsonl: conversations written by a helper blind to the code, for the turn kinds public pages
   rarely show (corrections, ellipsis, pronouns); half of them, chosen by a hash of the id, are `test`.
-- raw/written2.jsonl to raw/written71.jsonl: 34 to 40 more each, written later by seventy more helpers that read
-  only the glossary: `test3` to `test72`, held out. Fourteen conversations (x034, z017, w6-025, w6-035, w10-028, w20-008,
-  w20-018, w29-001, w44-036, w45-004, w63-012, w64-015, w66-036, w67-040) were taken out because a turn asked a question of
-  eval/heldout.jsonl word for word: that set stays unseen.
+- raw/written2.jsonl to raw/written73.jsonl: 34 to 40 more each, written later by seventy-two more helpers that
+  read only the glossary: `test3` to `test74`, held out (each file present is read: a new helper's file is the next
+  split). Fourteen conversations (x034, z017, w6-025, w6-035, w10-028, w20-008, w20-018, w29-001, w44-036, w45-004,
+  w63-012, w64-015, w66-036, w67-040) were taken out because a turn asked a question of eval/heldout.jsonl word for
+  word: that set stays unseen.
 """
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def main() -> None:
     if written_raw.exists():
         written = [{**c, "split": "test" if hashlib.sha1(c["id"].encode()).digest()[0] % 2 else "dev"}
                    for c in _lines(written_raw)]
-        for number in range(2, 72):  # written2.jsonl is split test3, ...
+        numbers = sorted(int(path.stem.removeprefix("written")) for path in (HERE / "raw").glob("written[0-9]*.jsonl"))
+        for number in numbers:  # written2.jsonl is split test3, ...
             written += [{**c, "split": f"test{number + 1}"} for c in _lines(HERE / "raw" / f"written{number}.jsonl")]
         (HERE / "written.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in written),
                                             encoding="utf-8")

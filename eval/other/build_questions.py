@@ -340,7 +340,7 @@ def build(name, pages, titles):
     for i, (url, skind, qs) in enumerate(pages):
         for q, terms, kind in qs:
             rows.append(row(name, len(rows) + 1, q, terms, kind, url, skind, split_of[i], titles, seen))
-    for number in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12):
+    for number in sorted(int(path.stem.removeprefix("round")) for path in (HERE / name).glob("round[0-9]*.jsonl")):
         rows += later_round(number, name, titles, seen, len(rows))
     with open(HERE / name / "questions.jsonl", "w", encoding="utf-8") as f:
         for r in rows:
