@@ -5,9 +5,11 @@
 
 Typos are accepted only for words that are not themselves real words of the corpus, so
 "batch normalization" does not match "Batch Renormalization" and "batch norm" does not match
-"batch renorm". A name's last word may be cut short ("spiking neural nets", "batch renorm"). Short upper-case
-abbreviations ("SAM", "VI") match only in upper case, or when the whole question is lower case (then never a
-word of chat: "ppl"). A list may leave out the last words two names share ("null and alternative hypothesis").
+"batch renorm". A one-word name takes no typo that is a word of the language either (the embedder's vocabulary:
+"simple" is not *sample*, "meant" not *mean*); in a longer name the other words confirm it ("casual inference").
+A name's last word may be cut short ("spiking neural nets", "batch renorm"). Short upper-case abbreviations ("SAM",
+"VI") match only in upper case, or when the whole question is lower case (then never a word of chat: "ppl"). A list
+may leave out the last words two names share ("null and alternative hypothesis").
 """
 from __future__ import annotations
 
@@ -100,6 +102,10 @@ def coordinated(tokens: list[_Token], first: _HasSpan, second: _HasSpan) -> bool
     return bool(_LINKS.intersection(between)) and all(w in _LINKS or w in _ARTICLES for w in between)
 
 
+def _typos_allowed(word: str) -> int:
+    return 1 if len(word) <= 7 else 2
+
+
 def _shortened(seen: str, word: str) -> bool:
     """``seen`` is ``word`` cut short, as people write "net", "conv" or "renorm" (plural or not)."""
     short = seen.removesuffix("s")
@@ -141,9 +147,11 @@ def glossary_abbreviations(entries: list[Entry]) -> dict[str, list[str]]:
 
 class TermMatcher:
     """Matches glossary names in free text. ``known_words`` are words that are never typos; ``concept_words``
-    are the words of outside concepts' names (see ``is_name_word``)."""
+    are the words of outside concepts' names (see ``is_name_word``); ``language_words`` are words of the language,
+    never typos of a one-word name."""
 
-    def __init__(self, entries: Iterable[Entry], known_words: Iterable[str], concept_words: Iterable[str] = ()) -> None:
+    def __init__(self, entries: Iterable[Entry], known_words: Iterable[str], concept_words: Iterable[str] = (),
+                 language_words: Iterable[str] = ()) -> None:
         entries = list(entries)
         abbreviations = glossary_abbreviations(entries)
         used_by = defaultdict(set)  # stem -> terms whose text uses it
@@ -165,6 +173,7 @@ class TermMatcher:
                                              tuple(t.stem for t in toks), short_abbrev, ambiguous, abbreviation,
                                              phrasal))
         self._known = {stem(w) for w in known_words}
+        self._language = frozenset(language_words)
         self._concept_words = {americanize(w.lower()) for w in concept_words}
         self._vocab = sorted({w for n in self._names for w in (*n.raw, *n.stems)})
         self._by_word: dict[str, list[tuple[_Name, int]]] = defaultdict(list)
@@ -220,19 +229,23 @@ class TermMatcher:
                     return replace(other, score=other.score - 0.05, start=link - size, end=link)
         return None
 
-    def _word_distance(self, tok: _Token, raw: str, st: str) -> int | None:
-        """0 for the same word, the typo distance for an accepted typo, None otherwise."""
+    def _word_distance(self, tok: _Token, raw: str, st: str, alone: bool) -> int | None:
+        """0 for the same word, the typo distance for an accepted typo, None otherwise. ``alone``: the word is a
+        whole one-word name, which no other word of it confirms."""
         if tok.raw in (raw, raw + "s") or tok.stem == st or _NUMERALS.get(tok.raw) == raw:
             return 0
-        if len(raw) < 4 or tok.stem in self._known or tok.raw in self._known:
+        if len(raw) < 4 or tok.stem in self._known or tok.raw in self._known or alone and tok.raw in self._language:
             return None
         # Up to one typo in a word of 7 letters or fewer, two in a longer one: of the word or of its stem,
-        # each held to its own length ("term" is not a typo of "trimming", whose stem is "trim").
+        # each held to its own length ("term" is not a typo of "trimming", whose stem is "trim"). Found on the
+        # stems, the words themselves may differ by one more edit, not by a suffix as well ("kubelet" is four
+        # edits from "kubernetes", two from its stem "kubernet"; "lable" two from "labels", one from "label").
         dist = min((d for a, b in ((tok.raw, raw), (tok.stem, st))
-                    if (d := OSA.distance(a, b, score_cutoff=3)) <= (1 if len(b) <= 7 else 2)), default=None)
-        if dist is None:
+                    if (d := OSA.distance(a, b, score_cutoff=3)) <= _typos_allowed(b)), default=None)
+        if dist is None or OSA.distance(tok.raw, raw) > _typos_allowed(raw) + 1:
             return None
-        if dist == 2 and (raw.startswith(tok.raw) or raw.endswith(tok.raw) or tok.raw.startswith(raw) or tok.raw.endswith(raw)):
+        if dist == 2 and (raw.startswith(tok.raw) or raw.endswith(tok.raw) or tok.raw.startswith(raw)
+                          or tok.raw.endswith(raw)):
             return None  # a prefix or suffix added or dropped: another word, not a typo
         return dist
 
@@ -251,7 +264,8 @@ class TermMatcher:
                     if start < 0 or end > len(tokens) or (name.term, start, end) in found:
                         continue
                     window = tokens[start:end]
-                    dists = [self._word_distance(t, r, s) for t, r, s in zip(window, name.raw, name.stems)]
+                    alone = len(window) == 1
+                    dists = [self._word_distance(t, r, s, alone) for t, r, s in zip(window, name.raw, name.stems)]
                     if len(dists) > 1 and dists[-1] is None and _shortened(window[-1].raw, name.raw[-1]):
                         dists[-1] = 1  # "spiking neural nets", "batch renorm": the last word cut short
                     if None in dists or (name.exact and any(dists)) or not self._allowed(name, window, lowercase_text) \
@@ -262,8 +276,10 @@ class TermMatcher:
         return list(found.values())
 
     def _may_be_a_typo(self, tok: _Token) -> bool:
-        """Whether a long word could be a misspelt name joined into one word: it is no word the corpus knows."""
-        return len(tok.raw) >= _MIN_JOINED_TYPO and tok.stem not in self._known and tok.raw not in self._known
+        """Whether a long word could be a misspelt name joined into one word: it is no word the corpus or the
+        language knows."""
+        return len(tok.raw) >= _MIN_JOINED_TYPO and tok.stem not in self._known and tok.raw not in self._known \
+            and tok.raw not in self._language
 
     def _candidate_words(self, tok: _Token) -> set[str]:
         plural = tok.raw.removesuffix("s") if tok.upper else None  # "VMs", which the stemmer leaves whole

@@ -16,7 +16,7 @@ from assistant.concepts import ConceptFinder
 from assistant.corpus import Glossary, load_glossary
 from assistant.errors import CorpusError
 from assistant.decide import Thresholds
-from assistant.embed import Embedder, make_embedder
+from assistant.embed import Embedder, make_embedder, vocabulary_words
 from assistant.gate import GenerationGate
 from assistant.generate import Generator, make_generator
 from assistant.ground import GroundingChecker
@@ -81,7 +81,8 @@ def build_retrieval(settings: Settings, rebuild: bool = False, progress: bool = 
         glossary.entries, rebuild=rebuild, progress=progress, persist_required=persist_required)
     vocabulary = corpus_vocabulary(glossary, settings.corpus_path)
     concepts = ConceptFinder.load(settings.outside_concepts_path, glossary.entries, vocabulary, glossary.subject or "")
-    matcher = TermMatcher(glossary.entries, vocabulary | concepts.words, concepts.words)
+    matcher = TermMatcher(glossary.entries, vocabulary | concepts.words, concepts.words,
+                          vocabulary_words(settings.embedder))
     retriever = Retriever(glossary.entries, embedder, built.index, matcher, dense_weight=settings.dense_weight,
                           concepts=concepts)
     return RetrievalStack(glossary, embedder, built, retriever, corpus_error)

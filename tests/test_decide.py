@@ -448,6 +448,7 @@ def judge_on(stack, tmp_path_factory):
     ("stats+vocabulary", "Why do we calculate a test-statistic?"),  # an outside concept, asked about alone
     ("cncf", "Explain StatefulSet"),  # a name word joined to another word: no form of the name (real, cncf dev)
     ("cncf", "what is a statefulset?"),
+    ("cncf", "what is a kubelet"),  # near "kubernet", the stem of Kubernetes, but four edits from the name itself
 ])
 def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_on(judge_on, glossary, question):
     decision = judge_on[glossary](question)

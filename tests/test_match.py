@@ -24,6 +24,7 @@ import pytest
     ("Mix-Up vs cutmix", "Mixup"),  # the noun "mix-up", hyphenated or joined
     ("What role does the parameter λ play in MixUp?", "Mixup"),  # camel case: the noun, as if hyphenated (test15)
     ("whats dropconect", "DropConnect"),  # a name written as one word, with a typo (blind-written first turns)
+    ("can you explain casual inference", "Causal Inference"),  # a word of the language, confirmed by the name's other
 ])
 def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
     assert term in [m.term for m in retriever.matcher.find(text)]
@@ -40,6 +41,7 @@ def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
     # the verb "mix up", spaced and inflected, is not the noun "mix-up" (blind-written corrections answered as Mixup)
     "sorry, I mixed up names, I wanted the one that gives simple if-then rules",
     "I always mix up precision and recall",
+    "is there a method that counteracts it?",  # "counteracts" is no typo of "counterfactual": their stems only are near
 ])
 def test_near_misses_do_not_match(retriever, text):
     assert retriever.matcher.find(text) == []
@@ -75,6 +77,31 @@ def test_numerals_match_either_way(stats_matcher, text, term):
 def test_a_typo_is_measured_against_the_word_not_its_stem(stats_matcher):
     """"term" is two letters from "trim", the stem of trimming: far too many for a four-letter word."""
     assert "trimming" not in [m.term for m in stats_matcher.find('What does the term "statistical inference" mean?')]
+
+
+@pytest.fixture(scope="module")
+def stats_matcher_with_language():
+    from assistant.corpus import load_glossary
+    from assistant.embed import vocabulary_words
+    from assistant.match import TermMatcher
+    from assistant.settings import ROOT
+
+    language = vocabulary_words("all-MiniLM-L6-v2")
+    assert "simple" in language and "sampel" not in language
+    return TermMatcher(load_glossary(ROOT / "eval/other/jamovi-stats/source/glossary.yml").entries, set(), (), language)
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("Is there a simple way to read a QQ plot?", "sample"),  # a word of the language is no typo of a one-word name
+    ("What is meant by blinding in a trial?", "mean"),
+])
+def test_a_word_of_the_language_is_no_typo_of_a_one_word_name(stats_matcher, stats_matcher_with_language, text, wrong):
+    assert wrong in [m.term for m in stats_matcher.find(text)]  # a glossary without its source article knows few words
+    assert wrong not in [m.term for m in stats_matcher_with_language.find(text)]
+
+
+def test_a_misspelt_one_word_name_is_still_found(stats_matcher_with_language):
+    assert "sample" in [m.term for m in stats_matcher_with_language.find("what is a sampel?")]
 
 
 @pytest.mark.parametrize("text, terms", [
