@@ -687,15 +687,19 @@ def _antecedent_span(question: str, start: int) -> str:
     of it, less the words of the word's own clause when that clause asks (it opens with a question word) and someone
     else is its subject: the reference word itself ("what baseline does it use") or a person ("what temperature
     should we use for it?", "how do I choose the baseline for that?"). Things said there are what the clause asks
-    about the referent, not the referent; a thing the clause asks about as its subject ("does quantization help with
-    that?") or said before the clause ("what is mixup, and why does it help?") may be."""
+    about the referent, not the referent ("what max LR should I pick for it": the LR is the referent's); a thing the
+    clause asks about as its subject ("does quantization help with that?") or said before the clause ("what is mixup,
+    and why does it help?") may be."""
     clause = max((m.end() for m in _CLAUSE_BOUNDARY.finditer(question, 0, start)), default=0)
     said = [w.lower() for w in _WORD.findall(question[clause:start])]
     asking = list(takewhile(lambda w: w in ASKING_WORDS, said))
     if not asking or len(asking) == len(said):
         return question[:start]
     subject_is_referent = said[-1] in _AUXILIARIES
-    subject_is_person = said[len(asking)] in _PEOPLE
+    # the subject follows the asking words, or the thing they ask for and its auxiliary ("what max LR should I")
+    rest = said[len(asking):]
+    subject_is_person = rest[0] in _PEOPLE or any(
+        word in _AUXILIARIES and following in _PEOPLE for word, following in zip(rest, rest[1:]))
     return question[:clause] if subject_is_referent or subject_is_person else question[:start]
 
 

@@ -130,6 +130,9 @@ def test_a_reference_word_does_not_stand_for_another_thing_of_its_own_clause(ret
         "what baseline does Integrated Gradients use"
     assert resolve("how do I choose the baseline for that with text?", history, retriever).question == \
         "how do I choose the baseline for Integrated Gradients with text?"
+    # ... also after the thing the clause asks for ("what max LR should I pick", blind written, spent split test63)
+    assert resolve("what max LR should I pick for it", [turn("what is the one cycle policy?", "One Cycle Policy")],
+                   retriever).question == "what max LR should I pick for One Cycle Policy"
     assert not resolve("does quantization help with that?", history, retriever).followup
     assert not resolve("what is SHAP, and why does it work?", history, retriever).followup
     # "its" may stand for a thing of its own clause
