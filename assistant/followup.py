@@ -30,6 +30,8 @@ the topic when
   preposition or has a focus word ("in segmentation models too?", "face recognition only?", "batch size 2 tho?"),
   unless it asks what something is ("whats infonce exactly tho") or about something ("what about X tho"): the
   topic goes in front;
+- it is short, names nothing of its own and speaks of "the X" ("what does the temperature do?", "how do I choose
+  the baseline input?"): the topic's X, whether or not its entry writes it; the topic goes in front;
 - it is a fragment that is only a new name ("ok and EWC?"): the earlier question is asked about that name
   when the earlier question names its topic ("when should I use mixup?" -> "when should I use EWC?");
 - it is a fragment that goes on ("and CLIP?") with a thing the topic's entry itself writes (Contrastive Loss's
@@ -146,6 +148,8 @@ _CLAUSE_BOUNDARY = re.compile(r"[,;:?!.—–]\s*|\s(?:and|but|or|so)\s+", re.IG
 _AUXILIARIES = frozenset("is are was were do does did can could should would will has have isn't doesn't don't "
                          "can't won't".split())
 _PEOPLE = frozenset("i you we people they one someone".split())
+_DEFINITE = re.compile(r"\bthe\s+(?P<x>[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})", re.IGNORECASE)  # "the X"
+_MIN_PART_CHARS = 4  # the first word of "the X" this long names a part of the topic ("the two" does not)
 _MAX_FRAGMENT_WORDS = 3
 _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it asks about
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
@@ -505,7 +509,7 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     if corrects:  # the rest is the turn: about the topic ("no, I meant how it works"), else, when the answer was
         # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it, and so
         # is a thing the rest describes by the topic ("I meant the problem it's fighting")
-        turn = _resolve_turn(rest, named, topics, retriever)
+        turn = _resolve_turn(rest, named, topics, retriever, corrects=True)
         declined = declines and (not turn.followup or _first_word(rest) in _ARTICLES)
         return replace(turn, followup=True, exclude=_turned_down(mentions, topic, retriever) if declined else ())
     return _resolve_turn(question, named, topics, retriever)
@@ -533,8 +537,10 @@ def _turns_down(mentions: list[tuple[NameMatch, bool]], topic: _Topic) -> bool:
     return any(negated and m.term in topic.names for m, negated in mentions)
 
 
-def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriever: Retriever) -> Resolution:
-    """A turn that corrects nothing: a reference word, a fragment, or a question of its own."""
+def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriever: Retriever,
+                  corrects: bool = False) -> Resolution:
+    """A turn that corrects nothing (or what a correction says after "no, I meant"): a reference word, a fragment, or
+    a question of its own."""
     if _asks_about_its_own(question, retriever):  # "They also compare against LIME. What's LIME?"
         return Resolution(question, False)
     topic = topics[0]
@@ -555,6 +561,8 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
                                                                                 QUERY_WORDS):
         return Resolution(f"{' and '.join(topic.names)}: {question}", True, tentative=topic.tentative)
     if fragment is None:
+        if not corrects and _bridges(question, retriever):  # "what does the temperature do?" (Gumbel-Softmax)
+            return Resolution(f"{' and '.join(topic.names)}: {question}", True, tentative=topic.tentative)
         return Resolution(question, False)
     if not own_subject:  # "and an example?", "why?"
         return Resolution(f"{' and '.join(topic.names)}: {fragment}", True, tentative=topic.tentative)
@@ -576,6 +584,29 @@ def _part_of(fragment: str, topic: _Topic, retriever: Retriever) -> bool:
     if subject is None or not _names_a_thing(subject) or asks_what_it_is(fragment):
         return False
     return any(entry_says(e, subject) for e in retriever.entries if e.term in topic.names)
+
+
+def _bridges(question: str, retriever: Retriever) -> bool:
+    """Whether a short turn that names nothing of its own speaks of "the X" ("what does the temperature do?" after
+    Gumbel-Softmax, "how do I choose the baseline input?" after Integrated Gradients): the topic's X, which the turn
+    asks about. Not when it asks what a thing is or whether the glossary has it, names an entry (a name or one of
+    its distinctive words), or names a thing of its own elsewhere: an outside concept or a capitalised word ("how
+    does UMAP work under the hood?", "is ComBat the standard way to correct it?")."""
+    if len(question.split()) > _MAX_UNNAMED_WORDS or asks_what_it_is(question) or asks_about_the_glossary(question):
+        return False
+    definites = [m for m in _DEFINITE.finditer(question) if len(first := m.group("x").split()[0]) >= _MIN_PART_CHARS
+                 and first.lower() not in STOPWORDS and first.lower() not in _ORDINALS]  # "the first layer": no part
+    if not definites or retriever.matcher.find(question):
+        return False
+    outside = retriever.concepts.find(question)
+    parts = retriever.name_parts
+    if parts.find(question, outside) or parts.kind_only(question) or parts.own_words(question, outside):
+        return False
+    spans = [(len(tokenize(question[:m.start("x")])), len(tokenize(question[:m.end("x")]))) for m in definites]
+    said = " ".join(m.group("x") for m in definites)
+    capitalised = [w for sentence in split_sentences(question) for w in _WORD.findall(sentence)[1:]
+                   if len(w) > 1 and not w.islower() and w not in said]  # "how does UMAP work under the hood?"
+    return not capitalised and all(any(start <= o.start and o.end <= end for start, end in spans) for o in outside)
 
 
 def _referred(question: str, named: list[str], topics: list[_Topic], retriever: Retriever) -> Resolution | None:

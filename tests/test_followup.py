@@ -140,6 +140,22 @@ def test_a_reference_word_does_not_stand_for_another_thing_of_its_own_clause(ret
                        retriever).followup
 
 
+def test_a_short_turn_about_the_x_asks_about_the_topic_s_x(retriever):
+    # "the temperature", "the baseline input": a thing of the topic, though its entry may not say it (blind written,
+    # spent splits: refused for naming an outside concept the entry lacks)
+    history = [turn("what is the gumbel softmax trick?", "Gumbel-Softmax")]
+    assert resolve("what does the temperature parameter control?", history, retriever).question == \
+        "Gumbel-Softmax: what does the temperature parameter control?"
+    history = [turn("what are integrated gradients?", "Integrated Gradients")]
+    assert resolve("how do I choose the baseline input?", history, retriever).question == \
+        "Integrated Gradients: how do I choose the baseline input?"
+    # not when the turn names a thing of its own, asks what a thing is, or asks about the glossary
+    history = [turn("what is manifold learning?", "Manifold Learning")]
+    assert not resolve("how does UMAP work under the hood?", history, retriever).followup
+    assert not resolve("what's the swiss roll dataset?", history, retriever).followup
+    assert not resolve("is the isomap algorithm in the glossary?", history, retriever).followup
+
+
 def test_a_correction_asks_again_without_the_entry_it_turned_away_from(retriever):
     history = [turn("What's the loss with a margin between anchor and negative?", "Triplet Loss")]
     resolution = resolve("no, I meant the other one", history, retriever)
