@@ -21,8 +21,9 @@ concepts, wherever they stand. In order:
    entry's name shortened to its own words ("sidecars" for Sidecar Container); asking whether the glossary
    covers X ("is MCMC covered?", "do you have an entry for SHAP values?") asks what X is;
 5. a short question about an outside concept that the best entry does not even mention -> refuse
-   ("weight decay" is not Elastic Weight Consolidation). In a long question (an issue body, a story) or
-   one that asks *for* a technique ("which loss should I use ...") named concepts are context: go on;
+   ("weight decay" is not Elastic Weight Consolidation). In a long question (an issue body, a story), one
+   that asks *for* a technique ("which loss should I use ...") or a sentence that states beside one that asks
+   ("GAN training with a BatchNorm discriminator is unstable. What keeps ...?") named concepts are context: go on;
 6. descriptive questions: answered when the fused score and the share of the question's content words
    the top entry covers are high enough, the closest entry (clearly marked) when middling, refused
    below; short and long questions have their own thresholds, since long ones score higher. A question
@@ -62,6 +63,7 @@ _GLOSSARY_ASK = re.compile(r"\b(?:glossary|entry|entries|defined|covered|covers|
 _LOWERCASE_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=\.)\s+(?=[a-z])")
 _WHAT_IS_IT = r"what(?:'s|’s|s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?"
 _WHAT_IS_THAT = re.compile(rf"^\W*{_WHAT_IS_IT}\W*$", re.IGNORECASE)
+_ASKS_WHAT_IT_IS = re.compile(rf"\b{_WHAT_IS_IT}\b", re.IGNORECASE)
 # "and KL divergence, what's that?", "they also said 'learning rate warmup', what's that": a closing question what the
 # thing said right before it is.
 _CLOSING_WHAT_IS_THAT = re.compile(rf"(?:^|(?<=[,;:.!?\-–—]))\W*{_WHAT_IS_IT}\W*$", re.IGNORECASE)
@@ -467,8 +469,9 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     leads = _clear_lead(retrieval, top, thresholds, about_other, found.outside)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
-        if foreign and not name_part and not asks_for_name and not tells_a_story(question):
-            return Decision("refused", "not_in_glossary", subject=foreign[0].name)
+        asked = [o for o in foreign if not _stated_aside(question, o)]
+        if asked and not name_part and not asks_for_name and not tells_a_story(question):
+            return Decision("refused", "not_in_glossary", subject=asked[0].name)
         if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage and not about_other:
             return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
         if top.fused >= thresholds.answer_score:
@@ -544,6 +547,23 @@ def states(sentence: str) -> bool:
     a question word."""
     first = words(sentence)[:1]
     return not sentence.rstrip().endswith("?") and not (first and first[0] in ASKING_WORDS)
+
+
+def _stated_aside(question: str, concept: ConceptMention) -> bool:
+    """Whether the concept stands in a sentence that states, beside one that asks ("GAN training with a BatchNorm
+    discriminator is unstable. What keeps the discriminator smooth?"): the setting of the question, not what it asks
+    about. Not when a question asks what that thing is, or whether the glossary has it."""
+    sentences = chat_sentences(question)
+    if len(sentences) < 2 or all(map(states, sentences)) or asks_about_the_glossary(question) \
+            or _ASKS_WHAT_IT_IS.search(question):  # "... 'EMA of weights'. What is that and why does it help?"
+        return False
+    start = 0
+    for sentence in sentences:
+        end = start + len(tokenize(sentence))
+        if start <= concept.start < end:
+            return states(sentence)
+        start = end
+    return False
 
 
 def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -> bool:

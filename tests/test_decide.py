@@ -229,10 +229,18 @@ def test_covered_terms_are_found_wherever_the_name_sits(judge, question, term):
     "they also said 'learning rate warmup', what's that",
     "what's KL divergence? the entry mentions it",  # the first question, followed by a remark
     "the next paragraph mentions layer normalization. what's that?",  # "that": the concept said before
+    "Everyone on Kaggle says 'EMA of weights'. What is that and why does it help?",
+    "He also mentioned group normalization as an alternative. Is that covered?",
 ])
 def test_uncovered_concepts_are_not_answered_from_a_neighbour(judge, question):
     decision = judge(question)
     assert decision.outcome == "refused" and decision.reason == "not_in_glossary", decision
+
+
+def test_a_concept_in_a_sentence_that_states_is_the_setting_not_the_subject(judge):
+    # the setting of a short question, stated before it asks (blind written, spent splits: refused for BatchNorm)
+    decision = judge("GAN training with a BatchNorm discriminator is unstable. What keeps the discriminator smooth?")
+    assert decision.outcome != "refused" and decision.terms == ["Spectral Normalization"], decision
 
 
 def test_a_concept_asked_about_beside_a_glossary_term_is_named_as_undefined(judge):
