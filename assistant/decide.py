@@ -469,7 +469,8 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     leads = _clear_lead(retrieval, top, thresholds, about_other, found.outside)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
-        asked = [o for o in foreign if not _stated_aside(question, o)]
+        stated = _stated_tokens(question) if foreign else frozenset()
+        asked = [o for o in foreign if o.start not in stated]
         if asked and not name_part and not asks_for_name and not tells_a_story(question):
             return Decision("refused", "not_in_glossary", subject=asked[0].name)
         if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage and not about_other:
@@ -549,21 +550,22 @@ def states(sentence: str) -> bool:
     return not sentence.rstrip().endswith("?") and not (first and first[0] in ASKING_WORDS)
 
 
-def _stated_aside(question: str, concept: ConceptMention) -> bool:
-    """Whether the concept stands in a sentence that states, beside one that asks ("GAN training with a BatchNorm
-    discriminator is unstable. What keeps the discriminator smooth?"): the setting of the question, not what it asks
-    about. Not when a question asks what that thing is, or whether the glossary has it."""
+def _stated_tokens(question: str) -> frozenset[int]:
+    """The token positions of the question's sentences that state, beside one that asks ("GAN training with a
+    BatchNorm discriminator is unstable. What keeps the discriminator smooth?"): an outside concept there is the
+    setting of the question, not what it asks about. None when a sentence asks what that thing is, or whether the
+    glossary has it."""
     sentences = chat_sentences(question)
     if len(sentences) < 2 or all(map(states, sentences)) or asks_about_the_glossary(question) \
             or _ASKS_WHAT_IT_IS.search(question):  # "... 'EMA of weights'. What is that and why does it help?"
-        return False
-    start = 0
+        return frozenset()
+    stated, start = set(), 0
     for sentence in sentences:
         end = start + len(tokenize(sentence))
-        if start <= concept.start < end:
-            return states(sentence)
+        if states(sentence):
+            stated.update(range(start, end))
         start = end
-    return False
+    return frozenset(stated)
 
 
 def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -> bool:
