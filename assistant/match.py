@@ -186,11 +186,13 @@ class TermMatcher:
         self._max_words = max(len(n.raw) for n in self._names)
 
     def find(self, text: str) -> list[NameMatch]:
-        """Non-overlapping matches in text order; the longest and best match wins an overlap."""
+        """Non-overlapping matches in text order; the longest and best match wins an overlap, and of equal ones the
+        first term in alphabetical order ("CaaS" is one typo from both FaaS and IaaS), the same on every run."""
         tokens = tokenize(text)
         lowercase_text = not any(ch.isupper() for ch in text)
         candidates = self._aligned(tokens, lowercase_text) + self._joined_matches(tokens, lowercase_text)
-        found = non_overlapping(sorted(candidates, key=lambda m: (-(m.end - m.start), -m.score, m.start)))
+        found = non_overlapping(sorted(candidates, key=lambda m: (-(m.end - m.start), -m.score, m.start, m.term,
+                                                                  m.name)))
         elided = [e for m in found if (e := self._elided(tokens, m)) is not None]
         return non_overlapping(elided + found)  # an elided name wins over a word of it named alone ("independence")
 

@@ -79,6 +79,23 @@ def test_a_typo_is_measured_against_the_word_not_its_stem(stats_matcher):
     assert "trimming" not in [m.term for m in stats_matcher.find('What does the term "statistical inference" mean?')]
 
 
+def test_equal_matches_resolve_the_same_on_every_run():
+    """"CaaS" is one typo from FaaS and from IaaS: the winner must not depend on the process's hash seed (it took
+    the order of a set of candidate words)."""
+    import os
+    import subprocess
+    import sys
+
+    from assistant.settings import ROOT
+
+    script = ("from assistant.corpus import load_glossary; from assistant.match import TermMatcher; "
+              "m = TermMatcher(load_glossary('eval/other/cncf/source/content/en').entries, set()); "
+              "print([x.term for x in m.find('What is CaaS?')])")
+    runs = {subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}, check=True).stdout for seed in (1, 2, 3)}
+    assert runs == {"['Function as a Service (FaaS)']\n"}
+
+
 @pytest.fixture(scope="module")
 def stats_matcher_with_language():
     from assistant.corpus import load_glossary
