@@ -202,9 +202,10 @@ class TermMatcher:
 
     def is_name_word(self, word: str) -> bool:
         """Whether a glossary name (as a word or stem) or an outside concept's name (as the word itself:
-        "specificity" is not "specifically") uses the word: a word that names things in this field."""
+        "specificity" is not "specifically") uses the word: a word that names things in this field. A single letter
+        names nothing on its own ("w face recognition", "k. counterfactual explanations")."""
         raw = americanize(word.lower())
-        return (raw in self._by_word or stem(raw) in self._by_word
+        return len(raw) > 1 and (raw in self._by_word or stem(raw) in self._by_word
                 or bool({raw, raw.removesuffix("s")} & self._concept_words))
 
     def match_phrase(self, phrase: str) -> NameMatch | None:

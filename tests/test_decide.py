@@ -282,6 +282,16 @@ def test_a_longer_outside_name_built_on_a_glossary_name_gets_that_entry_as_close
 
 
 @pytest.mark.parametrize("question, term", [
+    # a single letter beside a name makes it no other concept (blind-written, spent test24 and test28)
+    ("explain triplet loss w face recogntion", "Triplet Loss"),  # "w": with
+    ("k. counterfactual explanations then", "Counterfactual Explanations"),  # "k.": ok
+])
+def test_a_single_letter_beside_a_name_names_no_other_concept(judge, question, term):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == ("answered", [term]), decision
+
+
+@pytest.mark.parametrize("question, term", [
     ("My model trained on animals forgot them after I retrained it on cars - what happened?",
      "Catastrophic Forgetting"),
     ("Which loss pulls embeddings of similar pairs together and pushes dissimilar ones apart, as SimCLR does?",
