@@ -59,7 +59,8 @@ reviewed in ``review_round26.jsonl``: 9 dropped, 1 relabelled), collected on 202
 Round 27 (``raw/round27.jsonl``, 45 questions from 45 new pages, 33 of them interview banks; reviewed in
 ``review_round27.jsonl``: 8 dropped), collected on 2026-12-06 (stop 41), is ``test27``. Round 28 (``raw/round28.jsonl``,
 45 questions from 45 new pages, 39 of them GitHub issues; reviewed in ``review_round28.jsonl``: 10 dropped), collected
-on 2026-12-06 (stop 42), is ``test28``.
+on 2026-12-06 (stop 42), is ``test28``. Round 29 (``raw/round29.jsonl``, 45 questions from 45 new pages, 39 of them
+GitHub issues; reviewed in ``review_round29.jsonl``: 16 dropped), collected on 2026-12-06 (stop 43), is ``test29``.
 """
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round19.jsonl": "test19", "round20.jsonl": "test20", "round21.jsonl": "test21",
                 "round22.jsonl": "test22", "round23.jsonl": "test23",
                 "round24.jsonl": "test24", "round25.jsonl": "test25",
-                "round26.jsonl": "test26", "round27.jsonl": "test27", "round28.jsonl": "test28"}
+                "round26.jsonl": "test26", "round27.jsonl": "test27", "round28.jsonl": "test28",
+                "round29.jsonl": "test29"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
