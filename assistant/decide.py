@@ -113,6 +113,7 @@ ASKING_WORDS = frozenset("what how why when where which who is are was were do d
                          "has have".split())
 # "..., and why does it help?", "... and should I use it for ...": a second question joined to the first one.
 _SECOND_ASK = re.compile(rf",?\s+and\s+(?=(?:{'|'.join(sorted(ASKING_WORDS))})\b)", re.IGNORECASE)
+_SENTENCE_MARK = re.compile(r"[.?!:]\s")  # a sentence or clause ends: "fine. mixup", "next: disentangled"
 _MIN_DESCRIPTION_WORDS = 5  # content words a question needs to describe an entry ("is higher better or lower?": 3)
 
 
@@ -193,7 +194,9 @@ def _clean_subject(x: str) -> str | None:
         x = _CONTEXT_TAIL.sub("", x).strip(" ,.'\"")
     if not x or len(x.split()) > _MAX_NAME_WORDS or "," in x or _NOT_A_NAME.search(x):  # a list is no one name
         return None
-    if len(split_sentences(x)) > 1:  # "what is confounding? Give an example": the subject ends with its sentence
+    # "what is confounding? Give an example", "what's a dilated convolution? reading about WaveNet": the subject
+    # ends with its sentence, whether or not a capital letter follows
+    if len(split_sentences(x)) > 1 or _SENTENCE_MARK.search(x):
         return None
     return x
 

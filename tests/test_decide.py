@@ -292,6 +292,17 @@ def test_a_single_letter_beside_a_name_names_no_other_concept(judge, question, t
 
 
 @pytest.mark.parametrize("question, term", [
+    # the X of "what is X" ends at a sentence mark, though no capital letter follows it (blind-written, spent sets)
+    ("what's a dilated convolution? reading about WaveNet", "Dilated Convolution"),
+    ("fine. mixup then", "Mixup"),
+    ("next: disentangled representations", "Disentangled Representation"),
+])
+def test_words_past_a_sentence_mark_make_a_name_no_other_concept(judge, question, term):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == ("answered", [term]), decision
+
+
+@pytest.mark.parametrize("question, term", [
     ("My model trained on animals forgot them after I retrained it on cars - what happened?",
      "Catastrophic Forgetting"),
     ("Which loss pulls embeddings of similar pairs together and pushes dissimilar ones apart, as SimCLR does?",
