@@ -525,16 +525,18 @@ def _points_back(question: str) -> bool:
 
 def _later_subject(question: str, subject: str | None, outside: list[ConceptMention], matcher: TermMatcher,
                    entries: dict[str, Entry]) -> str | None:
-    """The X that a sentence asks "what is X" about, when X is an outside concept and no glossary name: the
-    question is about X, and the glossary names in its other sentences are context ("someone said a feature store
-    also helps prevent data leakage. what is data leakage?"). None for a comparison, or when the question's first
-    sentence asks already, unless the names stand only in sentences that state ("whats focal loss then? someone
-    mentioned it next to label smoothing")."""
+    """The X that a sentence asks "what is X" about, when X opens with an outside concept and is no glossary name:
+    the question is about X, and the glossary names in its other sentences are context ("someone said a feature
+    store also helps prevent data leakage. what is data leakage?"; not "what's wrong with just argmax then
+    backprop?" after Gumbel-Softmax). None for a comparison, or when the question's first sentence asks already,
+    unless the names stand only in sentences that state ("whats focal loss then? someone mentioned it next to label
+    smoothing")."""
     if is_comparison(question) or subject is not None and not _names_only_in_statements(question, matcher):
         return None
     for asked in asked_subjects(question):
-        stems = set(content_stems(asked))
-        if subject_term(asked, matcher, entries) is None and any(set(o.stems) <= stems for o in outside):
+        stems = content_stems(asked)
+        opens_with = any(stems[:len(o.stems)] == list(o.stems) for o in outside)
+        if opens_with and subject_term(asked, matcher, entries) is None:
             return asked
     return None
 

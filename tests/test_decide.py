@@ -237,6 +237,17 @@ def test_uncovered_concepts_are_not_answered_from_a_neighbour(judge, question):
     assert decision.outcome == "refused" and decision.reason == "not_in_glossary", decision
 
 
+@pytest.mark.parametrize("question, term", [
+    # "what's wrong with X", "what's different from X" ask about the entry named before, not what X is (blind
+    # written, spent sets: refused for backprop and batch norm)
+    ("Gumbel-Softmax sounds neat. what's wrong with just argmax then backprop?", "Gumbel-Softmax"),
+    ("Batch renormalization. What's actually different from plain batch norm?", "Batch Renormalization"),
+])
+def test_a_later_what_is_about_a_concept_it_does_not_open_with_keeps_the_named_entry(judge, question, term):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == ("answered", [term]), decision
+
+
 def test_a_concept_in_a_sentence_that_states_is_the_setting_not_the_subject(judge):
     # the setting of a short question, stated before it asks (blind written, spent splits: refused for BatchNorm)
     decision = judge("GAN training with a BatchNorm discriminator is unstable. What keeps the discriminator smooth?")
