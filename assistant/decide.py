@@ -64,9 +64,10 @@ _LOWERCASE_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\b
 _WHAT_IS_IT = r"what(?:'s|’s|s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?"
 _WHAT_IS_THAT = re.compile(rf"^\W*{_WHAT_IS_IT}\W*$", re.IGNORECASE)
 _ASKS_WHAT_IT_IS = re.compile(rf"\b{_WHAT_IS_IT}\b", re.IGNORECASE)
-# "and KL divergence, what's that?", "they also said 'learning rate warmup', what's that": a closing question what the
-# thing said right before it is.
-_CLOSING_WHAT_IS_THAT = re.compile(rf"(?:^|(?<=[,;:.!?\-–—]))\W*{_WHAT_IS_IT}\W*$", re.IGNORECASE)
+# "and KL divergence, what's that?", "they also said 'learning rate warmup', what's that", "and a model registry,
+# what's that for?": a closing question what the thing said right before it is.
+_CLOSING_WHAT_IS_THAT = re.compile(rf"(?:^|(?<=[,;:.!?\-–—]))\W*{_WHAT_IS_IT}(?:\s+(?:one|for|about))*\W*$",
+                                   re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
     rf"^(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh|btw|also|now)\b[\s,]*)*(?:what|who)(?:\s+exactly)?"
     rf"(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",

@@ -418,7 +418,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
                 _field_words(_dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question,
                              is_name_word), topic_words) \
             or not resolution.context and _not_the_guess(question, topic_words) \
-            or _describes_another(said_before_what_that_is(question) or "", topic_words):
+            or _says_what_it_asks_about(question, topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
 
@@ -616,8 +616,10 @@ def _referred(question: str, named: list[str], topics: list[_Topic], retriever: 
     referents = [t for t in topics if not set(t.names) & set(named)]
     if not referents:
         return None
-    earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
     own = _entry_words(referents[0].names, retriever.entries) or _name_words(referents[0].names)
+    if _says_what_it_asks_about(question, own):  # "and a model registry, what's that for?"
+        return None
+    earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
     referred = _refer(question, referents[0].names, tuple(dict.fromkeys(earlier))[:2],
                       lambda before: bool(_names(before, retriever) or _earlier_subject(before)
                                           or _describes_another(before, own)))
@@ -841,6 +843,13 @@ def _describes_another(text: str, topic_words: frozenset[str], at_least: int = _
     reference word, what the word stands for ("hard negative mining how do i do it", "dynamic batching on the
     server, does that help"), so the question names its own antecedent."""
     return len(set(content_stems(text, ASPECT_WORDS | QUERY_WORDS)) - topic_words) >= at_least
+
+
+def _says_what_it_asks_about(question: str, topic_words: frozenset[str]) -> bool:
+    """Whether the turn says a thing of its own, in a word or more the topic's entry never uses, and closes asking
+    what that is ("and a model registry, what's that for?" after Feature Store, "IT also keeps saying 'canary
+    release'. what's that?"): the reference word stands for that thing, not the topic."""
+    return _describes_another(said_before_what_that_is(question) or "", topic_words, at_least=1)
 
 
 def _subject(text: str) -> str | None:

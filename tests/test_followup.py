@@ -358,6 +358,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     # a closing "what's that?" asks what the thing the turn brings up is
     ("what is dilated convolution?", "Dilated Convolution",
      "reviewer also mentioned 'gridding artifacts' — what's that?", ("refused", [])),
+    # ... in one word of its own, with "for" after it, or before a reference word in capitals (blind written, spent)
+    ("what is a feature store?", "Feature Store", "and a model registry, what's that for?", ("refused", [])),
+    ("what is shadow deployment?", "Shadow Deployment", "IT also keeps saying 'canary release'. what's that?",
+     ("refused", [])),
+    ("what is a feature store?", "Feature Store", "ok, what's it for?", ("answered", ["Feature Store"])),
     # an outside concept the entry itself writes is a side of it, not another thing (blind written, spent test22)
     ("what is gumbel-softmax?", "Gumbel-Softmax", "why can't you just backprop through an argmax?",
      ("answered", ["Gumbel-Softmax"])),
