@@ -13,9 +13,9 @@ loaded, and so are one-word names that the glossary itself uses as ordinary word
 of several words match on word stems (British/American spelling, plurals, hyphens), and tolerate one word
 written differently: shortened ("layer norm" for layer normalization) or misspelt ("reparametrization");
 one-word names match the word itself or its plural ("expected" is not "expectation"), and all-capital
-abbreviations ("GMM", "LIME") only in upper case unless the whole question is lower case (and then never a
-word of chat such as "ppl" or "pls"). A name whose first word is joined to another's ("vanishing and exploding
-gradients") is found there too (vanishing gradients).
+abbreviations ("GMM", "LIME") only in upper case unless the question is written in lower case but for the first
+letters of its sentences (and then never a word of chat such as "ppl" or "pls"). A name whose first word is joined
+to another's ("vanishing and exploding gradients") is found there too (vanishing gradients).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from assistant.corpus import Entry
 from assistant.errors import CorpusError
-from assistant.match import non_overlapping, tokenize
+from assistant.match import non_overlapping, tokenize, written_in_lower_case
 from assistant.text import STOPWORDS
 
 _MAX_WORDS = 6
@@ -145,7 +145,7 @@ class ConceptFinder:
         tokens = tokenize(text)
         stems = [t.stem for t in tokens]
         raws = [t.raw for t in tokens]
-        lowercase_text = text == text.lower()
+        lowercase_text = written_in_lower_case(text)
         found = []
         for start, token in enumerate(tokens):
             for end in range(min(len(stems), start + _MAX_WORDS), start + 1, -1):

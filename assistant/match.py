@@ -8,8 +8,9 @@ Typos are accepted only for words that are not themselves real words of the corp
 "batch renorm". A one-word name takes no typo that is a word of the language either (the embedder's vocabulary:
 "simple" is not *sample*, "meant" not *mean*); in a longer name the other words confirm it ("casual inference").
 A name's last word may be cut short ("spiking neural nets", "batch renorm"). Short upper-case abbreviations ("SAM",
-"VI") match only in upper case, or when the whole question is lower case (then never a word of chat: "ppl"). A list
-may leave out the last words two names share ("null and alternative hypothesis").
+"VI") match only in upper case, or in a question written in lower case but for the first letters of its sentences
+(then never a word of chat: "ppl"). A list may leave out the last words two names share ("null and alternative
+hypothesis").
 """
 from __future__ import annotations
 
@@ -75,6 +76,15 @@ class _Token:
     upper: bool
     after_hyphen: bool = False  # written right after a hyphen ("up" in "mix-up", "MixUp")
     listed: bool = False  # a comma, slash, semicolon or ampersand between it and the word before ("mean, median")
+
+
+_OPENING_CAPITAL = re.compile(r"(?:^|[.!?]\s+)[\"'(]*[A-Z]|\bI\b")  # a sentence's first letter, the word "I"
+
+
+def written_in_lower_case(text: str) -> bool:
+    """Whether the text has no capital letter but the first of a sentence or the word "I" ("Why are you normalizing the
+    dtw distance?"): its writer types names in lower case too."""
+    return not any(ch.isupper() for ch in _OPENING_CAPITAL.sub("", text))
 
 
 def tokenize(text: str) -> list[_Token]:
@@ -189,7 +199,7 @@ class TermMatcher:
         """Non-overlapping matches in text order; the longest and best match wins an overlap, and of equal ones the
         first term in alphabetical order ("CaaS" is one typo from both FaaS and IaaS), the same on every run."""
         tokens = tokenize(text)
-        lowercase_text = not any(ch.isupper() for ch in text)
+        lowercase_text = written_in_lower_case(text)
         candidates = self._aligned(tokens, lowercase_text) + self._joined_matches(tokens, lowercase_text)
         found = non_overlapping(sorted(candidates, key=lambda m: (-(m.end - m.start), -m.score, m.start, m.term,
                                                                   m.name)))

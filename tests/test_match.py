@@ -25,6 +25,8 @@ import pytest
     ("What role does the parameter λ play in MixUp?", "Mixup"),  # camel case: the noun, as if hyphenated (test15)
     ("whats dropconect", "DropConnect"),  # a name written as one word, with a typo (blind-written first turns)
     ("can you explain casual inference", "Causal Inference"),  # a word of the language, confirmed by the name's other
+    # an abbreviation in lower case where only a sentence's first letter is a capital (real, spent test5)
+    ("Why are you normalizing the dtw distance by shape ?", "Dynamic Time Warping"),
 ])
 def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
     assert term in [m.term for m in retriever.matcher.find(text)]
@@ -36,6 +38,7 @@ def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
     "what is adversarial training",
     "what is data drift",
     "How did Sam train his model?",  # capitalised name, not the abbreviation SAM
+    "I told Sam that vi is faster.",  # a capital inside a sentence: names are typed as written, "vi" is not VI
     "Do you have a sense of how important this is?",  # a real word one edit from "SNNs": abbreviations take no typos
     "how do ppl prevent it",  # chat shorthand in a lower-case question, not PPL
     # the verb "mix up", spaced and inflected, is not the noun "mix-up" (blind-written corrections answered as Mixup)
