@@ -1,4 +1,6 @@
-"""Find the glossary names (terms, aliases, abbreviations) a question mentions, tolerating small typos.
+"""Find the glossary names (terms, aliases, abbreviations) a question mentions, tolerating small typos. Besides the
+names an entry lists, the glossary's own text names entries: abbreviations it writes ("SRE"), and names a definition
+gives its entry ("also referred to as ... SSL certificate").
 
     >>> assistant.retriever.matcher.find("how does lable smoothing help?")[0].term
     'Label Smoothing'
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
@@ -25,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from assistant.corpus import Entry
-from assistant.text import STOPWORDS, americanize, stem
+from assistant.text import STOPWORDS, americanize, split_sentences, stem
 
 
 class _HasSpan(Protocol):
@@ -155,6 +157,60 @@ def glossary_abbreviations(entries: list[Entry]) -> dict[str, list[str]]:
     return dict(found)
 
 
+# "A (digital) certificate — also often referred to as a public key certificate, or SSL certificate — is ...",
+# "This is also called a false positive": a definition that gives its entry another name
+_DECLARES_NAME = re.compile(r"\b(?:(?:also|often|sometimes|commonly|generally|usually)\s+)*(?:known as|called|"
+                            r"referred to as)\s+", re.IGNORECASE)
+_PRONOUN_SUBJECT = re.compile(r"^(?:this|it)\s+(?:is|are)$", re.IGNORECASE)
+_NAME_END = re.compile(r"\s*(?:[,;:.!?()\u2014\u2013]|\s-\s)")
+_DECLARED_OR = re.compile(r",?\s+or\s+")
+_LEADING_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
+_QUOTES = " \"'\u201c\u201d\u2018\u2019"
+_MAX_DECLARED_WORDS = 5
+_SUBJECT_SLACK = 3  # words beside the term's own before "also known as": "A (digital) certificate —"
+
+
+def declared_names(entries: list[Entry]) -> dict[str, list[str]]:
+    """Other names an entry's definition gives the entry itself, and that are no entry's name yet: "also known as
+    Y", "also called Y", "referred to as Y, or Z" right after the term ("Vertical scaling, also known as 'scaling up
+    and down'"; the term's last word within a few words of the sentence's start) or after "This is" ("This is also
+    called a false positive"). Term -> those names."""
+    def key(name: str) -> tuple[str, ...]:
+        return tuple(t.stem for t in tokenize(name))
+
+    taken = {key(name) for entry in entries for name in entry.names}
+    found = defaultdict(list)
+    for entry in entries:
+        for name in _names_declared_by(entry):
+            if key(name) not in taken:
+                found[entry.term].append(name)
+                taken.add(key(name))
+    return dict(found)
+
+
+def _names_declared_by(entry: Entry) -> Iterator[str]:
+    """The names after "also known as" (or "called", "referred to as") in the sentences of the entry's definition
+    whose subject is the entry itself."""
+    term_words = _TOKEN.findall(entry.term)
+    if not term_words:
+        return
+    head = stem(term_words[-1].lower())
+    for sentence in split_sentences(entry.definition):
+        cue = _DECLARES_NAME.search(sentence)
+        if cue is None:
+            continue
+        before = sentence[:cue.start()].strip(" ,-\u2014\u2013")
+        words = _TOKEN.findall(before)
+        about_the_entry = (any(stem(w.lower()) == head for w in words)
+                           and len(words) <= len(entry.term.split()) + _SUBJECT_SLACK)
+        if not (about_the_entry or _PRONOUN_SUBJECT.match(before)):
+            continue
+        for part in _DECLARED_OR.split(sentence[cue.end():])[:2]:  # "a public key certificate, or SSL certificate"
+            name = _LEADING_ARTICLE.sub("", _NAME_END.split(part.strip(_QUOTES), maxsplit=1)[0].strip(_QUOTES))
+            if name and len(name.split()) <= _MAX_DECLARED_WORDS:
+                yield name
+
+
 class TermMatcher:
     """Matches glossary names in free text. ``known_words`` are words that are never typos; ``concept_words``
     are the words of outside concepts' names (see ``is_name_word``); ``language_words`` are words of the language,
@@ -164,6 +220,7 @@ class TermMatcher:
                  language_words: Iterable[str] = ()) -> None:
         entries = list(entries)
         abbreviations = glossary_abbreviations(entries)
+        declared = declared_names(entries)
         used_by = defaultdict(set)  # stem -> terms whose text uses it
         for entry in entries:
             for _, text in entry.passages():
@@ -171,7 +228,7 @@ class TermMatcher:
                     used_by[tok.stem].add(entry.term)
         self._names: list[_Name] = []
         for entry in entries:
-            for name in (*entry.names, *abbreviations.get(entry.term, ())):
+            for name in (*entry.names, *abbreviations.get(entry.term, ()), *declared.get(entry.term, ())):
                 toks = tokenize(name.replace("-", " "))
                 if toks:
                     joined = "".join(t.raw for t in toks)

@@ -511,6 +511,7 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
     ("stats", "Define statistical inference.", "inferential statistics"),
     ("stats", "What is a quasi experiment?", "quasi-experimental research"),
     ("stats", "What is confounding? Give an example.", "confounding variable"),  # X ends with its sentence
+    ("cncf", "What is an SSL certificate?", "Digital Certificate"),  # a name the entry's definition gives it (cncf dev)
 ])
 def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_on, glossary, question, term):
     decision = judge_on[glossary](question)

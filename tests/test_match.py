@@ -162,3 +162,26 @@ def test_abbreviations_the_glossary_writes_are_names_of_the_entry_they_abbreviat
 def test_no_abbreviation_is_made_up_from_initials_the_glossary_never_writes(retriever):
     """"ML" spells the initials of both Manifold Learning and Meta-Learning: it is neither's name."""
     assert [m.term for m in retriever.matcher.find("What is a Feature Store in ML?")] == ["Feature Store"]
+
+
+def test_names_a_definition_gives_its_own_entry_are_names():
+    from assistant.corpus import Entry
+    from assistant.match import declared_names
+
+    def entry(term: str, definition: str, aliases: tuple[str, ...] = ()) -> Entry:
+        return Entry(term=term, aliases=aliases, category="General", definition=definition)
+
+    entries = [
+        # the CNCF glossary's own wording: the names follow the term, or "This is"
+        entry("Digital Certificate", "A (digital) certificate — also often referred to as a public key certificate, or "
+                                     "SSL certificate — is a digital document used to help secure communications."),
+        entry("Type I error", "Rejecting a true null hypothesis. This is also called a false positive."),
+        # not the entry's own name: a long sentence, another subject, or a name another entry has
+        entry("Virtualization", "Virtualization is the process of taking a physical computer and running many "
+                                "isolated copies of it, each referred to as a virtual machine."),
+        entry("Nodes", "Generally referred to as workers, these components are machines of a cluster."),
+        entry("dichotomous variable", "A dichotomous variable, also known as binary variables, has two values."),
+        entry("binary variable", "A variable with exactly two possible values."),
+    ]
+    assert declared_names(entries) == {"Digital Certificate": ["public key certificate", "SSL certificate"],
+                                       "Type I error": ["false positive"]}
