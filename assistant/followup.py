@@ -144,6 +144,7 @@ _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _CLOSED_CLAUSE = re.compile(r"[^?!.,;:]+[?!.,;:]")  # a clause with the mark that closes it
 _CLAUSE = re.compile(r"(?<=[,;:—–])\s*")
+_QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"‘“]([^'\"’”]{2,60})['\"’”](?=[\s?.,!:;)]|$)")  # 'score', "easy"
 _CLAUSE_BOUNDARY = re.compile(r"[,;:?!.—–]\s*|\s(?:and|but|or|so)\s+", re.IGNORECASE)
 _AUXILIARIES = frozenset("is are was were do does did can could should would will has have isn't doesn't don't "
                          "can't won't".split())
@@ -343,6 +344,14 @@ def _asks_of_its_own(question: str) -> bool:
         or asks_about_the_glossary(question)
 
 
+def _quotes_its_words(question: str, topic_entries: list[Entry]) -> bool:
+    """Whether the turn quotes words, and the topic's entry writes every one of them ("what is the 'score' exactly"
+    after Score Matching, "What is the 'acquisition function' the docs talk about?" after Bayesian Optimization):
+    it asks about those words as the topic uses them."""
+    quoted = _QUOTED.findall(question)
+    return bool(quoted) and all(any(entry_says(e, q) for e in topic_entries) for q in quoted)
+
+
 def _names_unknown(question: str, words: GlossaryWords) -> bool:
     """Whether a word inside a sentence of the question is capitalised: a name ("how does MAML work in detail"), not
     the first word of a sentence ("What's the downside? Ongoing cost, extra maintenance?") nor a word said loudly: a
@@ -411,7 +420,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or retrieval.matches \
             or not all(any(entry_mentions(e, o) for e in topic_entries) for o in decision.outside) \
             or decision.reason not in ("low_score", "not_in_glossary") \
-            or _asks_of_its_own(question):
+            or _asks_of_its_own(question) and not _quotes_its_words(question, topic_entries):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     if topic_words is None or _names_unknown(question, words) \
             or _glossary_names_it(tokens, words) or not aspect and _describes_another(
