@@ -365,7 +365,7 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is a feature store?", "Feature Store", "ok, what's it for?", ("answered", ["Feature Store"])),
     # quoted words the topic's entry writes are asked about as the topic uses them (blind written, spent test63)
     ("what is score matching?", "Score Matching", "what is the 'score' exactly", ("answered", ["Score Matching"])),
-    ("what is contrastive loss?", "Contrastive Loss", "what is 'SimCLR' exactly", ("refused", [])),
+    ("what is contrastive loss?", "Contrastive Loss", "what is 'hard negative mining' exactly", ("refused", [])),
     # an outside concept the entry itself writes is a side of it, not another thing (blind written, spent test22)
     ("what is gumbel-softmax?", "Gumbel-Softmax", "why can't you just backprop through an argmax?",
      ("answered", ["Gumbel-Softmax"])),
