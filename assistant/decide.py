@@ -350,10 +350,15 @@ def _extends(term: str, before: list, after: list, matcher: TermMatcher, entries
 _HEAD_END = frozenset("in within".split())
 
 
+def _head(subject: str) -> str:
+    """The X of "X in Y" ("tight coupling in system design"), or the whole subject."""
+    return " ".join(takewhile(lambda w: w.lower() not in _HEAD_END, subject.split()))
+
+
 def _outside_concept_head(subject: str, matcher: TermMatcher, named: list[Entry]) -> bool:
     """X of "X in Y" (or X itself, when the names are in an aside) names no glossary name, and words that the
     entries named never use."""
-    head = " ".join(takewhile(lambda w: w.lower() not in _HEAD_END, subject.split()))
+    head = _head(subject)
     if matcher.find(head):
         return False
     stems = {t.stem for t in tokenize(head) if t.raw not in STOPWORDS}
@@ -453,7 +458,8 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
         term = subject_term(subject, matcher, entries)
         if term:
             return Decision("answered", "definition", [term], subject, 1.0, ask=ask_of(question, 1))
-        if _shortens_name(subject, top.term, retrieval, found.outside, entries):  # "what are sidecars?"
+        # "what are sidecars?", "a downside of tight coupling in system design"
+        if _shortens_name(_head(subject), top.term, retrieval, found.outside, entries):
             return Decision("answered", "name_part", [top.term], subject, 1.0, ask=ask_of(question, 1))
         return Decision("refused", "not_in_glossary", subject=subject)
     cov = coverage(question, entries[top.term])

@@ -516,6 +516,9 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
     ("stats", "What is a quasi experiment?", "quasi-experimental research"),
     ("stats", "What is confounding? Give an example.", "confounding variable"),  # X ends with its sentence
     ("cncf", "What is an SSL certificate?", "Digital Certificate"),  # a name the entry's definition gives it (cncf dev)
+    # the X of "X in Y" is the name shortened, whatever Y is (cncf test2, test15)
+    ("cncf", "What is a downside of tight coupling in system design?", "Tightly Coupled Architecture"),
+    ("cncf", "Explain the concept of statelessness in HTTP and how it impacts backend services", "Stateless Apps"),
 ])
 def test_covered_definitional_questions_on_other_glossaries_are_answered(judge_on, glossary, question, term):
     decision = judge_on[glossary](question)
