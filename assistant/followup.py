@@ -391,7 +391,8 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     a concrete example?", "works for speech too?") asked about the entry the conversation was last answered from, or
     about the latest turn's marked closest guess, which the turn then confirms unless it describes another thing in
     four or more words the entry never uses: the question it stands for, else None. Not when it asks what something
-    is, wherever ("what is dropout?", "Last thing: what is hard negative mining?"), asks whether the glossary covers
+    is, wherever ("what is dropout?", "Last thing: what is hard negative mining?"; unless it quotes words the entry
+    writes: "what is the 'score' exactly" after Score Matching), asks whether the glossary covers
     something ("is there an entry for diffusion models?"), describes something in words the entry never uses that
     name things in this field ("hard negative mining how do i do it", "depthwise separable convs?", "double
     descent?"; not "typical epsilon?" nor "still used today?", whose other words name nothing; for a turn that opens
