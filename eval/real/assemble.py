@@ -62,7 +62,10 @@ Round 27 (``raw/round27.jsonl``, 45 questions from 45 new pages, 33 of them inte
 on 2026-12-06 (stop 42), is ``test28``. Round 29 (``raw/round29.jsonl``, 45 questions from 45 new pages, 39 of them
 GitHub issues; reviewed in ``review_round29.jsonl``: 16 dropped), collected on 2026-12-06 (stop 43), is ``test29``.
 Round 30 (``raw/round30.jsonl``, 45 questions from 45 new pages, 27 of them interview banks; reviewed in
-``review_round30.jsonl``: 7 dropped), collected the same day once ``test29`` had been run, is ``test30``.
+``review_round30.jsonl``: 7 dropped), collected the same day once ``test29`` had been run, is ``test30``. Round 31
+(``raw/round31.jsonl``, 45 questions from 45 new pages, 44 of them GitHub issues; reviewed in ``review_round31.jsonl``:
+27 dropped, most of them fragments of issues that only their repository could answer), collected at the end of stop
+43, is ``test31``: not yet run.
 """
 from __future__ import annotations
 
@@ -85,7 +88,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round22.jsonl": "test22", "round23.jsonl": "test23",
                 "round24.jsonl": "test24", "round25.jsonl": "test25",
                 "round26.jsonl": "test26", "round27.jsonl": "test27", "round28.jsonl": "test28",
-                "round29.jsonl": "test29", "round30.jsonl": "test30"}
+                "round29.jsonl": "test29", "round30.jsonl": "test30",
+                "round31.jsonl": "test31"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
