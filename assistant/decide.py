@@ -63,7 +63,7 @@ _GLOSSARY_ASK = re.compile(r"\b(?:glossary|entry|entries|defined|covered|covers|
 _LOWERCASE_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=\.)\s+(?=[a-z])")
 _WHAT_IS_IT = r"what(?:'s|’s|s|\s+is|\s+are)\s+(?:that|this|it|those|these)(?:\s+exactly)?"
 _WHAT_IS_THAT = re.compile(rf"^\W*{_WHAT_IS_IT}\W*$", re.IGNORECASE)
-_ASKS_WHAT_IT_IS = re.compile(rf"\b{_WHAT_IS_IT}\b", re.IGNORECASE)
+_SAYS_WHAT_IS_THAT = re.compile(rf"\b{_WHAT_IS_IT}\b", re.IGNORECASE)  # anywhere: "What is that and why ...?"
 # "and KL divergence, what's that?", "they also said 'learning rate warmup', what's that", "and a model registry,
 # what's that for?": a closing question what the thing said right before it is.
 _CLOSING_WHAT_IS_THAT = re.compile(rf"(?:^|(?<=[,;:.!?\-–—]))\W*{_WHAT_IS_IT}(?:\s+(?:one|for|about))*\W*$",
@@ -569,7 +569,7 @@ def _stated_tokens(question: str) -> frozenset[int]:
     glossary has it."""
     sentences = chat_sentences(question)
     if len(sentences) < 2 or all(map(states, sentences)) or asks_about_the_glossary(question) \
-            or _ASKS_WHAT_IT_IS.search(question):  # "... 'EMA of weights'. What is that and why does it help?"
+            or _SAYS_WHAT_IS_THAT.search(question):  # "... 'EMA of weights'. What is that and why does it help?"
         return frozenset()
     stated, start = set(), 0
     for sentence in sentences:

@@ -565,25 +565,31 @@ def _resolve_turn(question: str, named: list[str], topics: list[_Topic], retriev
     if referred is not None:
         return referred
     if _BACK_REFERENCE.search(question):  # "and for the thing you just said about X, why ...?"
-        return Resolution(f"{' and '.join(topic.names)}: {question}", True, tentative=topic.tentative)
+        return _on_topic(topic, question)
     compared = _COMPARED_WITH.search(question)  # "is better than ReLU?": the topic is the side left unsaid
     if compared and not retriever.matcher.find(question) and not content_stems(question[:compared.start()],
                                                                                 QUERY_WORDS):
-        return Resolution(f"{' and '.join(topic.names)}: {question}", True, tentative=topic.tentative)
+        return _on_topic(topic, question)
     if fragment is None:
         if not corrects and _bridges(question, retriever):  # "what does the temperature do?" (Gumbel-Softmax)
-            return Resolution(f"{' and '.join(topic.names)}: {question}", True, tentative=topic.tentative)
+            return _on_topic(topic, question)
         return Resolution(question, False)
     if not own_subject:  # "and an example?", "why?"
-        return Resolution(f"{' and '.join(topic.names)}: {fragment}", True, tentative=topic.tentative)
+        return _on_topic(topic, fragment)
     if _first_word(fragment) in _COMPARING:  # "vs log loss?"
-        return Resolution(f"{' and '.join(topic.names)} {fragment}", True, tentative=topic.tentative)
+        return _on_topic(topic, fragment, joined=" ")
     if named and _only_names(fragment, retriever):  # "ok and EWC?": the earlier question, about EWC
         return Resolution(_ask_again(topic, fragment, retriever.entries) or fragment, True)
     if not named and fragment != question and _part_of(fragment, topic, retriever):  # "and CLIP?" (not "adam?")
-        return Resolution(f"{' and '.join(topic.names)}: {fragment}", True, tentative=topic.tentative)
+        return _on_topic(topic, fragment)
     alone = fragment != question  # "and what is EWC?", "and focal loss?": a question of its own
     return Resolution(fragment, alone, alone=alone)
+
+
+def _on_topic(topic: _Topic, text: str, joined: str = ": ") -> Resolution:
+    """The turn asked about the topic: its entries' names, then the turn ("Gumbel-Softmax: and the temperature?",
+    "Brier Score vs log loss?")."""
+    return Resolution(f"{' and '.join(topic.names)}{joined}{text}", True, tentative=topic.tentative)
 
 
 def _part_of(fragment: str, topic: _Topic, retriever: Retriever) -> bool:
