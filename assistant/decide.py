@@ -30,7 +30,9 @@ concepts, wherever they stand. In order:
    about the *kind* of thing the top entry is ("dropout" for Monte Carlo Dropout, "layer norm" for Spectral
    Normalization: ``NameParts.kind_only``), that opens with an outside concept the entry only mentions, or
    that names a sibling of the entry (an outside concept the entry mentions that shares a word with its
-   names: "batch normalization" for Batch Renormalization) gets that entry as the closest one at best.
+   names: "batch normalization" for Batch Renormalization) gets that entry as the closest one at best; a kind
+   word beside a description the entry clearly leads on picks out that entry ("the augmentation where you blend
+   two images and their labels").
 """
 from __future__ import annotations
 
@@ -476,7 +478,7 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     about_other = ((subject_concept(question, found.outside) is not None or top.term in retrieval.kind_only
                     or _names_sibling(question, found.outside, entries[top.term]))
                    and not name_part and not asks_for_name)
-    leads = _clear_lead(retrieval, top, thresholds, about_other, found.outside)
+    leads = _clear_lead(retrieval, top, thresholds, found.outside)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         stated = _stated_tokens(question) if foreign else frozenset()
@@ -590,11 +592,12 @@ def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -
     return any(entry_mentions(entry, o) and names & set(o.stems) for o in outside)
 
 
-def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, about_other: bool,
-                outside: list[ConceptMention]) -> bool:
-    """The best entry leads every other clearly, and the question describes something (a few content words),
-    names no outside concept and is not about another thing than the entry: a description of this entry in other
-    words ("my rnn loss goes nan ..., someone said clip the grads??"), not a middling match. A clear lead is
+def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, outside: list[ConceptMention]) -> bool:
+    """The best entry leads every other clearly, and the question describes something (a few content words) and
+    names no outside concept: a description of this entry in other words ("my rnn loss goes nan ..., someone said
+    clip the grads??"), not a middling match. The kind word of the entry's names is then the kind of thing the
+    description picks out ("the augmentation where you blend two images and their labels", "the regulariser that
+    cuts single connections"), not the kind in general (``NameParts.kind_only``). A clear lead is
     ``thresholds.lead`` or more in fused score, or, for a question close in meaning to the entry (cosine
     ``thresholds.close_meaning`` or more), ``thresholds.meaning_lead`` in both cosine and fused score ("fraudsters
     changed tactics so the same features now mean something different ... what's that called"). Blind descriptions
@@ -602,7 +605,7 @@ def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, about_ot
     with no name in the question nothing here tells them apart."""
     others = [h for h in retrieval.hits if h.term != top.term]
     described = len(set(content_stems(retrieval.question, QUERY_WORDS))) >= _MIN_DESCRIPTION_WORDS
-    if not (described and not about_other and not outside and others):
+    if not (described and not outside and others):
         return False
     fused_lead = top.fused - max(h.fused for h in others)
     close = (top.dense >= thresholds.close_meaning and fused_lead >= thresholds.meaning_lead

@@ -456,6 +456,18 @@ def test_a_kind_word_asked_for_describes_the_entry(judge, question, term):
     assert (decision.outcome, decision.terms) == ("answered", [term]), decision
 
 
+@pytest.mark.parametrize("question, term", [
+    ("the augmentation where you blend two images AND their labels, e.g. 70% dog / 30% cat", "Mixup"),  # written
+    ("tell me about the regulariser that cuts single connections instead of whole neurons", "DropConnect"),
+    ("In what scenarios might random dropout behavior during inference be desired?", "Monte Carlo Dropout"),  # real
+])
+def test_a_description_that_leads_clearly_picks_out_one_of_its_kind(judge, question, term):
+    """The kind word of the entry's names ("augmentation", "dropout") beside a description that leads clearly: the
+    one of its kind described, not the kind in general (the marked closest entry before)."""
+    decision = judge(question)
+    assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
+
+
 def test_a_question_asking_which_kind_keeps_the_kind_as_context(judge):
     decision = judge("Which data augmentation cuts overfitting by mixing pairs of examples together with their labels?")
     assert (decision.outcome, decision.terms) == ("answered", ["Mixup"]), decision
