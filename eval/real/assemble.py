@@ -65,7 +65,8 @@ Round 30 (``raw/round30.jsonl``, 45 questions from 45 new pages, 27 of them inte
 ``review_round30.jsonl``: 7 dropped), collected the same day once ``test29`` had been run, is ``test30``. Round 31
 (``raw/round31.jsonl``, 45 questions from 45 new pages, 44 of them GitHub issues; reviewed in ``review_round31.jsonl``:
 27 dropped, most of them fragments of issues that only their repository could answer), collected at the end of stop
-43, is ``test31``: not yet run.
+43, is ``test31``. Round 32 (``raw/round32.jsonl``, 45 questions from 45 new pages, 44 of them GitHub issues; reviewed in
+``review_round32.jsonl``: 19 dropped), collected on 2026-12-06 (stop 44) once ``test31`` had been run, is ``test32``.
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round24.jsonl": "test24", "round25.jsonl": "test25",
                 "round26.jsonl": "test26", "round27.jsonl": "test27", "round28.jsonl": "test28",
                 "round29.jsonl": "test29", "round30.jsonl": "test30",
-                "round31.jsonl": "test31"}
+                "round31.jsonl": "test31", "round32.jsonl": "test32"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
