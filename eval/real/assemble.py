@@ -65,8 +65,9 @@ Round 30 (``raw/round30.jsonl``, 45 questions from 45 new pages, 27 of them inte
 ``review_round30.jsonl``: 7 dropped), collected the same day once ``test29`` had been run, is ``test30``. Round 31
 (``raw/round31.jsonl``, 45 questions from 45 new pages, 44 of them GitHub issues; reviewed in ``review_round31.jsonl``:
 27 dropped, most of them fragments of issues that only their repository could answer), collected at the end of stop
-43, is ``test31``. Round 32 (``raw/round32.jsonl``, 45 questions from 45 new pages, 44 of them GitHub issues; reviewed in
-``review_round32.jsonl``: 19 dropped), collected on 2026-12-06 (stop 44) once ``test31`` had been run, is ``test32``.
+43, is ``test31``. Round 32 (``raw/round32.jsonl``, 45 questions from 45 new pages, 44 of them GitHub issues;
+reviewed in ``review_round32.jsonl``: 19 dropped), collected on 2026-12-06 (stop 44) once ``test31`` had been run, is
+``test32``.
 """
 from __future__ import annotations
 
