@@ -45,6 +45,7 @@ test: $(VENV)/.installed-test browser
 
 bench: install
 	$(PY) benchmarks/retrieval.py
+	$(PY) benchmarks/routing.py
 	$(PY) benchmarks/generation.py
 
 eval: prepare
