@@ -386,28 +386,30 @@ def _in_words_of(context: tuple[str, ...], retrieval: Retrieval, decision: Decis
 
 def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, decision: Decision,
                 entries: list[Entry], words: GlossaryWords, is_name_word: Callable[[str], bool]) -> str | None:
-    """A short turn (in the sentences that ask) that stood alone, names nothing, and that the glossary could not
-    place ("supervised or not?", "fix?", "Is a higher number better or worse? The slide didn't say.", "Could you give
-    a concrete example?", "works for speech too?") asked about the entry the conversation was last answered from, or
-    about the latest turn's marked closest guess, which the turn then confirms unless it describes another thing in
-    four or more words the entry never uses: the question it stands for, else None. Not when it asks what something
-    is, wherever ("what is dropout?", "Last thing: what is hard negative mining?"; unless it quotes words the entry
-    writes: "what is the 'score' exactly" after Score Matching), asks whether the glossary covers
-    something ("is there an entry for diffusion models?"), describes something in words the entry never uses that
-    name things in this field ("hard negative mining how do i do it", "depthwise separable convs?", "double
-    descent?"; not "typical epsilon?" nor "still used today?", whose other words name nothing; for a turn that opens
-    with its question, only the words before it could: "How many forward passes do people usually run?" after Monte
-    Carlo Dropout), says a thing and asks what it is ("reviewer also mentioned 'gridding artifacts' — what's that?"),
-    or has a word that is a name the glossary does not define: capitalised inside the question, or one the glossary
-    only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says Adam). An outside concept the turn
-    names counts as nothing when the entry writes it ("why can't you just backprop through an argmax?" after
-    Gumbel-Softmax). A turn that asks for an aspect by its noun may be longer and say more of its own setting ("Any
-    known drawbacks or costs I should flag in the review?", "computational cost? i have like 100k series"); so may
-    one that refers back with "it" or "they", or with a demonstrative before a noun ("how do you pick the size of
-    that grid?"), whose words before the question proper are the only ones that could describe another thing
-    ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?"; not "hard negative mining
-    how do i do it"). A fragment after "and" that was read as a question of its own stood alone too when it describes
-    or asks rather than names ("and the fix?", "and how big should the perturbation be?")."""
+    """A short turn (in the sentences that ask) that stood alone, names nothing, and that the glossary could not place
+    ("supervised or not?", "fix?", "Is a higher number better or worse? The slide didn't say.", "Could you give a
+    concrete example?", "works for speech too?") asked about the entry the conversation was last answered from, or
+    about the latest turn's marked closest guess, which the turn then confirms unless the sentences that ask
+    describe another thing in four or more words the entry never uses (not the setting it tells beside them: "Is a
+    higher value better or worse? I have seen it reported both ways and it irritates me."): the question it stands
+    for, else None. Not when it asks what something is, wherever ("what is dropout?", "Last thing: what is hard
+    negative mining?"; unless it quotes words the entry writes: "what is the 'score' exactly" after Score Matching),
+    asks whether the glossary covers something ("is there an entry for diffusion models?"), describes something in
+    words the entry never uses that name things in this field ("hard negative mining how do i do it", "depthwise
+    separable convs?", "double descent?"; not "typical epsilon?" nor "still used today?", whose other words name
+    nothing; for a turn that opens with its question, only the words before it could: "How many forward passes do
+    people usually run?" after Monte Carlo Dropout), says a thing and asks what it is ("reviewer also mentioned
+    'gridding artifacts' — what's that?"), or has a word that is a name the glossary does not define: capitalised
+    inside the question, or one the glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry
+    says Adam). An outside concept the turn names counts as nothing when the entry writes it ("why can't you just
+    backprop through an argmax?" after Gumbel-Softmax). A turn that asks for an aspect by its noun may be longer and
+    say more of its own setting ("Any known drawbacks or costs I should flag in the review?", "computational cost? i
+    have like 100k series"); so may one that refers back with "it" or "they", or with a demonstrative before a noun
+    ("how do you pick the size of that grid?"), whose words before the question proper are the only ones that could
+    describe another thing ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?";
+    not "hard negative mining how do i do it"). A fragment after "and" that was read as a question of its own stood
+    alone too when it describes or asks rather than names ("and the fix?", "and how big should the perturbation
+    be?")."""
     tokens = _WORD.findall(question)
     lowered = {t.lower() for t in tokens}
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
@@ -427,7 +429,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or _glossary_names_it(tokens, words) or not aspect and _describes_another(
                 _field_words(_dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question,
                              is_name_word), topic_words) \
-            or not resolution.context and _not_the_guess(question, topic_words) \
+            or not resolution.context and _not_the_guess(_asking_part(question), topic_words) \
             or _says_what_it_asks_about(question, topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"

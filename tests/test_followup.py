@@ -474,6 +474,23 @@ def test_a_turn_that_names_nothing_after_a_marked_guess_goes_on_with_it(assistan
     assert other.decision.outcome != "answered"
 
 
+@pytest.mark.parametrize("earlier, question, guessed", [
+    ("In reliability work we assessed how well a forecaster's stated probabilities matched what actually occurred. "
+     "Is there a score of that sort in machine learning, the mean squared difference between stated probability and "
+     "outcome?", "Is a higher value better or worse? I have seen it reported both ways and it irritates me.",
+     "Brier Score"),
+    ("The alarm-verification model has to return a decision within a few hundred milliseconds or the alarm "
+     "auto-escalates to the fire service. What is the technical term for the time a deployed model takes to respond?",
+     "Which other kinds of systems is that critical for? I want to cite comparable requirements.", "Serving Latency"),
+])
+def test_the_setting_a_turn_tells_does_not_turn_it_away_from_a_marked_guess(assistant, earlier, question, guessed):
+    """From blind-written conversations (w82-029, w83-010, spent splits test83 and test84): what a turn tells beside
+    its question ("I want to cite comparable requirements") describes no other thing; it goes on with the guess."""
+    guess = Turn(question=earlier, citations=[guessed], outcome="closest")
+    decision = assistant.route(question, [guess]).decision
+    assert (decision.outcome, decision.terms) == ("answered", [guessed])
+
+
 def test_a_closest_turn_in_the_words_of_the_conversations_entry_continues_it(assistant):
     """From a blind-written conversation (spent split test): alone, Label Smoothing is the closest entry."""
     history = [Turn(question="what is knowledge distillation?", citations=["Knowledge Distillation"],
