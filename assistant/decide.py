@@ -14,7 +14,8 @@ concepts, wherever they stand. In order:
    named in the answer as not defined by the glossary;
 3. an outside name built on a glossary name ("denoising score matching"), or an X of "what is X?" that
    extends a glossary name with a word naming things in the field that its entry never uses ("sampling
-   distribution" for sample) -> that entry as the closest one, marked as such, when the question's content
+   distribution" for sample), or with a word of the language the glossary never writes ("what are Kubernetes
+   admission controllers?") -> that entry as the closest one, marked as such, when the question's content
    agrees; else refuse. The X of "X in Y" that names nothing ("elasticity in cloud computing") is what the
    question asks about, not Y;
 4. "what is X" whose X is no glossary name -> refuse, however close its neighbours score, unless X is the best
@@ -41,7 +42,8 @@ from dataclasses import dataclass, field, replace
 from itertools import takewhile
 from typing import Literal
 
-from assistant.asks import ASPECT_NOUNS, Ask, ask_of, asks_for_kind, ends_with_aspect, is_comparison, tells_a_story
+from assistant.asks import (ASPECT_NOUNS, ASPECT_WORDS, Ask, ask_of, asks_for_kind, ends_with_aspect, is_comparison,
+                            tells_a_story)
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
@@ -159,8 +161,9 @@ def definitional_subject(question: str) -> str | None:
     return _definitional_subject(question)[0]
 
 
-def _definitional_subject(question: str) -> tuple[str | None, bool]:
-    """The subject, and whether the whole question (rather than its first sentence alone) is "what is X?"."""
+def _definitional_subject(question: str) -> tuple[str | None, bool, bool]:
+    """The subject, whether the whole question (rather than its first sentence alone) is "what is X?", and whether
+    it asks in so many words what X is (not a bare "X?")."""
     sentences = split_sentences(re.sub(r"\s*\([^)]*\)", "", question))
     first, rest = (re.split(r"(?<=[?!])\s+", " ".join(sentences), maxsplit=1) + [""])[:2]
     # "what's X? the entry mentions it": a first question "what is X?" that what follows only comments on
@@ -168,20 +171,20 @@ def _definitional_subject(question: str) -> tuple[str | None, bool]:
     first_ask = _SECOND_ASK.split(sentences[0])[0] if sentences else ""  # "What is X and why is it important?"
     for i, text in enumerate(dict.fromkeys([" ".join(sentences), *sentences[:1], *stated, first_ask])):
         bare = i == 0 or text.rstrip().endswith("?")  # "mixup?", not a sentence that states ("Radiologist here.")
-        subject = _sentence_subject(text.strip().rstrip("?!. ").strip(), bare)
+        subject, framed = _sentence_subject(text.strip().rstrip("?!. ").strip(), bare)
         if subject is not None:
-            return subject, i == 0
-    return None, False
+            return subject, i == 0, framed
+    return None, False, False
 
 
-def _sentence_subject(q: str, bare: bool) -> str | None:
+def _sentence_subject(q: str, bare: bool) -> tuple[str | None, bool]:
     m = _definitional_match(q)
     if m:
-        return _clean_subject(m.group("x"))
+        return _clean_subject(m.group("x")), True
     if bare and len(q.split()) <= 4 and not _NOT_A_NAME.search(q):  # a bare term, e.g. "mixup?"
         name, colon, aspect = q.partition(":")  # "Dilated Convolution: famous example?": an aspect of a name
-        return _clean_subject(name if colon and name.strip() and ends_with_aspect(aspect) else q)
-    return None
+        return _clean_subject(name if colon and name.strip() and ends_with_aspect(aspect) else q), False
+    return None, False
 
 
 def _definitional_match(q: str) -> re.Match | None:
@@ -238,10 +241,10 @@ def asks_for_a_name(question: str) -> bool:
     return bool(_REVERSE.search(question))
 
 
-def subject_term(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) -> str | None:
+def subject_term(subject: str, matcher: TermMatcher, entries: dict[str, Entry], framed: bool = False) -> str | None:
     """The entry X names: X is a glossary name, only names ("Kubernetes cluster": the last one), or a name
     followed by a qualifier ("SAM in optimization") or by words that name nothing else in this field
-    ("concept drift specifically")."""
+    ("concept drift specifically"). ``framed``: the question asks in so many words what X is (``_extends``)."""
     whole = matcher.match_phrase(subject) or _owner(subject, matcher)
     if whole:
         return whole.term
@@ -252,10 +255,10 @@ def subject_term(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) 
     if _only_names(tokens, matches):
         return matches[-1].term
     term = matches[0].term
-    return None if _extends(term, [], tokens[matches[0].end:], matcher, entries) else term
+    return None if _extends(term, [], tokens[matches[0].end:], matcher, entries, framed) else term
 
 
-def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry]) -> str | None:
+def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry], framed: bool = False) -> str | None:
     """The entry that X, the subject of "what is X?", extends into another concept: a glossary name with a
     word before it, or words after it up to the first small word, that name things in this field and that its
     entry never uses ("bias-variance trade-off" for variance). Of several names only, the last is what X is,
@@ -268,12 +271,12 @@ def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry])
     if len(matches) > 1 and _only_names(tokens, matches):
         last = matches[-1]
         before = [t for t in tokens[:last.start] if t.raw not in STOPWORDS]
-        return last.term if _extends(last.term, before, [], matcher, entries) else None
+        return last.term if _extends(last.term, before, [], matcher, entries, framed) else None
     if matches[0].start > 1:
         return None
     term = matches[0].term
     before = [t for t in tokens[:matches[0].start] if t.raw not in STOPWORDS]
-    return term if _extends(term, before, tokens[matches[0].end:], matcher, entries) else None
+    return term if _extends(term, before, tokens[matches[0].end:], matcher, entries, framed) else None
 
 
 _POSSESSIVE = re.compile(r"^(?P<owner>.+?)['’]s\s+\S")
@@ -340,13 +343,28 @@ def _only_names(tokens: list, matches: list[NameMatch]) -> bool:
     return all(any(m.start <= i < m.end for m in matches) for i in range(len(tokens)))
 
 
-def _extends(term: str, before: list, after: list, matcher: TermMatcher, entries: dict[str, Entry]) -> bool:
-    """Whether the words around a name make it another concept. A qualifier after it does not ("VAT
-    regularization"), nor does a word that names nothing in this field ("tl;dr", "specifically")."""
+def _extends(term: str, before: list, after: list, matcher: TermMatcher, entries: dict[str, Entry],
+             framed: bool = False) -> bool:
+    """Whether the words around a name make it another concept: a word its entry never uses that names things in
+    this field, or, where the question asks in so many words what X is (``framed``), a word of the language that the
+    glossary never writes ("what are Kubernetes admission controllers?", "what is a sample frame?": a name for
+    something, whatever vocabulary of the field is loaded; not a typo, nor an aspect asked about: "the median split
+    problem"; a bare "wasserstein distance intuition?" asks for an aspect too). A qualifier after it does not ("VAT
+    regularization"), nor does a word that names nothing and that the glossary writes ("tl;dr", "specifically")."""
     if not before and _QUALIFIER.match(" ".join(t.raw for t in after)):
         return False
     around = [*before, *takewhile(lambda t: t.raw not in STOPWORDS, after)]
-    return any(t.stem not in entry_stems(entries[term]) and matcher.is_name_word(t.raw) for t in around)
+    return any(t.stem not in entry_stems(entries[term]) and (matcher.is_name_word(t.raw) or framed and _unwritten(
+        t.raw, matcher)) for t in around)
+
+
+def _unwritten(word: str, matcher: TermMatcher) -> bool:
+    """A word of the language the glossary never writes, that is not an aspect asked about nor a shorthand ("w" in
+    "triplet loss w face recognition")."""
+    return len(word) >= _MIN_UNWRITTEN and word not in ASPECT_WORDS and matcher.is_unwritten_word(word)
+
+
+_MIN_UNWRITTEN = 3  # "w" in "triplet loss w face recognition" is a shorthand, not a name
 
 
 _HEAD_END = frozenset("in within".split())
@@ -427,13 +445,13 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
 def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: dict[str, Entry],
             thresholds: Thresholds, top: Hit, found: Mentions) -> Decision:
     named = found.named[:3]
-    subject, whole_question = _definitional_subject(question)
+    subject, whole_question, framed = _definitional_subject(question)
     if subject is None:  # "and KL divergence, what's that?" asks what KL divergence is
         subject = _pointed_back(question, retrieval.matches, found.outside)
-        whole_question = subject is not None
+        whole_question = framed = subject is not None
     if subject is not None and foreign_modifier(subject, matcher):  # "what is Fleiss' kappa?"
         return Decision("refused", "not_in_glossary", subject=subject)
-    base = built_on_name(subject, matcher, entries) if subject is not None else None
+    base = built_on_name(subject, matcher, entries, framed) if subject is not None else None
     if base is not None:  # "what is a sampling distribution?": a relative of the entry sample
         found = Mentions(found.named, found.outside, {subject: base})
         named = []
@@ -457,7 +475,7 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
             return Decision("closest", "relative", [term], subject=name, ask=ask_of(question, 1))
         return Decision("refused", "not_in_glossary", subject=name)
     if subject is not None:
-        term = subject_term(subject, matcher, entries)
+        term = subject_term(subject, matcher, entries, framed)
         if term:
             return Decision("answered", "definition", [term], subject, 1.0, ask=ask_of(question, 1))
         # "what are sidecars?", "a downside of tight coupling in system design"

@@ -267,6 +267,11 @@ class TermMatcher:
         """Whether the word is one of the glossary's (or a known outside name's) own words."""
         return stem(word) in self._known or americanize(word.lower()) in self._by_word
 
+    def is_unwritten_word(self, word: str) -> bool:
+        """Whether the word is a word of the language (not a typo) that the glossary never writes: "federation",
+        "affinity" in a glossary of cloud terms."""
+        return word.lower() in self._language and not self.is_known(word)
+
     def is_name_word(self, word: str) -> bool:
         """Whether a glossary name (as a word or stem) or an outside concept's name (as the word itself:
         "specificity" is not "specifically") uses the word: a word that names things in this field. A single letter
