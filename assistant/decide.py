@@ -264,7 +264,8 @@ def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry],
     word before it, or words after it up to the first small word, that name things in this field and that its
     entry never uses ("bias-variance trade-off" for variance). Of several names only, the last is what X is,
     and the others must be words of its entry: "container runtime" is a runtime, "sampling distribution" is
-    not the entry distribution, which never speaks of samples."""
+    not the entry distribution, which never speaks of samples. ``framed``: the question asks in so many words what X
+    is, so words the glossary never writes count too (``_extends``)."""
     matches = matcher.find(subject)
     tokens = tokenize(subject)
     if not matches or matcher.match_phrase(subject) or _owner(subject, matcher):
