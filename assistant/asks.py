@@ -57,7 +57,7 @@ drawback drawbacks disadvantage disadvantages downside downsides limitation limi
 problems issue issues alternative alternatives formula formulas equation equations math maths intuition history
 origin origins code variant variants meaning definition summary detail details analogy explanation benefit benefits
 idea role significance importance value values range ranges default defaults cost costs complexity option options
-tradeoff tradeoffs tips example examples
+tradeoff tradeoffs tips example examples catch gotcha gotchas
 """.split())
 ASPECT_WORDS = frozenset().union(*(cues for _, cues in _CUES), ASPECT_NOUNS, """
 more else further another other simpler simple terms words short version again please point real world practice

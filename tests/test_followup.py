@@ -418,6 +418,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
      ("answered", ["Brier Score"])),
     ("what is the neural tangent kernel?", "Neural Tangent Kernel",
      "why would a practitioner care? I just train models", ("answered", ["Neural Tangent Kernel"])),
+    # "the catch" is a drawback asked about, not a thing (blind written, spent test71, test85)
+    ("what is knowledge distillation?", "Knowledge Distillation", "what's the catch",
+     ("answered", ["Knowledge Distillation"])),
+    ("what are equivariant neural networks?", "Equivariant Neural Networks", "whats the catch",
+     ("answered", ["Equivariant Neural Networks"])),
 ])
 def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, first, answered, turn, expected):
     """Turns of blind-written conversations that stand alone, name nothing the glossary or the vocabulary knows,
