@@ -414,12 +414,13 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     lowered = {t.lower() for t in tokens}
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
     refers = bool(lowered & _REFERS) or _points_to_a_thing_said(tokens)
+    asking = _asking_part(question)
     topic = resolution.context or resolution.guess
     topic_entries = [e for e in entries if e.term in topic]
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     described = resolution.alone and _describes_or_asks(question, aspect, topic_words)
     if resolution.followup and not described or not topic \
-            or len(_WORD.findall(_asking_part(question))) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
+            or len(_WORD.findall(asking)) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or not all(any(entry_mentions(e, o) for e in topic_entries) for o in decision.outside) \
             or decision.reason not in ("low_score", "not_in_glossary") \
@@ -429,7 +430,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or _glossary_names_it(tokens, words) or not aspect and _describes_another(
                 _field_words(_dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question,
                              is_name_word), topic_words) \
-            or not resolution.context and _not_the_guess(_asking_part(question), topic_words) \
+            or not resolution.context and _not_the_guess(asking, topic_words) \
             or _says_what_it_asks_about(question, topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
