@@ -71,6 +71,20 @@ def ends_with_aspect(text: str) -> bool:
     return bool(last) and last[0] in ASPECT_WORDS
 
 
+# Adjectives that ask which value or choice is right: "a good score", "the usual remedy", "a reasonable target
+# number" ask for a value of a subject, not what a thing is.
+_VALUE_WORDS = frozenset("""
+good reasonable typical acceptable decent sensible usual realistic sane respectable recommended appropriate suitable
+""".split())
+_ARTICLES = frozenset("a an the".split())
+
+
+def asks_for_a_value(text: str) -> bool:
+    """Whether the text opens (past an article) with a word that asks which value or choice is right."""
+    first = [w for w in words(text)[:2] if w not in _ARTICLES][:1]
+    return bool(first) and first[0] in _VALUE_WORDS
+
+
 def ask_of(question: str, n_subjects: int) -> Ask:
     """The kind of ask; a question about two or more subjects is a comparison."""
     if n_subjects >= 2:

@@ -113,9 +113,9 @@ _NOT_A_NAME = re.compile(r"(?<![\w-])(it|this|they|these|those|that|which|who|wh
 _MAX_NAME_WORDS = 6
 _LAST_WHAT = re.compile(r"[,;]\s*(?=what(?:'s|s)?\b)", re.IGNORECASE)  # "vs a canary release, what's a canary"
 _MAX_POINTED_WORDS = 10  # words before a closing "what's that?" that name what it asks about, not describe it
-# a sentence that opens with one of these asks ("what ...", "does ...", "would ...")
+# a sentence that opens with one of these asks ("what ...", "does ...", "would ...", "whats ...")
 ASKING_WORDS = frozenset("what how why when where which who is are was were do does did can could should would will "
-                         "has have".split())
+                         "has have what's whats how's hows".split())
 # "..., and why does it help?", "... and should I use it for ...": a second question joined to the first one.
 _SECOND_ASK = re.compile(rf",?\s+and\s+(?=(?:{'|'.join(sorted(ASKING_WORDS))})\b)", re.IGNORECASE)
 _SENTENCE_MARK = re.compile(r"[.?!:]\s")  # a sentence or clause ends: "fine. mixup", "next: disentangled"

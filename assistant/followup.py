@@ -57,7 +57,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from itertools import takewhile
 
-from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, ends_with_aspect
+from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, asks_for_a_value, ends_with_aspect
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.decide import (ASKING_WORDS, Decision, Thresholds, asked_subjects, asks_about_the_glossary,
@@ -467,9 +467,18 @@ def _field_words(text: str, is_name_word: Callable[[str], bool]) -> str:
 
 
 def _dislocated(tokens: list[str]) -> str:
-    """The words before the question proper ("hard negative mining" in "hard negative mining how do i do it")."""
-    start = next((i for i, t in enumerate(tokens) if t.lower() in ASKING_WORDS), len(tokens))
-    return " ".join(tokens[:start])
+    """The words before the question proper ("hard negative mining" in "hard negative mining how do i do it"), and the
+    thing an opening "what is" asks about, up to a small word other than an article ("what's the 'hard negative
+    mining' thing people mention with it"; "what is lost when ..."), unless it asks for a value ("whats a good
+    score?")."""
+    lowered = [t.lower() for t in tokens]
+    start = next((i for i, t in enumerate(lowered) if t in ASKING_WORDS), len(tokens))
+    asking = list(takewhile(lambda w: w in ASKING_WORDS, lowered[start:]))
+    after = start + len(asking)
+    end = next((i for i in range(after, len(tokens)) if lowered[i] in STOPWORDS and lowered[i] not in _ARTICLES),
+               len(tokens))
+    thing = tokens[after:end] if _asks_what_is(asking) and not asks_for_a_value(" ".join(tokens[after:end])) else []
+    return " ".join(tokens[:start] + thing)
 
 
 def _glossary_names_it(tokens: list[str], words: GlossaryWords) -> bool:
@@ -752,7 +761,15 @@ def _antecedent_span(question: str, start: int) -> str:
     rest = said[len(asking):]
     subject_is_person = rest[0] in _PEOPLE or any(
         word in _AUXILIARIES and following in _PEOPLE for word, following in zip(rest, rest[1:]))
-    return question[:clause] if subject_is_referent or subject_is_person else question[:start]
+    # "what's a reasonable target number for it?": a value or an aspect of the referent, said after a preposition
+    asks_for_its_part = _asks_what_is(asking) and said[-1] in _PREPOSITIONS \
+        and not _names_a_thing(" ".join(rest[:-1]))
+    return question[:clause] if subject_is_referent or subject_is_person or asks_for_its_part else question[:start]
+
+
+def _asks_what_is(asking: list[str]) -> bool:
+    """Whether the asking words of a clause are "what is" (or "what's", "whats", "what are")."""
+    return asking[:1] in (["what's"], ["whats"]) or asking[:2] in (["what", "is"], ["what", "are"])
 
 
 def _sentence_of(question: str, i: int) -> str:
@@ -880,8 +897,10 @@ def _subject(text: str) -> str | None:
 
 
 def _names_a_thing(subject: str) -> bool:
-    """Whether the X asked about is a thing, not an aspect of one ("an example", "any drawbacks")."""
-    return bool(content_stems(subject, ASPECT_WORDS)) and not ends_with_aspect(subject)
+    """Whether the X asked about is a thing, not an aspect of one ("an example", "any drawbacks") nor a value of one
+    ("a good score", "the usual remedy")."""
+    return bool(content_stems(subject, ASPECT_WORDS)) and not ends_with_aspect(subject) \
+        and not asks_for_a_value(subject)
 
 
 def _describes(fragment: str) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.asks import ask_of, asks_for_unknown, fields_for
+from assistant.asks import ask_of, asks_for_a_value, asks_for_unknown, fields_for
 
 
 @pytest.mark.parametrize("question, ask", [
@@ -17,6 +17,14 @@ from assistant.asks import ask_of, asks_for_unknown, fields_for
 ])
 def test_the_ask_comes_from_cue_words(question, ask):
     assert ask_of(question, n_subjects=1) == ask
+
+
+@pytest.mark.parametrize("subject, value", [
+    ("a good score", True), ("the usual remedy", True), ("reasonable target number", True),
+    ("a standard deviation", False), ("the three things", False), ("good", True),
+])
+def test_an_evaluative_word_first_asks_for_a_value_not_a_thing(subject, value):
+    assert asks_for_a_value(subject) is value
 
 
 def test_two_subjects_make_a_comparison():
