@@ -72,8 +72,9 @@ reviewed in ``review_round32.jsonl``: 19 dropped), collected on 2026-12-06 (stop
 45 questions from 45 new pages, 44 of them GitHub issues; reviewed in ``review_round34.jsonl``: 11 dropped, two of
 them from pages the conversation set had copied from), collected on 2026-12-06 (stop 45) once ``test33`` had been
 run, is ``test34``. Round 35 (``raw/round35.jsonl``, 45 questions from 45 new pages, 16 of them book exercises and 13
-interview banks; reviewed in ``review_round35.jsonl``: 4 dropped), collected at the end of stop 45, is ``test35``: not
-yet run.
+interview banks; reviewed in ``review_round35.jsonl``: 4 dropped), collected at the end of stop 45, is ``test35``.
+Round 36 (``raw/round36.jsonl``, 45 questions from 45 new pages, 32 of them GitHub issues and 10 course pages; reviewed
+in ``review_round36.jsonl``: 11 dropped), collected on 2026-12-06 (stop 46) once ``test35`` had been run, is ``test36``.
 """
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round29.jsonl": "test29", "round30.jsonl": "test30",
                 "round31.jsonl": "test31", "round32.jsonl": "test32",
                 "round33.jsonl": "test33", "round34.jsonl": "test34",
-                "round35.jsonl": "test35"}
+                "round35.jsonl": "test35", "round36.jsonl": "test36"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
