@@ -156,6 +156,7 @@ _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it a
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
 _ANTECEDENT_WORDS = 2  # words before a reference word, unknown to the topic's entry, that describe its antecedent
 _MAX_UNNAMED_WORDS = 8  # a turn this short that names nothing and stands nowhere is asked about the topic
+_MAX_CLOSEST_TURN_WORDS = 16  # a longer turn the glossary gives a closest entry for describes a thing of its own
 _NEAR_TIE = 0.9  # a conversation's entry scoring this share of the top entry's score is as good a reading
 _WORDS_OF_ANOTHER_THING = 4  # a follow-up on a guessed entry with this many words the entry never uses is about another
 
@@ -388,12 +389,15 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
                 entries: list[Entry], words: GlossaryWords, is_name_word: Callable[[str], bool]) -> str | None:
     """A short turn (in the sentences that ask) that stood alone, names nothing, and that the glossary could not place
     ("supervised or not?", "fix?", "Is a higher number better or worse? The slide didn't say.", "Could you give a
-    concrete example?", "works for speech too?") asked about the entry the conversation was last answered from, or
-    about the latest turn's marked closest guess, which the turn then confirms unless the sentences that ask
-    describe another thing in four or more words the entry never uses (not the setting it tells beside them: "Is a
-    higher value better or worse? I have seen it reported both ways and it irritates me."): the question it stands
-    for, else None. Not when it asks what something is, wherever ("what is dropout?", "Last thing: what is hard
-    negative mining?"; unless it quotes words the entry writes: "what is the 'score' exactly" after Score Matching),
+    concrete example?", "works for speech too?"), or placed only as a marked closest guess when the whole turn is
+    short too (``_MAX_CLOSEST_TURN_WORDS``: "Give me an analogy I could use with a non-technical manager." after
+    Feature Store, not a guess of Batch Effect; a longer one describes a thing of its own, "One more. The fog forecast
+    we get gives a probability ... How would I score whether those probabilities are any good?") asked about the
+    entry the conversation was last answered from, or about the latest turn's marked closest guess, which the turn
+    then confirms unless the sentences that ask describe another thing in four or more words the entry never uses
+    (not the setting it tells beside them: "Is a higher value better or worse? I have seen it reported both ways and
+    it irritates me."): the question it stands for, else None. Not when it asks what something is, wherever ("what
+    is dropout?", "Last thing: what is hard negative mining?"; unless it quotes words the entry writes: "what is the 'score' exactly" after Score Matching),
     asks whether the glossary covers something ("is there an entry for diffusion models?"), describes something in
     words the entry never uses that name things in this field ("hard negative mining how do i do it", "depthwise
     separable convs?", "double descent?"; not "typical epsilon?" nor "still used today?", whose other words name
@@ -424,6 +428,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or retrieval.matches \
             or not all(any(entry_mentions(e, o) for e in topic_entries) for o in decision.outside) \
             or decision.reason not in ("low_score", "not_in_glossary") \
+            and not (decision.reason == "closest" and len(_WORD.findall(question)) <= _MAX_CLOSEST_TURN_WORDS) \
             or _asks_of_its_own(question) and not _quotes_its_words(question, topic_entries):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     if topic_words is None or _names_unknown(question, words) \

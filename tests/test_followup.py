@@ -445,6 +445,33 @@ def test_a_short_turn_that_names_nothing_is_asked_about_the_topic(assistant, fir
         assert assistant.route(turn).decision.outcome == "refused"  # alone, the glossary cannot place it
 
 
+@pytest.mark.parametrize("first, answered, turn", [
+    ("what's a feature store?", "Feature Store", "Give me an analogy I could use with a non-technical manager."),
+    ("what is model drift?", "Model Drift", "what causes the drop in the first place if nobody touched the code?"),
+    ("DS also proposed 'MC dropout' to get uncertainty scores — what is that", "Monte Carlo Dropout",
+     "how many runs per prediction, roughly?"),
+])
+def test_a_short_turn_the_glossary_only_guesses_for_goes_on_with_the_topic(assistant, first, answered, turn):
+    """From blind-written conversations (spent splits test6, test7, test37): alone, each is only a closest guess at
+    another entry (Batch Effect, DropConnect, Brier Score); after an answer it asks about that answer's entry."""
+    assert assistant.route(turn).decision.outcome == "closest"
+    history = [Turn(question=first, citations=[answered], outcome="answered")]
+    decision = assistant.route(turn, history).decision
+    assert (decision.outcome, decision.terms) == ("answered", [answered])
+
+
+def test_a_long_turn_the_glossary_only_guesses_for_keeps_its_own_reading(assistant):
+    """A turn of more than a few words that describes a thing of its own is a new topic, not the conversation's
+    (blind written, spent test80)."""
+    history = [Turn(question="Two senior pilots grade every trainee's passage plan as pass, refer or fail. Is there a "
+                             "statistic that corrects for agreeing by chance?", citations=["Cohen's Kappa"],
+                    outcome="answered")]
+    decision = assistant.route("One more. The fog forecast we get gives a probability of visibility under half a mile. "
+                               "How would I score whether those probabilities are any good over a season?",
+                               history).decision
+    assert "Cohen's Kappa" not in decision.terms
+
+
 def test_a_turn_that_asks_for_a_name_is_a_new_topic_though_it_has_an_aspect_noun(assistant):
     """From a blind-written conversation (spent split test13)."""
     history = [Turn(question="does that mean its output doesn't change at all when I rotate the input?",
