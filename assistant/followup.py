@@ -397,8 +397,8 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     then confirms unless the sentences that ask describe another thing in four or more words the entry never uses
     (not the setting it tells beside them: "Is a higher value better or worse? I have seen it reported both ways and
     it irritates me."): the question it stands for, else None. Not when it asks what something is, wherever ("what
-    is dropout?", "Last thing: what is hard negative mining?"; unless it quotes words the entry writes: "what is the 'score' exactly" after Score Matching),
-    asks whether the glossary covers something ("is there an entry for diffusion models?"), describes something in
+    is dropout?", "Last thing: what is hard negative mining?"; unless it quotes words the entry writes: "what is the
+    'score' exactly" after Score Matching), asks whether the glossary covers something ("is there an entry for diffusion models?"), describes something in
     words the entry never uses that name things in this field ("hard negative mining how do i do it", "depthwise
     separable convs?", "double descent?"; not "typical epsilon?" nor "still used today?", whose other words name
     nothing; for a turn that opens with its question, only the words before it could: "How many forward passes do
