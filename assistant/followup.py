@@ -389,31 +389,30 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
                 entries: list[Entry], words: GlossaryWords, is_name_word: Callable[[str], bool]) -> str | None:
     """A short turn (in the sentences that ask) that stood alone, names nothing, and that the glossary could not place
     ("supervised or not?", "fix?", "Is a higher number better or worse? The slide didn't say.", "Could you give a
-    concrete example?", "works for speech too?"), or placed only as a marked closest guess when the whole turn is
-    short too (``_MAX_CLOSEST_TURN_WORDS``: "Give me an analogy I could use with a non-technical manager." after
-    Feature Store, not a guess of Batch Effect; a longer one describes a thing of its own, "One more. The fog forecast
-    we get gives a probability ... How would I score whether those probabilities are any good?") asked about the
-    entry the conversation was last answered from, or about the latest turn's marked closest guess, which the turn
-    then confirms unless the sentences that ask describe another thing in four or more words the entry never uses
-    (not the setting it tells beside them: "Is a higher value better or worse? I have seen it reported both ways and
-    it irritates me."): the question it stands for, else None. Not when it asks what something is, wherever ("what
-    is dropout?", "Last thing: what is hard negative mining?"; unless it quotes words the entry writes: "what is the
-    'score' exactly" after Score Matching), asks whether the glossary covers something ("is there an entry for diffusion models?"), describes something in
-    words the entry never uses that name things in this field ("hard negative mining how do i do it", "depthwise
-    separable convs?", "double descent?"; not "typical epsilon?" nor "still used today?", whose other words name
-    nothing; for a turn that opens with its question, only the words before it could: "How many forward passes do
+    concrete example?", "works for speech too?"), or placed only as a marked closest guess when the whole turn is short
+    too (``_MAX_CLOSEST_TURN_WORDS``: "Give me an analogy I could use with a non-technical manager." after Feature
+    Store, not a guess of Batch Effect; a longer one describes a thing of its own, "One more. The fog forecast we get
+    gives a probability ... How would I score whether those probabilities are any good?") asked about the entry the
+    conversation was last answered from, or about the latest turn's marked closest guess, which the turn then confirms
+    unless the sentences that ask describe another thing in four or more words the entry never uses (not the setting it
+    tells beside them: "Is a higher value better or worse? I have seen it reported both ways and it irritates me."): the
+    question it stands for, else None. Not when it asks what something is, wherever ("what is dropout?", "Last thing:
+    what is hard negative mining?"; unless it quotes words the entry writes: "what is the 'score' exactly" after Score
+    Matching), asks whether the glossary covers something ("is there an entry for diffusion models?"), describes
+    something in words the entry never uses that name things in this field ("hard negative mining how do i do it",
+    "depthwise separable convs?", "double descent?"; not "typical epsilon?" nor "still used today?", whose other words
+    name nothing; for a turn that opens with its question, only the words before it could: "How many forward passes do
     people usually run?" after Monte Carlo Dropout), says a thing and asks what it is ("reviewer also mentioned
-    'gridding artifacts' — what's that?"), or has a word that is a name the glossary does not define: capitalised
-    inside the question, or one the glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry
-    says Adam). An outside concept the turn names counts as nothing when the entry writes it ("why can't you just
-    backprop through an argmax?" after Gumbel-Softmax). A turn that asks for an aspect by its noun may be longer and
-    say more of its own setting ("Any known drawbacks or costs I should flag in the review?", "computational cost? i
-    have like 100k series"); so may one that refers back with "it" or "they", or with a demonstrative before a noun
-    ("how do you pick the size of that grid?"), whose words before the question proper are the only ones that could
-    describe another thing ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?";
-    not "hard negative mining how do i do it"). A fragment after "and" that was read as a question of its own stood
-    alone too when it describes or asks rather than names ("and the fix?", "and how big should the perturbation
-    be?")."""
+    'gridding artifacts' — what's that?"), or has a word that is a name the glossary does not define: capitalised inside
+    the question, or one the glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says
+    Adam). An outside concept the turn names counts as nothing when the entry writes it ("why can't you just backprop
+    through an argmax?" after Gumbel-Softmax). A turn that asks for an aspect by its noun may be longer and say more of
+    its own setting ("Any known drawbacks or costs I should flag in the review?", "computational cost? i have like 100k
+    series"); so may one that refers back with "it" or "they", or with a demonstrative before a noun ("how do you pick
+    the size of that grid?"), whose words before the question proper are the only ones that could describe another thing
+    ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?"; not "hard negative mining
+    how do i do it"). A fragment after "and" that was read as a question of its own stood alone too when it describes or
+    asks rather than names ("and the fix?", "and how big should the perturbation be?")."""
     tokens = _WORD.findall(question)
     lowered = {t.lower() for t in tokens}
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
