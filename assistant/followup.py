@@ -156,6 +156,7 @@ _MAX_ASPECT_FRAGMENT_WORDS = 5  # a short question that ends with an aspect it a
 _MAX_SCOPE_FRAGMENT_WORDS = 6  # a short question that narrows the topic to a setting
 _ANTECEDENT_WORDS = 2  # words before a reference word, unknown to the topic's entry, that describe its antecedent
 _MAX_UNNAMED_WORDS = 8  # a turn this short that names nothing and stands nowhere is asked about the topic
+_MAX_ASKING_WORDS = 16  # ... and one up to this long, when none of its words names another thing of the field
 _MAX_CLOSEST_TURN_WORDS = 16  # a longer turn the glossary gives a closest entry for describes a thing of its own
 _NEAR_TIE = 0.9  # a conversation's entry scoring this share of the top entry's score is as good a reading
 _WORDS_OF_ANOTHER_THING = 4  # a follow-up on a guessed entry with this many words the entry never uses is about another
@@ -411,29 +412,34 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     series"); so may one that refers back with "it" or "they", or with a demonstrative before a noun ("how do you pick
     the size of that grid?"), whose words before the question proper are the only ones that could describe another thing
     ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?"; not "hard negative mining
-    how do i do it"). A fragment after "and" that was read as a question of its own stood alone too when it describes or
-    asks rather than names ("and the fix?", "and how big should the perturbation be?")."""
+    how do i do it"). So may one of up to ``_MAX_ASKING_WORDS`` words that asks in other words, when none of its words
+    names another thing of the field ("What is the usual remedy in practice? Is simply retraining on fresh data enough?"
+    after Model Drift; not "how do you do the iterative magnitude pruning step exactly, how many rounds" after Lottery
+    Ticket Hypothesis). A fragment after "and" that was read as a question of its own stood alone too when it describes
+    or asks rather than names ("and the fix?", "and how big should the perturbation be?")."""
     tokens = _WORD.findall(question)
     lowered = {t.lower() for t in tokens}
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
     refers = bool(lowered & _REFERS) or _points_to_a_thing_said(tokens)
     asking = _asking_part(question)
+    asked_words = len(_WORD.findall(asking))
     topic = resolution.context or resolution.guess
     topic_entries = [e for e in entries if e.term in topic]
     topic_words = _entry_words(topic, entries)  # None: the conversation was about no entry
     described = resolution.alone and _describes_or_asks(question, aspect, topic_words)
     if resolution.followup and not described or not topic \
-            or len(_WORD.findall(asking)) > _MAX_UNNAMED_WORDS and not (aspect or refers) \
+            or asked_words > _MAX_ASKING_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or not all(any(entry_mentions(e, o) for e in topic_entries) for o in decision.outside) \
             or decision.reason not in ("low_score", "not_in_glossary") \
             and not (decision.reason == "closest" and len(_WORD.findall(question)) <= _MAX_CLOSEST_TURN_WORDS) \
             or _asks_of_its_own(question) and not _quotes_its_words(question, topic_entries):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
+    longer = asked_words > _MAX_UNNAMED_WORDS and not (aspect or refers)
+    own_words = _dislocated(tokens) if not longer and (refers or _first_word(question) in ASKING_WORDS) else question
     if topic_words is None or _names_unknown(question, words) \
-            or _glossary_names_it(tokens, words) or not aspect and _describes_another(
-                _field_words(_dislocated(tokens) if refers or _first_word(question) in ASKING_WORDS else question,
-                             is_name_word), topic_words) \
+            or _glossary_names_it(tokens, words) \
+            or not aspect and _describes_another(_field_words(own_words, is_name_word), topic_words) \
             or not resolution.context and _not_the_guess(asking, topic_words) \
             or _says_what_it_asks_about(question, topic_words):
         return None

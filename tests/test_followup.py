@@ -318,7 +318,7 @@ def test_a_closest_entry_the_conversation_agrees_with_is_answered(assistant):
     assert assistant.route(question).decision.outcome == "closest"
     answered = Turn(question="What is MC dropout?", citations=["Monte Carlo Dropout"], outcome="answered")
     decision = assistant.route(question, [answered]).decision
-    assert (decision.outcome, decision.terms, decision.reason) == ("answered", ["Monte Carlo Dropout"], "conversation")
+    assert (decision.outcome, decision.terms) == ("answered", ["Monte Carlo Dropout"])
     # A question that names a concept the entry never mentions is about that concept, whatever the conversation
     # was about ("vanishing gradients": the entry speaks of exploding ones only).
     clipping = Turn(question="What is gradient clipping?", citations=["Gradient Clipping"], outcome="answered")
@@ -458,6 +458,25 @@ def test_a_short_turn_the_glossary_only_guesses_for_goes_on_with_the_topic(assis
     history = [Turn(question=first, citations=[answered], outcome="answered")]
     decision = assistant.route(turn, history).decision
     assert (decision.outcome, decision.terms) == ("answered", [answered])
+
+
+@pytest.mark.parametrize("first, answered, turn, expected", [
+    # up to 16 words that name nothing of the field go on with the topic (blind written, spent test4, test87)
+    ("what is model drift?", "Model Drift",
+     "What is the usual remedy in practice? Is simply retraining on fresh data enough?", ("answered", ["Model Drift"])),
+    ("what is serving latency?", "Serving Latency",
+     "What would be an acceptable figure for live captioning, in your view?", ("answered", ["Serving Latency"])),
+    # ... but any two words of the field the entry never writes make it a thing of its own (spent test31, test55)
+    ("what is the lottery ticket hypothesis?", "Lottery Ticket Hypothesis",
+     "how do you do the iterative magnitude pruning step exactly, how many rounds", ("refused", [])),
+    ("what is the one cycle policy?", "One Cycle Policy", "how does the fastai lr finder pick max lr",
+     ("refused", [])),
+])
+def test_a_longer_turn_that_names_nothing_of_the_field_is_asked_about_the_topic(assistant, first, answered, turn,
+                                                                                 expected):
+    history = [Turn(question=first, citations=[answered], outcome="answered")]
+    decision = assistant.route(turn, history).decision
+    assert (decision.outcome, decision.terms) == expected
 
 
 def test_a_long_turn_the_glossary_only_guesses_for_keeps_its_own_reading(assistant):
