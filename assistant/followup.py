@@ -82,6 +82,7 @@ _POSSESSIVE = frozenset({"its", "their"})
 _THAT_AFTER = frozenset("does do did is was are were isn't doesn't would could should will can might "
                         "about of for with than from and like use using apply explain mean means what what's whats how "
                         "how's hows why where when which so ok okay but also wait".split())
+_SETTINGS = frozenset("in for on with into within under using".split())  # before a setting: "example in deep learning"
 _PREPOSITIONS = frozenset("from to for with without in on at by about into of during under across".split())
 _COMPARING = frozenset("vs versus compared".split())
 # A turn with one of these weighs two things ("how's that different?", "same thing?", "how do the two relate")
@@ -407,16 +408,17 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     'gridding artifacts' — what's that?"), or has a word that is a name the glossary does not define: capitalised inside
     the question, or one the glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says
     Adam). An outside concept the turn names counts as nothing when the entry writes it ("why can't you just backprop
-    through an argmax?" after Gumbel-Softmax). A turn that asks for an aspect by its noun may be longer and say more of
-    its own setting ("Any known drawbacks or costs I should flag in the review?", "computational cost? i have like 100k
-    series"); so may one that refers back with "it" or "they", or with a demonstrative before a noun ("how do you pick
-    the size of that grid?"), whose words before the question proper are the only ones that could describe another thing
-    ("Intuitively, how should I picture it?", "has anyone found a cheap way to find them?"; not "hard negative mining
-    how do i do it"). So may one of up to ``_MAX_ASKING_WORDS`` words that asks in other words, when none of its words
-    names another thing of the field ("What is the usual remedy in practice? Is simply retraining on fresh data enough?"
-    after Model Drift; not "how do you do the iterative magnitude pruning step exactly, how many rounds" after Lottery
-    Ticket Hypothesis). A fragment after "and" that was read as a question of its own stood alone too when it describes
-    or asks rather than names ("and the fix?", "and how big should the perturbation be?")."""
+    through an argmax?" after Gumbel-Softmax) or when the turn names it as a setting ("built into keras?"). A turn that
+    asks for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I should
+    flag in the review?", "computational cost? i have like 100k series"); so may one that refers back with "it" or
+    "they", or with a demonstrative before a noun ("how do you pick the size of that grid?"), whose words before the
+    question proper are the only ones that could describe another thing ("Intuitively, how should I picture it?", "has
+    anyone found a cheap way to find them?"; not "hard negative mining how do i do it"). So may one of up to
+    ``_MAX_ASKING_WORDS`` words that asks in other words, when none of its words names another thing of the field ("What
+    is the usual remedy in practice? Is simply retraining on fresh data enough?" after Model Drift; not "how do you do
+    the iterative magnitude pruning step exactly, how many rounds" after Lottery Ticket Hypothesis). A fragment after
+    "and" that was read as a question of its own stood alone too when it describes or asks rather than names ("and the
+    fix?", "and how big should the perturbation be?")."""
     tokens = _WORD.findall(question)
     lowered = {t.lower() for t in tokens}
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
@@ -430,7 +432,8 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     if resolution.followup and not described or not topic \
             or asked_words > _MAX_ASKING_WORDS and not (aspect or refers) \
             or retrieval.matches \
-            or not all(any(entry_mentions(e, o) for e in topic_entries) for o in decision.outside) \
+            or not all(any(entry_mentions(e, o) for e in topic_entries) for o in _named_beyond_a_setting(
+                question, decision.outside)) \
             or decision.reason not in ("low_score", "not_in_glossary") \
             and not (decision.reason == "closest" and len(_WORD.findall(question)) <= _MAX_CLOSEST_TURN_WORDS) \
             or _asks_of_its_own(question) and not _quotes_its_words(question, topic_entries):
@@ -444,6 +447,13 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or _says_what_it_asks_about(question, topic_words):
         return None
     return f"{' and '.join(topic)}: {question}"
+
+
+def _named_beyond_a_setting(question: str, outside: tuple[ConceptMention, ...]) -> list[ConceptMention]:
+    """The outside concepts a turn names, less those it names as a setting, after a preposition ("an example in deep
+    learning?", "built into keras?"): a setting of the topic, not a thing of its own."""
+    tokens = tokenize(question)
+    return [o for o in outside if not (o.start and tokens[o.start - 1].raw in _SETTINGS)]
 
 
 def _describes_or_asks(fragment: str, aspect: bool, topic_words: frozenset[str] | None) -> bool:

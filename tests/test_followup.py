@@ -430,6 +430,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is cohen's kappa?", "Cohen's Kappa", "whats a good score? mine was 0.6", ("answered", ["Cohen's Kappa"])),
     ("what is model drift?", "Model Drift", "What's the usual remedy?", ("answered", ["Model Drift"])),
     ("what is mixup?", "Mixup", "whats a good alpha", ("answered", ["Mixup"])),
+    # an outside concept named as a setting, after a preposition, is the topic's setting (spent test11, test16)
+    ("what is dropconnect?", "DropConnect", "built into keras?", ("answered", ["DropConnect"])),
+    ("what is variational inference?", "Variational Inference", "and an example in deep learning?",
+     ("answered", ["Variational Inference"])),
+    ("what is dropconnect?", "DropConnect", "keras?", ("refused", [])),
     # ... while the thing an opening "what's" names in the field's words is another thing (spent test40)
     ("what is triplet loss?", "Triplet Loss", "what's the 'hard negative mining' thing people always mention with it",
      ("refused", [])),
