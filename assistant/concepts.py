@@ -86,6 +86,7 @@ class ConceptFinder:
         field_stems = set(_stems(field))
         known = {t.stem for w in known_words for t in tokenize(w)}
         self._by_stems: dict[tuple[str, ...], str] = {}  # names of several words
+        self._past_forms: set[tuple[str, ...]] = set()  # those of them a spelling ends with a past form ("learned")
         self._variants: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)  # (position,
         # the other words' stems) -> (the word at that position, main name): names with one word written otherwise
         self._by_word: dict[str, tuple[str, bool]] = {}  # one-word name -> (main name, abbreviation)
@@ -106,6 +107,8 @@ class ConceptFinder:
                 continue
             if len(tokens) > 1:
                 self._by_stems.setdefault(key, main)
+                if tokens[-1].raw.endswith("ed"):
+                    self._past_forms.add(key)
                 for i, token in enumerate(tokens):
                     self._variants[(i, key[:i] + key[i + 1:])].append((token.raw, main))
                 joined = tokenize("".join(t.raw for t in tokens))[0]
@@ -141,7 +144,9 @@ class ConceptFinder:
         return len(self._by_stems) + len(self._by_word)
 
     def find(self, text: str) -> list[ConceptMention]:
-        """Non-overlapping mentions in text order; the longest name wins an overlap."""
+        """Non-overlapping mentions in text order; the longest name wins an overlap. A name of several words whose
+        last word the text writes in a past form is a verb there, not the concept ("a model trained on ..." is no
+        mention of model training), unless a spelling of the name ends so ("identically distributed")."""
         tokens = tokenize(text)
         stems = [t.stem for t in tokens]
         raws = [t.raw for t in tokens]
@@ -149,7 +154,10 @@ class ConceptFinder:
         found = []
         for start, token in enumerate(tokens):
             for end in range(min(len(stems), start + _MAX_WORDS), start + 1, -1):
-                name = self._by_stems.get(tuple(stems[start:end])) or self._variant(raws[start:end], stems[start:end])
+                key = tuple(stems[start:end])
+                if raws[end - 1].endswith("ed") and key not in self._past_forms:
+                    continue  # "a small model trained to copy ...": a verb, not the concept "model training"
+                name = self._by_stems.get(key) or self._variant(raws[start:end], stems[start:end])
                 if name:
                     found.append(ConceptMention(name, start, end, tuple(stems[start:end])))
                     break

@@ -36,6 +36,8 @@ def test_the_vocabulary_is_data_with_sources():
     ("I'm a bit confused about the reparametrization trick", "Reparameterization trick"),  # a long word misspelt
     ("Keras implements a LayerNormalization class", "layer normalization"),  # a class name in code
     ("Why are RNNs prone to vanishing and exploding gradients?", "vanishing gradients"),  # a name's words shared
+    ("how long does model training take?", "model training"),
+    ("are the variables independently and identically distributed?", "independently and identically distributed"),
 ])
 def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
     assert concept.lower() in [m.name.lower() for m in finder.find(question)]
@@ -51,6 +53,7 @@ def test_outside_concepts_are_found_in_any_spelling(finder, question, concept):
     "Can teams reuse the same preprocessed features across many models?",  # "across" is a word, not "cross" misspelt
     "how do ppl prevent it",  # chat shorthand for people, not PPL (perceptual path length) in a lower-case question
     "For instance, does it work in practice?",  # set phrases of English, not the concepts "instance" and "practice"
+    "a small model trained to copy the big one",  # a verb's past form, not the concept "model training"
 ])
 def test_glossary_names_and_ordinary_words_are_not_outside_concepts(finder, question):
     assert [m.name for m in finder.find(question)] == []
