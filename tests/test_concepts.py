@@ -59,6 +59,11 @@ def test_glossary_names_and_ordinary_words_are_not_outside_concepts(finder, ques
     assert [m.name for m in finder.find(question)] == []
 
 
+def test_a_library_class_that_implements_a_glossary_entry_is_the_glossarys_own(finder):
+    # PyTorch's OneCycleLR is "the 1cycle learning rate policy": One Cycle Policy, not a concept the glossary lacks
+    assert [m.name for m in finder.find("Why is early stopping bad with one cycle training?")] == ["early stopping"]
+
+
 def test_an_abbreviation_shared_with_a_glossary_name_keeps_its_other_concept(finder):
     # "SNN" is also Spiking Neural Network's; Self-Normalizing Neural Networks stays an outside concept
     assert [m.name for m in finder.find("Are self-normalizing neural networks deep?")] == \
