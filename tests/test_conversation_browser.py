@@ -10,6 +10,7 @@ import pytest
 from tests.test_widget_browser import HostPage, page_html
 
 pytestmark = pytest.mark.browser
+PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 CONVERSATION = [("What is label smoothing?", {"Label Smoothing"}),
                 ("and an example?", {"Label Smoothing"}),
                 ("how is it different from mixup?", {"Label Smoothing", "Mixup"})]
@@ -36,14 +37,29 @@ def last_feedback(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8").splitlines()[-1])
 
 
+def send_in_chat_ui(page, question: str, tries: int = 3) -> None:
+    """Types the question and sends it, until the chat shows it asked. On a loaded machine the end of the previous
+    answer's event can reach the page after the next question was typed and empty the box again, so the click
+    would send nothing (the server refuses an empty question; the conversation itself is unchanged)."""
+    for _ in range(tries):
+        page.fill("#ga-question textarea", question)
+        page.click("#ga-send")
+        try:
+            page.wait_for_function("q => document.querySelector('#ga-chat').innerText.includes(q)", arg=question,
+                                   timeout=45_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the chat UI never showed {question!r} as asked")
+
+
 def test_chat_ui_holds_a_conversation_with_sources_and_feedback(browser, live_server, server_settings, axe_source):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(live_server.url + "/", wait_until="domcontentloaded")
     page.wait_for_selector("#ga-question textarea", timeout=30_000)
     for n, (question, terms) in enumerate(CONVERSATION, 1):
-        page.fill("#ga-question textarea", question)
-        page.click("#ga-send")
+        send_in_chat_ui(page, question)
         page.wait_for_function("n => document.querySelectorAll('#ga-chat .message-row, #ga-chat [data-testid=bot]')"
                                ".length >= 2 * n && document.querySelector('#ga-sources .ga-card')", arg=n,
                                timeout=60_000)
