@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from assistant.text import words
+from assistant.text import ARTICLES, words
 
 Ask = Literal["definition", "example", "use", "why", "how", "compare"]
 
@@ -76,12 +76,11 @@ def ends_with_aspect(text: str) -> bool:
 _VALUE_WORDS = frozenset("""
 good reasonable typical acceptable decent sensible usual realistic sane respectable recommended appropriate suitable
 """.split())
-_ARTICLES = frozenset("a an the".split())
 
 
 def asks_for_a_value(text: str) -> bool:
     """Whether the text opens (past an article) with a word that asks which value or choice is right."""
-    first = [w for w in words(text)[:2] if w not in _ARTICLES][:1]
+    first = [w for w in words(text)[:2] if w not in ARTICLES][:1]
     return bool(first) and first[0] in _VALUE_WORDS
 
 

@@ -69,7 +69,7 @@ from assistant.match import NameMatch, tokenize
 from assistant.mentions import entry_mentions, entry_says, entry_stems
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Turn
-from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences
+from assistant.text import ARTICLES, QUERY_WORDS, STOPWORDS, content_stems, split_sentences
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _PRONOUNS = frozenset("it its it's this that they them their these those".split())
@@ -114,8 +114,7 @@ compare compares differ differs relate relates affect affects and or but to for 
 the a an same different similar better worse related equivalent what how why where when which who
 """.split())
 _OPENERS = frozenset("and also so but ok okay then plus or".split())
-_ARTICLES = frozenset({"the", "a", "an"})
-_FILLER = _OPENERS | _ARTICLES | {"please"}
+_FILLER = _OPENERS | ARTICLES | {"please"}
 _ABOUT = re.compile(r"^(?:(?:and|but|so|ok|okay|also)[\s,]+)*(?:what|how)\s+about\b\s*", re.IGNORECASE)
 # "no, ...", "nope I mean ...", "not that one", "I meant ...": the turn corrects the last answer.
 _CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?)\s*"
@@ -435,7 +434,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or not all(any(entry_mentions(e, o) for e in topic_entries) for o in _named_beyond_a_setting(
                 question, decision.outside)) \
             or decision.reason not in ("low_score", "not_in_glossary") \
-            and not (decision.reason == "closest" and len(_WORD.findall(question)) <= _MAX_CLOSEST_TURN_WORDS) \
+            and not (decision.reason == "closest" and len(tokens) <= _MAX_CLOSEST_TURN_WORDS) \
             or _asks_of_its_own(question) and not _quotes_its_words(question, topic_entries):
         return None  # "what is dropout?" asks what a thing is; "what's the catch?" asks an aspect
     longer = asked_words > _MAX_UNNAMED_WORDS and not (aspect or refers)
@@ -462,7 +461,7 @@ def _describes_or_asks(fragment: str, aspect: bool, topic_words: frozenset[str] 
     aspect's noun or the topic entry's own words ("and the fix?", "and the 'infinitely wide' part?"; not "and the
     straight-through estimator?"). One that opens with a word of its own names a thing ("and SHAP values?")."""
     first = _first_word(fragment)
-    if first in _ARTICLES:
+    if first in ARTICLES:
         return aspect or topic_words is not None and not _describes_another(fragment, topic_words)
     return first in STOPWORDS or fragment[:1].isdigit()
 
@@ -495,7 +494,7 @@ def _dislocated(tokens: list[str]) -> str:
     start = next((i for i, t in enumerate(lowered) if t in ASKING_WORDS), len(tokens))
     asking = list(takewhile(lambda w: w in ASKING_WORDS, lowered[start:]))
     after = start + len(asking)
-    end = next((i for i in range(after, len(tokens)) if lowered[i] in STOPWORDS and lowered[i] not in _ARTICLES),
+    end = next((i for i in range(after, len(tokens)) if lowered[i] in STOPWORDS and lowered[i] not in ARTICLES),
                len(tokens))
     thing = tokens[after:end] if _asks_what_is(asking) and not asks_for_a_value(" ".join(tokens[after:end])) else []
     return " ".join(tokens[:start] + thing)
@@ -552,7 +551,7 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it, and so
         # is a thing the rest describes by the topic ("I meant the problem it's fighting")
         turn = _resolve_turn(rest, named, topics, retriever, corrects=True)
-        declined = declines and (not turn.followup or _first_word(rest) in _ARTICLES)
+        declined = declines and (not turn.followup or _first_word(rest) in ARTICLES)
         return replace(turn, followup=True, exclude=_turned_down(mentions, topic, retriever) if declined else ())
     return _resolve_turn(question, named, topics, retriever)
 

@@ -27,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from assistant.corpus import Entry
-from assistant.text import STOPWORDS, americanize, split_sentences, stem
+from assistant.text import ARTICLES, STOPWORDS, americanize, split_sentences, stem
 
 
 class _HasSpan(Protocol):
@@ -43,7 +43,6 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _LIST_MARK = re.compile(r"[,/;&]")
 _ABBREVIATION = re.compile(r"\b([A-Z]{2,6})s?\b")  # "VM", "VMs", "SRE"
 _LINKS = frozenset("and or vs versus".split())  # words that join names into a list or a comparison
-_ARTICLES = frozenset("a an the".split())
 _MAX_ELIDED_WORDS = 2  # "Type I" of "Type I and Type II errors"
 _MIN_SHORTENED, _MIN_CUT = 3, 3  # a name's last word cut to 3 letters or more, by 3 or more
 _MIN_JOINED_TYPO = 8  # a name written as one word ("dropconnect") takes one typo from this length on
@@ -111,7 +110,7 @@ def coordinated(tokens: list[_Token], first: _HasSpan, second: _HasSpan) -> bool
     between = [t.raw for t in tokens[first.end:second.start]]
     if not between:
         return second.start < len(tokens) and tokens[second.start].listed
-    return bool(_LINKS.intersection(between)) and all(w in _LINKS or w in _ARTICLES for w in between)
+    return bool(_LINKS.intersection(between)) and all(w in _LINKS or w in ARTICLES for w in between)
 
 
 def _typos_allowed(word: str) -> int:

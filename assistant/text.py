@@ -35,6 +35,7 @@ tell explain describe define definition mean means meaning called call name term
 get got give gives know want need like used use using uses does doing one two really actually simply basically
 ppl u ur bc cuz tho thx idk imo imho tbh btw lol iirc afaik smth
 """.split())  # the last line: chat shorthand, never an abbreviation when written in lower case ("how do ppl ...")
+ARTICLES = frozenset("a an the".split())
 # Words that say *how* a question is asked rather than *what* it is about.
 QUERY_WORDS = frozenset("""
 technique techniques method methods approach approaches concept idea model models machine learning ml ai deep neural network
