@@ -76,7 +76,9 @@ interview banks; reviewed in ``review_round35.jsonl``: 4 dropped), collected at 
 Round 36 (``raw/round36.jsonl``, 45 questions from 45 new pages, 32 of them GitHub issues and 10 course pages; reviewed
 in ``review_round36.jsonl``: 11 dropped), collected on 2026-12-06 (stop 46) once ``test35`` had been run, is ``test36``.
 Round 37 (``raw/round37.jsonl``, 45 questions from 45 new pages, 26 of them interview banks and 12 GitHub issues;
-reviewed in ``review_round37.jsonl``: 10 dropped), collected at the end of stop 46, is ``test37``: not yet run.
+reviewed in ``review_round37.jsonl``: 10 dropped), collected at the end of stop 46, is ``test37``, run at the start of
+stop 47. Round 38 (``raw/round38.jsonl``, 45 questions from 45 new pages, 29 of them GitHub issues and 12 book
+exercises; reviewed in ``review_round38.jsonl``: 14 dropped), collected during stop 47, is ``test38``: not yet run.
 """
 from __future__ import annotations
 
@@ -102,7 +104,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round29.jsonl": "test29", "round30.jsonl": "test30",
                 "round31.jsonl": "test31", "round32.jsonl": "test32",
                 "round33.jsonl": "test33", "round34.jsonl": "test34",
-                "round35.jsonl": "test35", "round36.jsonl": "test36", "round37.jsonl": "test37"}
+                "round35.jsonl": "test35", "round36.jsonl": "test36", "round37.jsonl": "test37",
+                "round38.jsonl": "test38"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
