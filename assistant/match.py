@@ -371,6 +371,8 @@ class TermMatcher:
                 window = tokens[start:start + n]
                 if len(window) < n:
                     break
+                if n > 1 and all(t.raw in STOPWORDS for t in window):
+                    continue  # "sent me an email" does not write "mean"
                 joined = "".join(t.raw for t in window)
                 name = self._joined.get(joined) or self._joined.get(joined.rstrip("s"))
                 score = 0.97

