@@ -381,6 +381,16 @@ _MIN_UNWRITTEN = 3  # "w" in "triplet loss w face recognition" is a shorthand, n
 _HEAD_END = frozenset("in within".split())
 
 
+def _asked_thing(subject: str) -> str:
+    """The subject less the aspect nouns it ends with right after the thing's own words ("canary limitation" of
+    "Canary limitation?"): the thing whose aspect a bare question asks about. Not after a small word ("correlation
+    and its significance" names no thing "correlation and its")."""
+    kept = subject.split()
+    while len(kept) > 1 and kept[-1].lower() in ASPECT_NOUNS:
+        kept.pop()
+    return subject if kept[-1].lower() in STOPWORDS else " ".join(kept)
+
+
 def _head(subject: str) -> str:
     """The X of "X in Y" ("tight coupling in system design"), or the whole subject."""
     return " ".join(takewhile(lambda w: w.lower() not in _HEAD_END, subject.split()))
@@ -490,7 +500,7 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
         if term:
             return Decision("answered", "definition", [term], subject, 1.0, ask=ask_of(question, 1))
         # "what are sidecars?", "a downside of tight coupling in system design"
-        if _shortens_name(_head(subject), top.term, retrieval, found.outside, entries):
+        if _shortens_name(_asked_thing(_head(subject)), top.term, retrieval, found.outside, entries):
             return Decision("answered", "name_part", [top.term], subject, 1.0, ask=ask_of(question, 1))
         return Decision("refused", "not_in_glossary", subject=subject)
     cov = coverage(question, entries[top.term])
