@@ -84,6 +84,12 @@ def asks_for_a_value(text: str) -> bool:
     return bool(first) and first[0] in _VALUE_WORDS
 
 
+def says_a_value(text: str) -> bool:
+    """Whether a word of the text asks which value or choice is right, wherever it stands ("what counts as a good
+    score on that?")."""
+    return bool(_VALUE_WORDS & set(words(text)))
+
+
 def ask_of(question: str, n_subjects: int) -> Ask:
     """The kind of ask; a question about two or more subjects is a comparison."""
     if n_subjects >= 2:

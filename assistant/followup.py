@@ -57,7 +57,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from itertools import takewhile
 
-from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, asks_for_a_value, ends_with_aspect
+from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, asks_for_a_value, ends_with_aspect, says_a_value
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.decide import (ASKING_WORDS, Decision, Thresholds, asked_subjects, asks_about_the_glossary,
@@ -82,7 +82,8 @@ _POSSESSIVE = frozenset({"its", "their"})
 _THAT_AFTER = frozenset("does do did is was are were isn't doesn't would could should will can might "
                         "about of for with than from and like use using apply explain mean means what what's whats how "
                         "how's hows why where when which so ok okay but also wait".split())
-_SETTINGS = frozenset("in for on with into within under using".split())  # before a setting: "example in deep learning"
+# before a setting: "example in deep learning", "plays nice w/ adam?" ("w/" is read as the word "w")
+_SETTINGS = frozenset("in for on with w into within under using".split())
 _PREPOSITIONS = frozenset("from to for with without in on at by about into of during under across".split())
 _COMPARING = frozenset("vs versus compared".split())
 # A turn with one of these weighs two things ("how's that different?", "same thing?", "how do the two relate")
@@ -440,7 +441,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     longer = asked_words > _MAX_UNNAMED_WORDS and not (aspect or refers)
     own_words = _dislocated(tokens) if not longer and (refers or _first_word(question) in ASKING_WORDS) else question
     if topic_words is None or _names_unknown(question, words) \
-            or _glossary_names_it(tokens, words) \
+            or _glossary_names_it(_beyond_a_setting(tokens), words) \
             or not aspect and _describes_another(_field_words(own_words, is_name_word), topic_words) \
             or not resolution.context and _not_the_guess(asking, topic_words) \
             or _says_what_it_asks_about(question, topic_words):
@@ -498,6 +499,11 @@ def _dislocated(tokens: list[str]) -> str:
                len(tokens))
     thing = tokens[after:end] if _asks_what_is(asking) and not asks_for_a_value(" ".join(tokens[after:end])) else []
     return " ".join(tokens[:start] + thing)
+
+
+def _beyond_a_setting(tokens: list[str]) -> list[str]:
+    """The words less those right after a preposition of a setting ("adam" in "plays nice with adam?")."""
+    return [t for before, t in zip(["", *tokens], tokens) if before.lower() not in _SETTINGS]
 
 
 def _glossary_names_it(tokens: list[str], words: GlossaryWords) -> bool:
@@ -780,9 +786,10 @@ def _antecedent_span(question: str, start: int) -> str:
     rest = said[len(asking):]
     subject_is_person = rest[0] in _PEOPLE or any(
         word in _AUXILIARIES and following in _PEOPLE for word, following in zip(rest, rest[1:]))
-    # "what's a reasonable target number for it?": a value or an aspect of the referent, said after a preposition
-    asks_for_its_part = _asks_what_is(asking) and said[-1] in _PREPOSITIONS \
-        and not _names_a_thing(" ".join(rest[:-1]))
+    # "what's a reasonable target number for it?", "what counts as a good score on that?": a value or an aspect of
+    # the referent, said after a preposition
+    asks_for_its_part = said[-1] in _PREPOSITIONS and (
+        _asks_what_is(asking) and not _names_a_thing(" ".join(rest[:-1])) or says_a_value(" ".join(rest)))
     return question[:clause] if subject_is_referent or subject_is_person or asks_for_its_part else question[:start]
 
 

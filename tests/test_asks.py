@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.asks import ask_of, asks_for_a_value, asks_for_unknown, fields_for
+from assistant.asks import ask_of, asks_for_a_value, asks_for_unknown, fields_for, says_a_value
 
 
 @pytest.mark.parametrize("question, ask", [
@@ -25,6 +25,13 @@ def test_the_ask_comes_from_cue_words(question, ask):
 ])
 def test_an_evaluative_word_first_asks_for_a_value_not_a_thing(subject, value):
     assert asks_for_a_value(subject) is value
+
+
+@pytest.mark.parametrize("clause, value", [
+    ("counts as a good score on", True), ("is the usual remedy for", True), ("is the loss used with", False),
+])
+def test_an_evaluative_word_anywhere_asks_for_a_value(clause, value):
+    assert says_a_value(clause) is value
 
 
 def test_two_subjects_make_a_comparison():

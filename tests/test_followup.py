@@ -47,6 +47,8 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
     ("What's the catch? When is it not worth the effort?", "What's the catch? When is Label Smoothing not worth the effort?"),
     # what "what's" asks for before a preposition is a value of the referent, not its antecedent (spent test12)
     ("What's a reasonable target number for it?", "What's a reasonable target number for Label Smoothing?"),
+    # ... and so is what a clause asks a value of, wherever it asks ("a good", blind written, spent test91)
+    ("What counts as a good value on that?", "What counts as a good value on Label Smoothing?"),
 ])
 def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, resolved):
     resolution = resolve(question, LABEL_SMOOTHING, retriever)
@@ -435,6 +437,10 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is variational inference?", "Variational Inference", "and an example in deep learning?",
      ("answered", ["Variational Inference"])),
     ("what is dropconnect?", "DropConnect", "keras?", ("refused", [])),
+    # ... also a name the glossary writes capitalised ("w/" is "with"; blind written, spent test92)
+    ("what is the lookahead optimizer?", "Lookahead Optimizer", "plays nice w/ adam?",
+     ("answered", ["Lookahead Optimizer"])),
+    ("what is the lookahead optimizer?", "Lookahead Optimizer", "adam?", ("refused", [])),
     # ... while the thing an opening "what's" names in the field's words is another thing (spent test40)
     ("what is triplet loss?", "Triplet Loss", "what's the 'hard negative mining' thing people always mention with it",
      ("refused", [])),
