@@ -79,6 +79,9 @@ Round 37 (``raw/round37.jsonl``, 45 questions from 45 new pages, 26 of them inte
 reviewed in ``review_round37.jsonl``: 10 dropped), collected at the end of stop 46, is ``test37``, run at the start of
 stop 47. Round 38 (``raw/round38.jsonl``, 45 questions from 45 new pages, 29 of them GitHub issues and 12 book
 exercises; reviewed in ``review_round38.jsonl``: 14 dropped), collected during stop 47, is ``test38``: not yet run.
+Round 39 (``raw/round39.jsonl``, 45 questions from 45 new pages, 26 of them interview banks and 16 GitHub issues;
+reviewed in ``review_round39.jsonl``: 11 dropped), collected during stop 47 for the next stop, is ``test39``: not yet
+run.
 """
 from __future__ import annotations
 
@@ -105,7 +108,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round31.jsonl": "test31", "round32.jsonl": "test32",
                 "round33.jsonl": "test33", "round34.jsonl": "test34",
                 "round35.jsonl": "test35", "round36.jsonl": "test36", "round37.jsonl": "test37",
-                "round38.jsonl": "test38"}
+                "round38.jsonl": "test38", "round39.jsonl": "test39"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
