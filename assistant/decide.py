@@ -388,7 +388,7 @@ def _asked_thing(subject: str) -> str:
     kept = subject.split()
     while len(kept) > 1 and kept[-1].lower() in ASPECT_NOUNS:
         kept.pop()
-    return subject if kept[-1].lower() in STOPWORDS else " ".join(kept)
+    return subject if not kept or kept[-1].lower() in STOPWORDS else " ".join(kept)
 
 
 def _head(subject: str) -> str:

@@ -581,8 +581,11 @@ def test_a_turn_given_the_guessed_entry_again_confirms_it(assistant):
     assert (decision.outcome, decision.terms) == ("answered", ["Brier Score"])
 
 
-@pytest.mark.parametrize("question", ["`|x", "and ?", "ok ...", "?? vs", "— vs log loss?", "C{±ò\udb1b|", "it"])
+@pytest.mark.parametrize("question", ["`|x", "and ?", "ok ...", "?? vs", "— vs log loss?", "C{±ò\udb1b|", "it",
+                                      "in practice?"])
 def test_odd_follow_ups_are_routed_not_crashed(assistant, question):
-    """Found by the schema fuzzer: a fragment that opens with punctuation."""
+    """Found by the schema fuzzer: a fragment that opens with punctuation; and by the written set: a bare X that
+    is all setting ("in practice?"), alone or as a follow-up."""
     route = assistant.route(question, [LABEL_SMOOTHING[0]])
     assert route.decision.outcome in ("answered", "closest", "refused")
+    assert assistant.route(question).decision.outcome in ("answered", "closest", "refused")
