@@ -96,6 +96,9 @@ _COMPARED_WITH = re.compile(r"\b(?:same(?:\s+thing)?\s+(?:as|like)|(?:better|wor
                             r"relation)\s+(?:with|to|from)|(?:similar|related|compared?)\s+(?:to|with)|why\s+not|"
                             r"why\s+(?:can'?t|cannot|couldn'?t|don'?t|wouldn'?t)\s+(?:we|you|i|they|people|ppl|one)\s+"
                             r"just|what'?s\s+wrong\s+with)\s", re.IGNORECASE)
+# "contrast with MCMC", "better than it", "diff from fgsm": words that set one side against another
+_WEIGHED = re.compile(r"\b(?:contrast|trade-?offs?)\b|\b(?:better|worse)\s+than\b|\bdiff(?:erent)?\s+from\b",
+                      re.IGNORECASE)
 # A short fragment with one of these narrows the topic to a setting ("face recognition only?", "GANs too?").
 _FOCUS = frozenset("too also only tho though specifically either".split())
 # A reference word followed by one of these is one phrase ("this method", "these losses").
@@ -254,13 +257,39 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
     For these last two, every concept the turn names must be one the entry mentions, and every X it asks "what is X"
     about, wherever it stands, must be described in the entry's words ("quick def of KL divergence then?", "... no?
     what is a RBM exactly" stay marked): the question and the conversation then agree, and the entry answers.
+    A refused turn that sets one thing the glossary does not define against the topic left unsaid ("Trade-offs versus
+    MCMC?") is answered from the conversation's entry, the other side named as not defined (``_against_the_topic``).
     A comparison answered from one entry that leaves its other side unsaid ("And triplet loss — how's that
     different?", "how do anchors differ from that?" after Counterfactual Explanations) weighs it against the entry
     the conversation was last answered from: both answer."""
     decision = _with_evidence(decision, resolution, retrieval, entries, thresholds, words)
     if len(retrieval.question.split()) >= thresholds.long_words:  # a long turn carries its own context
         return decision
+    decision = _against_the_topic(decision, resolution, retrieval, entries)
     return _with_unsaid_side(decision, resolution, retrieval.question, entries)
+
+
+def _against_the_topic(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: dict[str, Entry]
+                       ) -> Decision:
+    """A refused turn that names no entry and sets one thing the glossary does not define against the topic left
+    unsaid, with a word that weighs two sides ("Trade-offs versus MCMC?" after Variational Inference, "cosine
+    annealing vs this?" after One Cycle Policy, "would group norm be the simpler option compared to that?" after Batch
+    Renormalization): the conversation's entry answers, and the other side is named as not defined. Not a turn that
+    asks whether the thing is the same ("is transfer learning the same thing?", "cutmix, similar?": it asks about that
+    thing), what it is, or whether the glossary has it."""
+    question = retrieval.question
+    others = list(dict.fromkeys(o.name for o in decision.outside)) or ([decision.subject] if decision.subject else [])
+    if decision.outcome != "refused" or decision.reason != "not_in_glossary" or resolution.followup \
+            or len(resolution.context) != 1 or resolution.context[0] not in entries or retrieval.matches \
+            or len(others) != 1 or asks_what_it_is(question) or asks_about_the_glossary(question) \
+            or not (_WEIGHED.search(question) or _COMPARING & _lowered(question)):
+        return decision
+    return Decision("answered", "conversation", list(resolution.context), coverage=decision.coverage, ask="compare",
+                    undefined=others, outside=decision.outside)
+
+
+def _lowered(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
 
 
 def _with_unsaid_side(decision: Decision, resolution: Resolution, question: str, entries: dict[str, Entry]

@@ -512,6 +512,34 @@ def test_a_turn_that_asks_for_a_name_is_a_new_topic_though_it_has_an_aspect_noun
     assert "Equivariant Neural Networks" not in decision.terms
 
 
+@pytest.mark.parametrize("first, answered, turn, other", [
+    ("what is variational inference?", "Variational Inference", "Trade-offs versus MCMC?", "Markov Chain Monte Carlo"),
+    ("what is the one cycle policy?", "One Cycle Policy", "cosine annealing vs this?", "cosine annealing"),
+    ("what is batch renormalization?", "Batch Renormalization",
+     "would group norm be the simpler option compared to that?", "group normalization"),
+])
+def test_a_turn_that_weighs_an_undefined_thing_against_the_topic_is_answered_from_it(assistant, first, answered, turn,
+                                                                                       other):
+    """Blind-written comparisons of the topic with a thing the glossary does not define (spent splits): the
+    topic's entry answers, and the answer names the other side as not defined; alone, the turn is refused."""
+    history = [Turn(question=first, citations=[answered], outcome="answered")]
+    decision = assistant.route(turn, history).decision
+    assert (decision.outcome, decision.terms, decision.ask) == ("answered", [answered], "compare")
+    assert other in decision.undefined
+    assert assistant.route(turn).decision.outcome == "refused"
+
+
+@pytest.mark.parametrize("turn", [
+    "what is MCMC? how is it different?",  # asks what the other thing is
+    "is MCMC the same thing?",  # asks about the other thing
+    "is MCMC in the glossary? better than this?",  # asks whether the glossary has it
+])
+def test_a_turn_about_the_other_thing_stays_refused(assistant, turn):
+    history = [Turn(question="what is variational inference?", citations=["Variational Inference"],
+                    outcome="answered")]
+    assert assistant.route(turn, history).decision.outcome == "refused"
+
+
 def test_a_follow_up_confirms_a_marked_closest_entry_unless_it_describes_another_thing(assistant):
     guess = Turn(question="whats the trick where you pick a random softmax sample", citations=["Gumbel-Softmax"],
                  outcome="closest")
