@@ -41,6 +41,7 @@ _NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # "Type I error" is "t
 _NUMERALS.update({arabic: roman for roman, arabic in _NUMERALS.items()})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _LIST_MARK = re.compile(r"[,/;&]")
+_MATH = re.compile(r"\$\$[^$]{1,80}\$\$|\$[^$\n]{1,80}\$")  # TeX: "$R^2$" is a symbol, not the R language
 _ABBREVIATION = re.compile(r"\b([A-Z]{2,6})s?\b")  # "VM", "VMs", "SRE"
 _LINKS = frozenset("and or vs versus".split())  # words that join names into a list or a comparison
 _MAX_ELIDED_WORDS = 2  # "Type I" of "Type I and Type II errors"
@@ -77,6 +78,7 @@ class _Token:
     upper: bool
     after_hyphen: bool = False  # written right after a hyphen ("up" in "mix-up", "MixUp")
     listed: bool = False  # a comma, slash, semicolon or ampersand between it and the word before ("mean, median")
+    in_math: bool = False  # inside inline TeX ("$R^2$"): a symbol, never a name
 
 
 _OPENING_CAPITAL = re.compile(r"(?:^|[.!?]\s+)[\"'(]*[A-Z]|\bI\b")  # a sentence's first letter, the word "I"
@@ -91,15 +93,17 @@ def written_in_lower_case(text: str) -> bool:
 def tokenize(text: str) -> list[_Token]:
     """Words, folded and American-spelled; identifiers are split into their words ("LayerNormalization",
     "drop_connect": code names in GitHub questions are names too), the words of a camel-case one written as if
-    hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up")."""
+    hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up"); words of inline TeX are marked as symbols."""
     text = _CAMEL.sub("-", unicodedata.normalize("NFKC", text).replace("’", "'"))
+    math = [m.span() for m in _MATH.finditer(text)]
     out = []
     previous_end = 0
     for m in _TOKEN.finditer(text):
         raw = americanize(m.group(0).lower())
         word = m.group(0)
         out.append(_Token(raw, stem(raw), word.isupper() or (word.endswith("s") and word[:-1].isupper()),
-                          text[m.start() - 1:m.start()] == "-", bool(_LIST_MARK.search(text[previous_end:m.start()]))))
+                          text[m.start() - 1:m.start()] == "-", bool(_LIST_MARK.search(text[previous_end:m.start()])),
+                          any(start < m.start() < end for start, end in math)))
         previous_end = m.end()
     return out
 
@@ -260,7 +264,8 @@ class TermMatcher:
         found = non_overlapping(sorted(candidates, key=lambda m: (-(m.end - m.start), -m.score, m.start, m.term,
                                                                   m.name)))
         elided = [e for m in found if (e := self._elided(tokens, m)) is not None]
-        return non_overlapping(elided + found)  # an elided name wins over a word of it named alone ("independence")
+        named = non_overlapping(elided + found)  # an elided name wins over a word of it named alone ("independence")
+        return [m for m in named if not any(t.in_math for t in tokens[m.start:m.end])]
 
     def is_known(self, word: str) -> bool:
         """Whether the word is one of the glossary's (or a known outside name's) own words."""

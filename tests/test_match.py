@@ -126,6 +126,14 @@ def test_small_words_side_by_side_write_no_name(stats_matcher):
     assert stats_matcher.find("Someone sent me an email asking about strata") == []
 
 
+def test_a_symbol_in_inline_tex_is_no_name(stats_matcher):
+    """"$R^2$" is the coefficient of determination, not the R language (held-out statistics test22)."""
+    assert stats_matcher.find("In what ways is $R^2$ like $r$, and in what ways is it different?") == []
+    assert [m.term for m in stats_matcher.find("How do I install R packages?")] == ["R"]
+    found = stats_matcher.find("$$Q$$ is a set of 10 numbers. If the range of $$Q$$ is zero, what is its mean?")
+    assert [m.term for m in found] == ["range", "mean"]  # the words between two formulas are no formula
+
+
 def test_a_misspelt_one_word_name_is_still_found(stats_matcher_with_language):
     assert "sample" in [m.term for m in stats_matcher_with_language.find("what is a sampel?")]
 
