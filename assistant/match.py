@@ -103,7 +103,7 @@ def tokenize(text: str) -> list[_Token]:
         word = m.group(0)
         out.append(_Token(raw, stem(raw), word.isupper() or (word.endswith("s") and word[:-1].isupper()),
                           text[m.start() - 1:m.start()] == "-", bool(_LIST_MARK.search(text[previous_end:m.start()])),
-                          any(start < m.start() < end for start, end in math)))
+                          bool(math) and any(start < m.start() < end for start, end in math)))
         previous_end = m.end()
     return out
 
@@ -372,11 +372,13 @@ class TermMatcher:
         """Names written with spaces added or removed ("drop connect", "hyper networks")."""
         out = []
         for start in range(len(tokens)):
+            small_words_only = True
             for n in range(1, self._max_words + 2):
                 window = tokens[start:start + n]
                 if len(window) < n:
                     break
-                if n > 1 and all(t.raw in STOPWORDS for t in window):
+                small_words_only = small_words_only and window[-1].raw in STOPWORDS
+                if n > 1 and small_words_only:
                     continue  # "sent me an email" does not write "mean"
                 joined = "".join(t.raw for t in window)
                 name = self._joined.get(joined) or self._joined.get(joined.rstrip("s"))
