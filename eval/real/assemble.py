@@ -78,7 +78,8 @@ in ``review_round36.jsonl``: 11 dropped), collected on 2026-12-06 (stop 46) once
 Round 37 (``raw/round37.jsonl``, 45 questions from 45 new pages, 26 of them interview banks and 12 GitHub issues;
 reviewed in ``review_round37.jsonl``: 10 dropped), collected at the end of stop 46, is ``test37``, run at the start of
 stop 47. Round 38 (``raw/round38.jsonl``, 45 questions from 45 new pages, 29 of them GitHub issues and 12 book
-exercises; reviewed in ``review_round38.jsonl``: 14 dropped), collected during stop 47, is ``test38``: not yet run.
+exercises; reviewed in ``review_round38.jsonl``: 14 dropped), collected during stop 47, is ``test38``, run at the end
+of stop 47.
 Round 39 (``raw/round39.jsonl``, 45 questions from 45 new pages, 26 of them interview banks and 16 GitHub issues;
 reviewed in ``review_round39.jsonl``: 11 dropped), collected during stop 47 for the next stop, is ``test39``: not yet
 run.
