@@ -78,7 +78,7 @@ class _Token:
     upper: bool
     after_hyphen: bool = False  # written right after a hyphen ("up" in "mix-up", "MixUp")
     listed: bool = False  # a comma, slash, semicolon or ampersand between it and the word before ("mean, median")
-    in_math: bool = False  # inside inline TeX ("$R^2$"): a symbol, never a name
+    in_math: bool = False  # inside TeX ("$R^2$", "$$Q$$"): a symbol, never a name
 
 
 _OPENING_CAPITAL = re.compile(r"(?:^|[.!?]\s+)[\"'(]*[A-Z]|\bI\b")  # a sentence's first letter, the word "I"
@@ -93,7 +93,7 @@ def written_in_lower_case(text: str) -> bool:
 def tokenize(text: str) -> list[_Token]:
     """Words, folded and American-spelled; identifiers are split into their words ("LayerNormalization",
     "drop_connect": code names in GitHub questions are names too), the words of a camel-case one written as if
-    hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up"); words of inline TeX are marked as symbols."""
+    hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up"); words of TeX ("$R^2$") are marked as symbols."""
     text = _CAMEL.sub("-", unicodedata.normalize("NFKC", text).replace("’", "'"))
     math = [m.span() for m in _MATH.finditer(text)]
     out = []
