@@ -70,6 +70,7 @@ from assistant.mentions import entry_mentions, entry_says, entry_stems
 from assistant.retrieve import Retrieval, Retriever
 from assistant.schema import Turn
 from assistant.text import ARTICLES, QUERY_WORDS, STOPWORDS, content_stems, split_sentences
+from assistant.text import words as folded_words  # "words" is the GlossaryWords parameter here
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _PRONOUNS = frozenset("it its it's this that they them their these those".split())
@@ -282,14 +283,10 @@ def _against_the_topic(decision: Decision, resolution: Resolution, retrieval: Re
     if decision.outcome != "refused" or decision.reason != "not_in_glossary" or resolution.followup \
             or len(resolution.context) != 1 or resolution.context[0] not in entries or retrieval.matches \
             or len(others) != 1 or asks_what_it_is(question) or asks_about_the_glossary(question) \
-            or not (_WEIGHED.search(question) or _COMPARING & _lowered(question)):
+            or not (_WEIGHED.search(question) or _COMPARING.intersection(folded_words(question))):
         return decision
     return Decision("answered", "conversation", list(resolution.context), coverage=decision.coverage, ask="compare",
                     undefined=others, outside=decision.outside)
-
-
-def _lowered(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text)}
 
 
 def _with_unsaid_side(decision: Decision, resolution: Resolution, question: str, entries: dict[str, Entry]
