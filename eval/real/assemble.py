@@ -81,8 +81,10 @@ stop 47. Round 38 (``raw/round38.jsonl``, 45 questions from 45 new pages, 29 of 
 exercises; reviewed in ``review_round38.jsonl``: 14 dropped), collected during stop 47, is ``test38``, run at the end
 of stop 47.
 Round 39 (``raw/round39.jsonl``, 45 questions from 45 new pages, 26 of them interview banks and 16 GitHub issues;
-reviewed in ``review_round39.jsonl``: 11 dropped), collected during stop 47 for the next stop, is ``test39``: not yet
-run.
+reviewed in ``review_round39.jsonl``: 11 dropped), collected during stop 47 for the next stop, is ``test39``, run at
+the start of stop 48. Round 40 (``raw/round40.jsonl``, 45 questions from 45 new pages, 39 of them interview-question
+repositories and 6 GitHub issues; reviewed in ``review_round40.jsonl``: 29 dropped, 24 of them repeats of earlier
+asks), collected during stop 48, is ``test40``, run at its end.
 """
 from __future__ import annotations
 
@@ -109,7 +111,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round31.jsonl": "test31", "round32.jsonl": "test32",
                 "round33.jsonl": "test33", "round34.jsonl": "test34",
                 "round35.jsonl": "test35", "round36.jsonl": "test36", "round37.jsonl": "test37",
-                "round38.jsonl": "test38", "round39.jsonl": "test39"}
+                "round38.jsonl": "test38", "round39.jsonl": "test39", "round40.jsonl": "test40"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
