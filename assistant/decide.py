@@ -517,7 +517,8 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     about_other = ((subject_concept(question, found.outside) is not None or top.term in retrieval.kind_only
                     or _names_sibling(question, found.outside, entries[top.term]))
                    and not name_part and not asks_for_name)
-    leads = _clear_lead(retrieval, top, thresholds, found.outside)
+    leads = _clear_lead(retrieval, top, thresholds, found.outside) or (
+        asks_for_a_name(question) and _sentence_leads(retrieval, top, thresholds))
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         stated = _stated_tokens(question) if foreign else frozenset()
@@ -650,6 +651,21 @@ def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, outside:
     close = (top.dense >= thresholds.close_meaning and fused_lead >= thresholds.meaning_lead
              and top.dense - max(h.dense for h in others) >= thresholds.meaning_lead)
     return fused_lead >= thresholds.lead or close
+
+
+def _sentence_leads(retrieval: Retrieval, top: Hit, thresholds: Thresholds) -> bool:
+    """A sentence of the best entry is close in meaning to the question (cosine ``thresholds.close_meaning`` or
+    more) and closer by ``thresholds.meaning_lead`` than any sentence of the other entries retrieved: for a
+    question that describes a thing and asks its name, that sentence says what the thing is ("a network that spits
+    out the weights for another network, whats that called" -> Hypernetworks; "two takes of the same vocal, the
+    singer rushed the 2nd one ... theres an algorithm" -> Dynamic Time Warping), though the entry as a whole
+    stays middling."""
+    others = [h.term for h in retrieval.hits if h.term != top.term]
+    if retrieval.sentences is None or not others:
+        return False
+    close = retrieval.sentences.closeness(retrieval.question, [top.term, *others])
+    best = close.pop(top.term)
+    return best >= thresholds.close_meaning and best - max(close.values()) >= thresholds.meaning_lead
 
 
 def _closest_or_named_part(term: str, name_part: bool, leads: bool, cov: float, ask: Ask) -> Decision:

@@ -20,6 +20,7 @@ from assistant.embed import Embedder
 from assistant.fusion import FUSIONS, FusionParams
 from assistant.match import NameMatch, TermMatcher
 from assistant.name_parts import NameParts
+from assistant.sentences import EntrySentences
 from assistant.text import QUERY_WORDS, content_stems
 
 METHODS: tuple[str, ...] = tuple(FUSIONS)  # "hybrid" (the default) first
@@ -48,6 +49,7 @@ class Retrieval:
     own_words: list[str] = field(default_factory=list)  # entries whose name words no other name uses it uses
     dense: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) cosine per entry, -1 if not scored
     bm25: np.ndarray | None = field(default=None, repr=False)  # (n_entries,) BM25 per entry
+    sentences: EntrySentences | None = field(default=None, repr=False)  # each entry's closest sentence, on demand
 
 
 class Retriever:
@@ -65,6 +67,7 @@ class Retriever:
         self.matcher = matcher
         self.concepts = concepts if concepts is not None else ConceptFinder({}, self.entries)
         self.name_parts = NameParts(self.entries, self.concepts)
+        self.sentences = EntrySentences(self.entries, embedder)
         self.fusion = FusionParams(dense_weight, bm25_scale)
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG when imported: a line per index
         self._bm25 = bm25s.BM25()
@@ -93,7 +96,8 @@ class Retriever:
         parts = self.name_parts.find(question, outside) if default else []
         kinds = self.name_parts.kind_only(question) if default else []
         own = self.name_parts.own_words(question, outside) if default else []
-        return Retrieval(question, hits, matches, outside, parts, kinds, own, dense, bm25)
+        return Retrieval(question, hits, matches, outside, parts, kinds, own, dense, bm25,
+                         self.sentences if query is not None else None)
 
     def ranked_terms(self, retrieval: Retrieval, method: str, k: int = 5) -> list[str]:
         """The ``k`` best terms by a single ``method``, from the scores ``retrieval`` already computed."""

@@ -407,6 +407,31 @@ def test_a_description_close_in_meaning_to_one_entry_is_answered_on_a_smaller_le
     assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
 
 
+@pytest.mark.parametrize("question, term", [
+    ("a network that spits out the weights for another network, whats that called", "Hypernetworks"),  # written
+    ("need p99 under 50ms for a voice thing, whats that called in ml terms", "Serving Latency"),
+    ("In my deep learning lecture today the prof mentioned, almost in passing, a variant of dropout that zeroes out "
+     "individual weights instead of whole neurons. I didn't catch the name and it isn't in the slides :( What's it "
+     "called, and how is it really different from normal dropout?", "DropConnect"),  # dropout: context of the ask
+])
+def test_a_description_asking_its_name_is_answered_when_one_sentence_of_an_entry_leads(judge, question, term):
+    """The entry as a whole stays middling (the marked closest entry before); one of its sentences says what the
+    description says, closer than any sentence of the other entries retrieved."""
+    decision = judge(question)
+    assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
+
+
+@pytest.mark.parametrize("question", [
+    "a network that spits out the weights for another network",  # the same description, no name asked
+    "Our team is about to replace the recommendation model. Product wants to route 5% of real users to the new "
+    "model first, watch the metrics for a week, then ramp up. Is that called A/B testing or a canary release or "
+    "something else? whats the difference",  # a name asked; no sentence of Shadow Deployment leads
+])
+def test_a_description_stays_the_closest_entry_without_a_name_asked_and_a_sentence_that_leads(judge, question):
+    decision = judge(question)
+    assert decision.outcome == "closest", decision
+
+
 def test_a_clear_lead_does_not_answer_a_question_naming_an_outside_concept(judge):
     decision = judge("I have read the code and found that the current Adam optimizer is not the AdamW (true weight "
                      "decay) you mentioned in Appendix B.1 of your paper. I wonder do I get something wrong here?")

@@ -1,0 +1,59 @@
+"""How close a question comes to each entry's single best sentence: a description of one thing ("a network that
+spits out the weights for another network, whats that called") often says what one sentence of an entry says (its
+example, its use case) while the entry as a whole, embedded in one vector, stays middling.
+
+    >>> sentences = assistant.retriever.sentences  # an EntrySentences(entries, embedder)
+    >>> close = sentences.closeness("is there a name for training on easy examples first?",
+    ...                             ["Curriculum Learning", "Mixup"])
+    >>> close["Curriculum Learning"] > 0.45 > close["Mixup"]
+    True
+
+Each entry's sentences are embedded the first time a question needs them, prefixed with the entry's term, a few
+at a time (no batch model load), and kept for the life of the retriever.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from assistant.corpus import Entry
+from assistant.embed import Embedder
+from assistant.text import split_sentences
+
+_MIN_WORDS = 4  # shorter sentences ("See also dropout.") say too little to match a description
+_CHUNK = 16  # sentences embedded per call: few enough for the embedder's torch-free path
+
+
+def entry_sentences(entry: Entry) -> list[str]:
+    """The entry's sentences of four words or more from every passage, each prefixed with its term; the
+    definition when no sentence is that long."""
+    found = [s for _, text in entry.passages() for s in split_sentences(text) if len(s.split()) >= _MIN_WORDS]
+    return [f"{entry.term}: {s}" for s in found or [entry.definition]]
+
+
+class EntrySentences:
+    """Per entry, the (n_sentences, dim) vectors of ``entry_sentences``, embedded on first use."""
+
+    def __init__(self, entries: Iterable[Entry], embedder: Embedder) -> None:
+        self._entries = {e.term: e for e in entries}
+        self._embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def closeness(self, question: str, terms: Sequence[str]) -> dict[str, float]:
+        """term -> the cosine between the question and that entry's closest sentence."""
+        query = self._embedder.encode_query(question)
+        return {term: float((self._of(term) @ query).max()) for term in terms}
+
+    def _of(self, term: str) -> np.ndarray:
+        with self._lock:
+            vectors = self._vectors.get(term)
+        if vectors is None:
+            texts = entry_sentences(self._entries[term])
+            vectors = np.concatenate([self._embedder.encode(texts[i:i + _CHUNK])
+                                      for i in range(0, len(texts), _CHUNK)])
+            with self._lock:
+                self._vectors[term] = vectors
+        return vectors

@@ -1,0 +1,42 @@
+"""Each entry's closest sentence to a question, with the real embedder."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.corpus import Entry
+from assistant.sentences import EntrySentences, entry_sentences
+
+
+def _direct_closeness(embedder, question: str, entry: Entry) -> float:
+    """The same figure computed without the class: every sentence embedded at once, the best cosine."""
+    return float((embedder.encode(entry_sentences(entry)) @ embedder.encode_query(question)).max())
+
+
+def test_sentences_of_every_passage_carry_the_term_and_skip_fragments():
+    entry = Entry(term="Warm Restarts", category="Optimization", definition="Reset the learning rate now and then.",
+                  example="See SGDR. A cosine schedule restarts from the top every few epochs.", details="Short.")
+    assert entry_sentences(entry) == ["Warm Restarts: Reset the learning rate now and then.",
+                                      "Warm Restarts: A cosine schedule restarts from the top every few epochs."]
+    bare = Entry(term="Tiny", category="General", definition="Too short.")
+    assert entry_sentences(bare) == ["Tiny: Too short."]  # no sentence is long enough: the definition stands in
+
+
+def test_closeness_is_the_best_sentence_cosine_for_each_entry(retriever, glossary):
+    entries = {e.term: e for e in glossary.entries}
+    question = "is there a name for showing a model the easy training examples before the hard ones?"
+    close = retriever.sentences.closeness(question, ["Curriculum Learning", "Mixup", "Gradient Clipping"])
+    for term, value in close.items():
+        assert value == pytest.approx(_direct_closeness(retriever.embedder, question, entries[term]), abs=1e-4)
+    assert max(close, key=close.get) == "Curriculum Learning"
+
+
+def test_an_entry_with_more_sentences_than_one_call_embeds_is_embedded_whole(retriever):
+    sentences = [f"Step {n} of the schedule multiplies the rate by a factor below one." for n in range(40)]
+    entry = Entry(term="Long Schedule", category="Optimization", definition="A schedule told at length.",
+                  details=" ".join(sentences[:-1]) + " The last step restarts the learning rate at its peak value.")
+    scorer = EntrySentences([entry], retriever.embedder)
+    question = "what restarts the learning rate at its peak?"
+    best = scorer.closeness(question, ["Long Schedule"])["Long Schedule"]
+    assert best == pytest.approx(_direct_closeness(retriever.embedder, question, entry), abs=1e-4)
+    assert len(entry_sentences(entry)) == 41 and np.isfinite(best)
