@@ -654,12 +654,12 @@ def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, outside:
 
 
 def _sentence_leads(retrieval: Retrieval, top: Hit, thresholds: Thresholds) -> bool:
-    """A sentence of the best entry is close in meaning to the question (cosine ``thresholds.close_meaning`` or
-    more) and closer by ``thresholds.meaning_lead`` than any sentence of the other entries retrieved: for a
-    question that describes a thing and asks its name, that sentence says what the thing is ("a network that spits
-    out the weights for another network, whats that called" -> Hypernetworks; "two takes of the same vocal, the
-    singer rushed the 2nd one ... theres an algorithm" -> Dynamic Time Warping), though the entry as a whole
-    stays middling."""
+    """A sentence of the best entry is close in meaning to the question or to one of its sentences (cosine
+    ``thresholds.close_meaning`` or more) and closer by ``thresholds.meaning_lead`` than any sentence of the other
+    entries retrieved (``EntrySentences.closeness``): for a question that describes a thing and asks its name, that
+    sentence says what the thing is ("a network that spits out the weights for another network, whats that called"
+    -> Hypernetworks; "two takes of the same vocal, the singer rushed the 2nd one ... theres an algorithm" -> Dynamic
+    Time Warping), though the entry as a whole stays middling."""
     others = [h.term for h in retrieval.hits if h.term != top.term]
     if retrieval.sentences is None or not others:
         return False

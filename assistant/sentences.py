@@ -43,9 +43,12 @@ class EntrySentences:
         self._lock = threading.Lock()
 
     def closeness(self, question: str, terms: Sequence[str]) -> dict[str, float]:
-        """term -> the cosine between the question and that entry's closest sentence."""
-        query = self._embedder.encode_query(question)
-        return {term: float((self._of(term) @ query).max()) for term in terms}
+        """term -> the best cosine between that entry's sentences and the question, whole or any one of its
+        sentences of four words or more: a description often sits in one sentence beside others about the asker
+        ("I'm a radiologist dabbling in ML. How can a network tell me how unsure it is?")."""
+        parts = [question, *(s for s in split_sentences(question) if len(s.split()) >= _MIN_WORDS)]
+        queries = np.stack([self._embedder.encode_query(part) for part in dict.fromkeys(parts)])
+        return {term: float((self._of(term) @ queries.T).max()) for term in terms}
 
     def _of(self, term: str) -> np.ndarray:
         with self._lock:

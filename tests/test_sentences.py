@@ -8,9 +8,11 @@ from assistant.corpus import Entry
 from assistant.sentences import EntrySentences, entry_sentences
 
 
-def _direct_closeness(embedder, question: str, entry: Entry) -> float:
-    """The same figure computed without the class: every sentence embedded at once, the best cosine."""
-    return float((embedder.encode(entry_sentences(entry)) @ embedder.encode_query(question)).max())
+def _direct_closeness(embedder, question: str, entry: Entry, parts: tuple[str, ...] = ()) -> float:
+    """The same figure computed without the class: every sentence embedded at once, the best cosine with the
+    question or any of ``parts``."""
+    queries = np.stack([embedder.encode_query(q) for q in (question, *parts)])
+    return float((embedder.encode(entry_sentences(entry)) @ queries.T).max())
 
 
 def test_sentences_of_every_passage_carry_the_term_and_skip_fragments():
@@ -29,6 +31,18 @@ def test_closeness_is_the_best_sentence_cosine_for_each_entry(retriever, glossar
     for term, value in close.items():
         assert value == pytest.approx(_direct_closeness(retriever.embedder, question, entries[term]), abs=1e-4)
     assert max(close, key=close.get) == "Curriculum Learning"
+
+
+def test_a_question_in_several_sentences_counts_its_closest_sentence(retriever, glossary):
+    """The asker's own situation beside the description dilutes the whole question; its description alone says it."""
+    entry = next(e for e in glossary.entries if e.term == "Monte Carlo Dropout")
+    parts = ("My grandfather was a fisherman and I grew up on boats in the north sea.",
+             "Is there a way to keep dropout on when predicting and average many passes to get uncertainty?")
+    question = " ".join(parts)
+    close = retriever.sentences.closeness(question, [entry.term])[entry.term]
+    whole = _direct_closeness(retriever.embedder, question, entry)
+    assert close == pytest.approx(_direct_closeness(retriever.embedder, question, entry, parts), abs=1e-4)
+    assert close > whole + 0.05
 
 
 def test_an_entry_with_more_sentences_than_one_call_embeds_is_embedded_whole(retriever):
