@@ -421,6 +421,19 @@ def test_a_description_asking_its_name_is_answered_when_one_sentence_of_an_entry
     assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
 
 
+@pytest.mark.parametrize("question, term", [
+    ("our spam model trained on company A mails fails on company B mails. is there a name for making it work on B? "
+     "what do i search for", "Domain Adaptation"),  # written
+    ("fp32 model in prod has p99 of 180ms, product wants <50ms for the voice feature. what's the right term for the "
+     "number we track here?", "Serving Latency"),
+])
+def test_a_sentence_that_says_the_described_thing_answers_below_the_score_floor(judge, question, term):
+    """The whole entry scores too low for even the marked closest entry (refused before); one of its sentences says
+    what the description says, and a name is asked."""
+    decision = judge(question)
+    assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
+
+
 @pytest.mark.parametrize("question", [
     "a network that spits out the weights for another network",  # the same description, no name asked
     "Our team is about to replace the recommendation model. Product wants to route 5% of real users to the new "
