@@ -12,6 +12,7 @@ use_case, analogy, details).
 """
 from __future__ import annotations
 
+from itertools import dropwhile
 from typing import Literal
 
 from assistant.text import ARTICLES, words
@@ -117,6 +118,7 @@ _BETWEEN = frozenset("is are was were 's the a an of kind type sort this that go
 _DEMONSTRATIVE = frozenset("this that these those".split())  # "what is this <noun>?" points at the description
 _FIRST_PERSON = frozenset("i i'm i've my me we we're our us".split())
 _STORY_WORDS = 12
+_DESCRIBING_WORDS = 2  # words after the kind word that say which one is meant ("technique *helps here*")
 
 
 def asks_for_unknown(question: str) -> bool:
@@ -141,6 +143,20 @@ def asks_for_kind(question: str) -> bool:
             if any(t in _CATEGORY for t in ahead[:2]):
                 return True
             if _DEMONSTRATIVE & set(tokens[i + 1:i + 3]) and len(tokens) - i <= 4:  # ends "what is this X?"
+                return True
+    return False
+
+
+def asks_for_a_described_kind(question: str) -> bool:
+    """"what's the distance used to compare two time series?", "which technique helps here?": a kind of thing right
+    after the question word (articles and words such as "standard" aside), then words that describe the one meant:
+    the question asks the name of the thing it describes. Not "what is a diffusion model?" (the kind word closes a
+    name) nor "what is this technique?" (nothing describes it)."""
+    tokens = words(question)
+    for i, token in enumerate(tokens):
+        if token in ("which", "what", "what's", "whats"):
+            rest = list(dropwhile(_BETWEEN.__contains__, tokens[i + 1:]))
+            if len(rest) > _DESCRIBING_WORDS and rest[0] in _CATEGORY:
                 return True
     return False
 

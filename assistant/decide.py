@@ -42,8 +42,8 @@ from dataclasses import dataclass, field, replace
 from itertools import takewhile
 from typing import Literal
 
-from assistant.asks import (ASPECT_NOUNS, ASPECT_WORDS, Ask, ask_of, asks_for_kind, ends_with_aspect, is_comparison,
-                            tells_a_story)
+from assistant.asks import (ASPECT_NOUNS, ASPECT_WORDS, Ask, ask_of, asks_for_a_described_kind, asks_for_kind,
+                            ends_with_aspect, is_comparison, tells_a_story)
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
@@ -518,7 +518,8 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
                     or _names_sibling(question, found.outside, entries[top.term]))
                    and not name_part and not asks_for_name)
     # a description that asks its name and one sentence of the best entry says it, whatever the whole entry scores
-    named_by_sentence = asks_for_a_name(question) and _sentence_leads(retrieval, top, thresholds)
+    named_by_sentence = ((asks_for_a_name(question) or asks_for_a_described_kind(question))
+                         and _sentence_leads(retrieval, top, thresholds))
     leads = named_by_sentence or _clear_lead(retrieval, top, thresholds, found.outside)
     if len(question.split()) < thresholds.long_words:
         # In a short question a named concept is what it asks about; in a long one it may be context.

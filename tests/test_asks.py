@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.asks import ask_of, asks_for_a_value, asks_for_unknown, fields_for, says_a_value
+from assistant.asks import (ask_of, asks_for_a_described_kind, asks_for_a_value, asks_for_unknown, fields_for,
+                            says_a_value)
 
 
 @pytest.mark.parametrize("question, ask", [
@@ -60,3 +61,16 @@ def test_questions_asking_for_a_concept(question):
 ])
 def test_questions_about_a_named_concept(question):
     assert not asks_for_unknown(question)
+
+
+@pytest.mark.parametrize("question, described", [
+    ("what's the distance used to compare two time series?", True),
+    ("Hi, my LSTM training explodes after some epochs and the loss becomes NaN. Which technique helps here?", True),
+    ("What's the standard technique for capping those?", True),  # "standard" and "the" stand between
+    ("what is a diffusion model, in one paragraph?", False),  # the kind word closes a name
+    ("whats a diffusion model tho, like the full def", False),
+    ("What is this technique?", False),  # nothing describes which one
+    ("what is label smoothing?", False),
+])
+def test_a_kind_of_thing_right_after_the_question_word_and_described_asks_for_its_name(question, described):
+    assert asks_for_a_described_kind(question) is described

@@ -422,6 +422,17 @@ def test_a_description_asking_its_name_is_answered_when_one_sentence_of_an_entry
 
 
 @pytest.mark.parametrize("question, term", [
+    ("what's the distance used to compare two time series?", "Dynamic Time Warping"),  # written
+    ("Hi, my LSTM training explodes after some epochs and the loss becomes NaN. Which technique helps here?",
+     "Gradient Clipping"),
+])
+def test_a_described_kind_of_thing_is_named_by_the_sentence_that_says_it(judge, question, term):
+    """"which technique ...", "what's the distance used to ...": the question asks the name of the one described."""
+    decision = judge(question)
+    assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
+
+
+@pytest.mark.parametrize("question, term", [
     ("our spam model trained on company A mails fails on company B mails. is there a name for making it work on B? "
      "what do i search for", "Domain Adaptation"),  # written
     ("fp32 model in prod has p99 of 180ms, product wants <50ms for the voice feature. what's the right term for the "
