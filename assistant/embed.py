@@ -69,7 +69,7 @@ def vocabulary_words(model_id: str) -> frozenset[str]:
     return frozenset(w.lower() for w in path.read_text(encoding="utf-8", errors="replace").split() if w.isalpha())
 
 
-_FEW_TEXTS = 16  # at most this many are encoded one by one by the numpy encoder
+FEW_TEXTS = 16  # at most this many are encoded one by one by the numpy encoder
 
 
 class SentenceTransformerEmbedder:
@@ -141,7 +141,7 @@ class SentenceTransformerEmbedder:
         """(n, dim) float32, L2-normalised. A few texts (the entries a glossary edit changed) go through the
         torch-free encoder when it is loaded, so a hot reload does not load torch (5 s); many go through
         sentence-transformers' batching."""
-        if self._query_encoder is not None and 0 < len(texts) <= _FEW_TEXTS:
+        if self._query_encoder is not None and 0 < len(texts) <= FEW_TEXTS:
             return np.stack([self._query_encoder.encode(t) for t in texts]).astype(np.float32)
         vectors = self._loaded().encode(texts, batch_size=32, normalize_embeddings=True,
                                         show_progress_bar=progress, convert_to_numpy=True)

@@ -9,21 +9,22 @@ example, its use case) while the entry as a whole, embedded in one vector, stays
     True
 
 Each entry's sentences are embedded the first time a question needs them, prefixed with the entry's term, a few
-at a time (no batch model load), and kept for the life of the retriever.
+at a time (no batch model load), and kept in a bounded cache (a 51-entry glossary needs 0.4 MB; a large one keeps
+the entries asked about most recently).
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from assistant.corpus import Entry
-from assistant.embed import Embedder
+from assistant.embed import FEW_TEXTS, Embedder
+from assistant.lru import LRU
 from assistant.text import split_sentences
 
 _MIN_WORDS = 4  # shorter sentences ("See also dropout.") say too little to match a description
-_CHUNK = 16  # sentences embedded per call: few enough for the embedder's torch-free path
+_CACHE_BYTES = 32 << 20  # sentence vectors kept: about 3,600 entries of six 384-dimension vectors
 
 
 def entry_sentences(entry: Entry) -> list[str]:
@@ -39,8 +40,7 @@ class EntrySentences:
     def __init__(self, entries: Iterable[Entry], embedder: Embedder) -> None:
         self._entries = {e.term: e for e in entries}
         self._embedder = embedder
-        self._vectors: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
+        self._vectors: LRU[str, np.ndarray] = LRU(_CACHE_BYTES, cost=lambda vectors: vectors.nbytes)
 
     def closeness(self, question: str, terms: Sequence[str]) -> dict[str, float]:
         """term -> the best cosine between that entry's sentences and the question, whole or any one of its
@@ -51,12 +51,10 @@ class EntrySentences:
         return {term: float((self._of(term) @ queries.T).max()) for term in terms}
 
     def _of(self, term: str) -> np.ndarray:
-        with self._lock:
-            vectors = self._vectors.get(term)
+        vectors = self._vectors.get(term)
         if vectors is None:
             texts = entry_sentences(self._entries[term])
-            vectors = np.concatenate([self._embedder.encode(texts[i:i + _CHUNK])
-                                      for i in range(0, len(texts), _CHUNK)])
-            with self._lock:
-                self._vectors[term] = vectors
+            vectors = np.concatenate([self._embedder.encode(texts[i:i + FEW_TEXTS])
+                                      for i in range(0, len(texts), FEW_TEXTS)])
+            self._vectors.put(term, vectors)
         return vectors
