@@ -268,7 +268,7 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
     (["What is variational inference?", "why not just use MCMC sampling instead?"],
      ("answered", ["Variational Inference"], None)),
     (["What is label smoothing?", "What is the name for training on easy examples first?"],
-     ("closest", ["Curriculum Learning"], None)),  # a new topic is decided alone, not from the previous entry
+     ("answered", ["Curriculum Learning"], None)),  # a new topic is decided alone, not from the previous entry
     # From blind-written conversations: new topics that were answered from the previous entry
     (["What is variational inference?", "Is MCMC covered as well?"], ("refused", [], None)),
     (["What is the Wasserstein distance?", "quick def of KL divergence then?"], ("refused", [], None)),
