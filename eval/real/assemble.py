@@ -84,7 +84,11 @@ Round 39 (``raw/round39.jsonl``, 45 questions from 45 new pages, 26 of them inte
 reviewed in ``review_round39.jsonl``: 11 dropped), collected during stop 47 for the next stop, is ``test39``, run at
 the start of stop 48. Round 40 (``raw/round40.jsonl``, 45 questions from 45 new pages, 39 of them interview-question
 repositories and 6 GitHub issues; reviewed in ``review_round40.jsonl``: 29 dropped, 24 of them repeats of earlier
-asks), collected during stop 48, is ``test40``, run at its end.
+asks), collected during stop 48, is ``test40``, run at its end. Round 41 (``raw/round41.jsonl``, 45 questions from 45
+new pages, 22 of them interview pages and 10 GitHub issues; reviewed: 34 dropped, 33 of them repeats of earlier asks;
+``review_round41.jsonl`` holds 32, the other two are word-for-word copies that the duplicate check drops, since a
+review line drops every question with its text, the earlier one too), collected at the end of stop 48 for the next
+stop, is ``test41``: not yet run.
 """
 from __future__ import annotations
 
@@ -111,7 +115,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round31.jsonl": "test31", "round32.jsonl": "test32",
                 "round33.jsonl": "test33", "round34.jsonl": "test34",
                 "round35.jsonl": "test35", "round36.jsonl": "test36", "round37.jsonl": "test37",
-                "round38.jsonl": "test38", "round39.jsonl": "test39", "round40.jsonl": "test40"}
+                "round38.jsonl": "test38", "round39.jsonl": "test39", "round40.jsonl": "test40",
+                "round41.jsonl": "test41"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
