@@ -131,8 +131,8 @@ class Thresholds:
     short_answer_score: float  # fused score from which a short descriptive question is answered ...
     short_min_coverage: float  # ... when the top entry also holds this share of its content words
     lead: float  # fused-score lead over every other entry from which a middling description is answered
-    close_meaning: float  # cosine from which a middling description close in meaning to one entry is answered ...
-    meaning_lead: float  # ... when it leads every other entry by this much in cosine and in fused score
+    close_meaning: float  # cosine to one entry (or, for a description asking its name, to one of its sentences) ...
+    meaning_lead: float  # ... from which a middling description is answered, when it leads every other by this much
 
 
 @dataclass(frozen=True)

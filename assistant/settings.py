@@ -74,9 +74,13 @@ class Settings(BaseSettings):
                                                     "that would get the closest entry is answered from it")
     close_meaning_threshold: float = Field(0.45, description="cosine from which a description that would get the "
                                                              "closest entry is answered from it, when that entry "
-                                                             "leads every other by meaning_lead_threshold")
+                                                             "leads every other by meaning_lead_threshold; also the "
+                                                             "cosine of an entry's sentence that answers a "
+                                                             "description asking its name")
     meaning_lead_threshold: float = Field(0.05, description="lead in cosine and in fused score over every other "
-                                                            "entry that close_meaning_threshold needs")
+                                                            "entry that close_meaning_threshold needs (in sentence "
+                                                            "cosine over every other entry's sentences, for a "
+                                                            "description asking its name)")
     suggest_threshold: float = Field(0.2, description="fused score from which an entry is suggested with a refusal")
 
     # --- generation
