@@ -114,6 +114,7 @@ score strategy optimizer optimiser regularizer regulariser regularization layer 
 framework procedure process term name concept idea phenomenon effect tool principle rule objective
 criterion schedule policy field area branch statistic representation explanation distribution
 """.split())
+_WHICH_WHAT = frozenset("which what what's whats".split())  # "whats": typed without the apostrophe
 _BETWEEN = frozenset("is are was were 's the a an of kind type sort this that good best common standard usual".split())
 _DEMONSTRATIVE = frozenset("this that these those".split())  # "what is this <noun>?" points at the description
 _FIRST_PERSON = frozenset("i i'm i've my me we we're our us".split())
@@ -138,7 +139,7 @@ def asks_for_kind(question: str) -> bool:
     "what is this augmentation?": the question wants the name of a thing it describes."""
     tokens = words(question)
     for i, token in enumerate(tokens):
-        if token in ("which", "what", "what's", "whats"):  # "whats": typed without the apostrophe
+        if token in _WHICH_WHAT:
             ahead = [t for t in tokens[i + 1:i + 6] if t not in _BETWEEN]
             if any(t in _CATEGORY for t in ahead[:2]):
                 return True
@@ -154,7 +155,7 @@ def asks_for_a_described_kind(question: str) -> bool:
     name) nor "what is this technique?" (nothing describes it)."""
     tokens = words(question)
     for i, token in enumerate(tokens):
-        if token in ("which", "what", "what's", "whats"):
+        if token in _WHICH_WHAT:
             rest = list(dropwhile(_BETWEEN.__contains__, tokens[i + 1:]))
             if len(rest) > _DESCRIBING_WORDS and rest[0] in _CATEGORY:
                 return True

@@ -517,11 +517,8 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     about_other = ((subject_concept(question, found.outside) is not None or top.term in retrieval.kind_only
                     or _names_sibling(question, found.outside, entries[top.term]))
                    and not name_part and not asks_for_name)
-    # a description that asks its name and one sentence of the best entry says it, whatever the whole entry scores
-    named_by_sentence = ((asks_for_a_name(question) or asks_for_a_described_kind(question))
-                         and _sentence_leads(retrieval, top, thresholds))
-    leads = named_by_sentence or _clear_lead(retrieval, top, thresholds, found.outside)
-    if len(question.split()) < thresholds.long_words:
+    short = len(question.split()) < thresholds.long_words
+    if short:
         # In a short question a named concept is what it asks about; in a long one it may be context.
         stated = _stated_tokens(question) if foreign else frozenset()
         asked = [o for o in foreign if o.start not in stated]
@@ -529,14 +526,15 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
             return Decision("refused", "not_in_glossary", subject=asked[0].name)
         if top.fused >= thresholds.short_answer_score and cov >= thresholds.short_min_coverage and not about_other:
             return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
-        if top.fused >= thresholds.answer_score or named_by_sentence:
-            return _closest_or_named_part(top.term, name_part, leads, cov, ask)
-        return Decision("refused", "low_score", coverage=cov)
     # Long descriptions score high against everything; only content coverage tells them apart, and not
     # always: below it the answer is the closest entry, clearly marked as such.
-    if top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage and not about_other:
+    elif top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage and not about_other:
         return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
-    if top.fused >= thresholds.closest_score or named_by_sentence:
+    # a description that asks its name and one sentence of the best entry says it, whatever the whole entry scores
+    named_by_sentence = ((asks_for_a_name(question) or asks_for_a_described_kind(question))
+                         and _sentence_leads(retrieval, top, thresholds))
+    if top.fused >= (thresholds.answer_score if short else thresholds.closest_score) or named_by_sentence:
+        leads = named_by_sentence or _clear_lead(retrieval, top, thresholds, found.outside)
         return _closest_or_named_part(top.term, name_part, leads, cov, ask)
     return Decision("refused", "low_score", coverage=cov)
 
