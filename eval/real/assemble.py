@@ -88,7 +88,9 @@ asks), collected during stop 48, is ``test40``, run at its end. Round 41 (``raw/
 new pages, 22 of them interview pages and 10 GitHub issues; reviewed: 34 dropped, 33 of them repeats of earlier asks;
 ``review_round41.jsonl`` holds 32, the other two are word-for-word copies that the duplicate check drops, since a
 review line drops every question with its text, the earlier one too), collected at the end of stop 48 for the next
-stop, is ``test41``: not yet run.
+stop, is ``test41``, run at the start of stop 49. Round 42 (``raw/round42.jsonl``, 45 questions from 45 new pages, 24 of
+them GitHub issues and 6 interview pages; reviewed in ``review_round42.jsonl``: 29 dropped, 26 of them repeats of
+earlier asks), collected during stop 49, is ``test42``, run at its end.
 """
 from __future__ import annotations
 
@@ -116,7 +118,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round33.jsonl": "test33", "round34.jsonl": "test34",
                 "round35.jsonl": "test35", "round36.jsonl": "test36", "round37.jsonl": "test37",
                 "round38.jsonl": "test38", "round39.jsonl": "test39", "round40.jsonl": "test40",
-                "round41.jsonl": "test41"}
+                "round41.jsonl": "test41", "round42.jsonl": "test42"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
