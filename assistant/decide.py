@@ -80,6 +80,9 @@ _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
     rf"^(?:please\s+)?(?:explain|define|describe|eli5|clarify|tell me about|what about|info on|meaning of|definition of)"
     rf"[\s:]+{_ARTICLE}(?P<x>.+)$",
     rf"^what\s+(?:does|do)\s+{_ARTICLE}(?P<x>.+?)\s+(?:mean|stand for|refer to)(?:\s+(?:in|for)\s+.+)?$",
+    # the question word after X, as learners of English often ask: "MAML is what?", "and KL divergence, what it is?"
+    rf"^(?:and\s+)?{_ARTICLE}(?P<x>.+?)\s+(?:is|are)\s+what(?:\s+exactly)?$",
+    rf"^(?:and\s+)?{_ARTICLE}(?P<x>.+?),?\s+what\s+(?:it|they)\s+(?:is|are|means?)(?:\s+exactly)?$",
     rf"^how\s+(?:does|do)\s+{_ARTICLE}(?P<x>.+?)\s+work$",
     rf"^how\s+(?:is|are)\s+{_ARTICLE}(?P<x>.+?)\s+(?:calculated|computed|defined|measured)$",
     rf"^what\s+(?:causes|is the cause of|are the causes of)\s+{_ARTICLE}(?P<x>.+)$",

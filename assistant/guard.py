@@ -40,9 +40,11 @@ _INJECTION = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
     r"\b(respond|answer|reply|speak|talk)\b[^.?!]{0,25}\b(only )?in (base64|pirate|spanish|french|german|another language)\b",
     r"\b(reply|respond) with only\b", r"(?:^|[.!?]\s+)(say|respond with|reply with|confirm by saying)\s+['\"]",
     r"\bdump\b[^.?!]{0,30}\b(json|configuration|context)\b",
-    # tasks that are not questions about terms (not a question about how one writes: "how you write the code")
+    # tasks that are not questions about terms (not a question about how one writes: "how you write the code", "a plan
+    # for how you would code and analyze these data": a clause between the verb and the word makes it no object)
     r"(?<!how you )(?<!how we )(?<!how to )(?<!how i )(?<!how they )"
-    r"\b(write|generate|compose|create)\b[^.?!]{0,30}\b(poem|story|essay|limerick|song|cover letter|script|code|program|"
+    r"\b(write|generate|compose|create)\b(?:(?!\b(?:how|what|why|when|where)\b)[^.?!]){0,30}"
+    r"\b(poem|story|essay|limerick|song|cover letter|script|code|program|"
     r"payload|keylogger|malware|javascript|sql injection)\b",
     r"\b(insult|swear at) me\b", r"\bbrutally mean\b", r"\byour (personal )?opinion\b", r"\bwhat you really think\b",
 )]

@@ -90,6 +90,9 @@ def test_injection_is_detected(question):
     # a question about how one writes code orders no code (real, other glossaries' held-out round 15)
     "What actually happens between an event arriving and your function code returning, and why does that shape how "
     "you write the code?",
+    # ... nor one that asks for a plan of how one would code data (statistics glossary, spent round 24)
+    "You have data on the durations of calls to a call center. Generate a plan for how you would code and analyze "
+    "these data.",
 ])
 def test_ordinary_questions_are_not_taken_for_injection(question):
     assert not looks_like_injection(question)
@@ -122,6 +125,10 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     ("what's difference-in-differences? an economist suggested it", "difference-in-differences"),
     ("What's pruning on its own?", "pruning"),
     ("what is the difference between mixup and cutmix?", None),
+    # the question word after X, as learners of English ask (blind written, spent test47, test65)
+    ("MAML is what? explain", "MAML"),
+    ("And KL divergence itself, what it is?", "KL divergence"),
+    ("the 2nd one is what face id systems use right?", None),  # "what" opens a clause, it does not ask
 ])
 def test_definitional_subject(question, subject):
     assert definitional_subject(question) == subject
