@@ -110,6 +110,7 @@ _GENERIC_NOUNS = frozenset("method methods technique techniques approach approac
 _ORDINALS = {"former": 0, "latter": -1, "first": 0, "second": 1}  # after "the", at the end or before "one"
 _PAIR = frozenset({"two", "2"})  # after "the", "those": the topics of the last two turns
 _DEMONSTRATIVES = frozenset("this that these those".split())
+_MAX_ABBREVIATED_REFERENCE = 3  # "IT", "ITS" in capitals name a thing; "THIS" or "THAT" in capitals stress a reference
 # What may follow a pronoun ("is this used ...", "does that help"); any other word after "this" makes it the
 # determiner of a noun the question names itself ("this dilation conv operation"), not a reference.
 _AFTER_PRONOUN = frozenset("""
@@ -446,7 +447,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     "and" that was read as a question of its own stood alone too when it describes or asks rather than names ("and the
     fix?", "and how big should the perturbation be?")."""
     tokens = _WORD.findall(question)
-    lowered = {t.lower() for t in tokens}
+    lowered = {t.lower() for t in tokens if not _abbreviation(t, question)}
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
     refers = bool(lowered & _REFERS) or _points_to_a_thing_said(tokens)
     asking = _asking_part(question)
@@ -763,7 +764,7 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
             if following == "one":
                 end = tokens[i + 1].end()
             name = topic[_ORDINALS[word]] if len(topic) > 1 else topic[0]
-        elif word in _PRONOUNS:
+        elif word in _PRONOUNS and not _abbreviation(token.group(0), question):
             start = token.start()
             before = lowered[i - 1] if i else None
             following = lowered[i + 1] if i + 1 < len(tokens) else None
@@ -792,6 +793,12 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
             return None
         return question[:start] + name + question[end:]
     return None
+
+
+def _abbreviation(word: str, question: str) -> bool:
+    """A short word in capitals in a turn written in lower case too is an abbreviation, not a reference word: "IT" in
+    "someone in IT mentioned matthews correlation" is a department (blind written, test99, test70)."""
+    return len(word) <= _MAX_ABBREVIATED_REFERENCE and word.isupper() and not question.isupper()
 
 
 def _antecedent_span(question: str, start: int) -> str:

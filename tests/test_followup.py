@@ -70,6 +70,8 @@ def test_a_follow_up_becomes_the_question_it_stands_for(retriever, question, res
     "is mixup better than cutmix?",  # a comparison with both sides
     "what is GradCAM then, it shows up in the same blog posts",  # "it" is the thing the first clause brings up
     "what's a diffusion model itself? is there an entry for it",
+    "someone in IT mentioned focal loss instead, what even is that one",  # "IT" in capitals: a department (test99)
+    "focal loss is what?",  # asks what a thing is, the question word last
 ])
 def test_a_question_that_stands_alone_is_not_rewritten(retriever, question):
     resolution = resolve(question, LABEL_SMOOTHING, retriever)
