@@ -8,7 +8,8 @@ gives its entry ("also referred to as ... SSL certificate").
 Typos are accepted only for words that are not themselves real words of the corpus, so
 "batch normalization" does not match "Batch Renormalization" and "batch norm" does not match
 "batch renorm". A one-word name takes no typo that is a word of the language either (the embedder's vocabulary:
-"simple" is not *sample*, "meant" not *mean*); in a longer name the other words confirm it ("casual inference").
+"simple" is not *sample*, "meant" not *mean*), nor its -ing form ("sampling" is the act, "meaning" another word); in
+a longer name the other words confirm it ("casual inference").
 A name's last word may be cut short ("spiking neural nets", "batch renorm"). Short upper-case abbreviations ("SAM",
 "VI") match only in upper case, or in a question written in lower case but for the first letters of its sentences
 (then never a word of chat: "ppl"). A list may leave out the last words two names share ("null and alternative
@@ -125,6 +126,12 @@ def _shortened(seen: str, word: str) -> bool:
     """``seen`` is ``word`` cut short, as people write "net", "conv" or "renorm" (plural or not)."""
     short = seen.removesuffix("s")
     return _MIN_SHORTENED <= len(short) <= len(word) - _MIN_CUT and word.startswith(short)
+
+
+def _names_the_act(seen: str, word: str) -> bool:
+    """``seen`` is the -ing form of ``word`` ("sampling" of sample, "hosting" of host, "meaning" of mean): another
+    word, the act or a word of its own, not a one-word name in another form."""
+    return seen in (word + "ing", word.removesuffix("e") + "ing", word + word[-1:] + "ing")
 
 
 def non_overlapping(best_first: list[Span]) -> list[Span]:
@@ -311,6 +318,8 @@ class TermMatcher:
     def _word_distance(self, tok: _Token, raw: str, st: str, alone: bool) -> int | None:
         """0 for the same word, the typo distance for an accepted typo, None otherwise. ``alone``: the word is a
         whole one-word name, which no other word of it confirms."""
+        if alone and _names_the_act(tok.raw, raw):
+            return None
         if tok.raw in (raw, raw + "s") or tok.stem == st or _NUMERALS.get(tok.raw) == raw:
             return 0
         if len(raw) < 4 or tok.stem in self._known or tok.raw in self._known or alone and tok.raw in self._language:
