@@ -115,6 +115,7 @@ framework procedure process term name concept idea phenomenon effect tool princi
 criterion schedule policy field area branch statistic representation explanation distribution
 """.split())
 _WHICH_WHAT = frozenset("which what what's whats".split())  # "whats": typed without the apostrophe
+_THERE_IS = frozenset("there's theres".split())
 _BETWEEN = frozenset("is are was were 's the a an of kind type sort this that good best common standard usual".split())
 _DEMONSTRATIVE = frozenset("this that these those".split())  # "what is this <noun>?" points at the description
 _FIRST_PERSON = frozenset("i i'm i've my me we we're our us".split())
@@ -149,17 +150,26 @@ def asks_for_kind(question: str) -> bool:
 
 
 def asks_for_a_described_kind(question: str) -> bool:
-    """"what's the distance used to compare two time series?", "which technique helps here?": a kind of thing right
-    after the question word (articles and words such as "standard" aside), then words that describe the one meant:
+    """"what's the distance used to compare two time series?", "which technique helps here?", "is there a method that
+    keeps dropout on when predicting?": a kind of thing right after the question word, or after "is there a" (one
+    thing of a kind asked for; articles and words such as "standard" aside), then words that describe the one meant:
     the question asks the name of the thing it describes. Not "what is a diffusion model?" (the kind word closes a
-    name) nor "what is this technique?" (nothing describes it)."""
+    name), "what is this technique?" (nothing describes it) nor "are there any tricks for ...?" (advice asked)."""
     tokens = words(question)
     for i, token in enumerate(tokens):
-        if token in _WHICH_WHAT:
+        if token in _WHICH_WHAT or _asks_whether_one_exists(tokens, i):
             rest = list(dropwhile(_BETWEEN.__contains__, tokens[i + 1:]))
             if len(rest) > _DESCRIBING_WORDS and rest[0] in _CATEGORY:
                 return True
     return False
+
+
+def _asks_whether_one_exists(tokens: list[str], i: int) -> bool:
+    """"is there a ...", "there's an ...": the words from ``i`` ask whether one thing exists."""
+    token = tokens[i]
+    opens = token in _THERE_IS or token == "there" and (i > 0 and tokens[i - 1] == "is" or tokens[i + 1:i + 2] == ["is"])
+    article = next((t for t in tokens[i + 1:i + 3] if t != "is"), None)
+    return opens and article in ("a", "an")
 
 
 def asked_for(tokens: list[str], i: int) -> bool:

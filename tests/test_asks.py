@@ -71,6 +71,11 @@ def test_questions_about_a_named_concept(question):
     ("whats a diffusion model tho, like the full def", False),
     ("What is this technique?", False),  # nothing describes which one
     ("what is label smoothing?", False),
+    # one thing of a kind asked for after "is there a" (blind written, spent test65, test98)
+    ("Is there a method that shows which parts of a chest X-ray the model was looking at?", True),
+    ("theres a network that literally points at the input, whats it called", True),
+    ("Is there some tricks for setting the weight of gp?", False),  # advice asked (real, GitHub issue)
+    ("is there a particular reason you chose this?", False),  # no kind of thing
 ])
 def test_a_kind_of_thing_right_after_the_question_word_and_described_asks_for_its_name(question, described):
     assert asks_for_a_described_kind(question) is described

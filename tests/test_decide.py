@@ -432,6 +432,11 @@ def test_a_description_asking_its_name_is_answered_when_one_sentence_of_an_entry
     ("what's the distance used to compare two time series?", "Dynamic Time Warping"),  # written
     ("Hi, my LSTM training explodes after some epochs and the loss becomes NaN. Which technique helps here?",
      "Gradient Clipping"),
+    # one thing of a kind asked for after "is there a" (blind written, spent test65, test80)
+    ("Is there a method that shows which parts of a chest X-ray the model was looking at? Like a heat map.",
+     "Integrated Gradients"),
+    ("Comparing two rhythm strips from the same pt, one at HR 60 and one at 140. Is there an algorithm that lines the "
+     "beats up even though one is squashed and one is stretched?", "Dynamic Time Warping"),
 ])
 def test_a_described_kind_of_thing_is_named_by_the_sentence_that_says_it(judge, question, term):
     """"which technique ...", "what's the distance used to ...": the question asks the name of the one described."""
