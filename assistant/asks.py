@@ -166,8 +166,8 @@ def asks_for_a_described_kind(question: str) -> bool:
 
 def _asks_whether_one_exists(tokens: list[str], i: int) -> bool:
     """"is there a ...", "there's an ...": the words from ``i`` ask whether one thing exists."""
-    token = tokens[i]
-    opens = token in _THERE_IS or token == "there" and (i > 0 and tokens[i - 1] == "is" or tokens[i + 1:i + 2] == ["is"])
+    token, before, after = tokens[i], tokens[i - 1:i], tokens[i + 1:i + 2]
+    opens = token in _THERE_IS or token == "there" and (before == ["is"] or after == ["is"])
     article = next((t for t in tokens[i + 1:i + 3] if t != "is"), None)
     return opens and article in ("a", "an")
 
