@@ -88,9 +88,10 @@ asks), collected during stop 48, is ``test40``, run at its end. Round 41 (``raw/
 new pages, 22 of them interview pages and 10 GitHub issues; reviewed: 34 dropped, 33 of them repeats of earlier asks;
 ``review_round41.jsonl`` holds 32, the other two are word-for-word copies that the duplicate check drops, since a
 review line drops every question with its text, the earlier one too), collected at the end of stop 48 for the next
-stop, is ``test41``, run at the start of stop 49. Round 42 (``raw/round42.jsonl``, 45 questions from 45 new pages, 24 of
-them GitHub issues and 6 interview pages; reviewed in ``review_round42.jsonl``: 29 dropped, 26 of them repeats of
-earlier asks), collected during stop 49, is ``test42``, run at its end.
+stop, is ``test41``, run at the start of stop 49. Round 42 (``raw/round42.jsonl``, 44 questions from 44 new pages, 24 of
+them GitHub issues and 6 interview pages; reviewed in ``review_round42.jsonl``: 28 dropped, 25 of them repeats of
+earlier asks), collected during stop 49, is ``test42``, run at its end; a 45th question, "What is: Sharpness-Aware
+Minimization?", which the reader had dropped as a repeat, was taken out of both files: eval/heldout.jsonl asks it.
 """
 from __future__ import annotations
 
