@@ -94,8 +94,10 @@ earlier asks), collected during stop 49, is ``test42``, run at its end; a 45th q
 Minimization?", which the reader had dropped as a repeat, was taken out of both files: eval/heldout.jsonl asks it.
 Round 43 (``raw/round43.jsonl``, 45 questions from 45 new pages, 31 of them interview-question repositories and 8 GitHub
 issues; reviewed: 25 dropped, 22 of them repeats of earlier asks; ``review_round43.jsonl`` holds 24, the other one is a
-word-for-word copy that the duplicate check drops), collected at the end of stop 49 for the next stop, is ``test43``:
-not yet run.
+word-for-word copy that the duplicate check drops), collected at the end of stop 49 for the next stop, is ``test43``,
+run at the start of stop 50. Round 44 (``raw/round44.jsonl``, 45 questions from 45 new pages, 17 of them course pages
+and 15 GitHub issues; reviewed in ``review_round44.jsonl``: 27 dropped, 24 of them repeats of earlier asks), collected
+during stop 50 for the next stop, is ``test44``: not yet run.
 """
 from __future__ import annotations
 
@@ -123,7 +125,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round33.jsonl": "test33", "round34.jsonl": "test34",
                 "round35.jsonl": "test35", "round36.jsonl": "test36", "round37.jsonl": "test37",
                 "round38.jsonl": "test38", "round39.jsonl": "test39", "round40.jsonl": "test40",
-                "round41.jsonl": "test41", "round42.jsonl": "test42", "round43.jsonl": "test43"}
+                "round41.jsonl": "test41", "round42.jsonl": "test42", "round43.jsonl": "test43",
+                "round44.jsonl": "test44"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
