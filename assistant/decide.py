@@ -105,10 +105,15 @@ _QUALIFIER = re.compile(r"^(?:(?:in|for|on|within|with|from|regarding|as)\b.*|(?
                         r"explained|meaning|functions?|methods?|techniques?|algorithms?|approach|trick|concept|idea|models?|"
                         r"metric|statistic|framework|theory|phenomenon|term|learning|rate|policy|schedule|optimi[sz]er|"
                         r"layers?|networks?|nets?|lr|regime)\b\s*)+)$", re.IGNORECASE)
-_REVERSE = re.compile(r"\b(?:what(?:'s|s| is| are)\s+(?:this|that|it|these|they|those)\b.{0,40}\bcalled|what (?:do|would) "
-                      r"(?:you|we|people|i) call|(?:the|a) (?:\w+ )?(?:name|term|word) (?:for|of)|"
+# Asking what a described thing is called: "what's it called", "what is the training objective called", "what do they
+# call that number", "a name for", "term for that?", "whats the technical term" (not "another name for X": an alias).
+_REVERSE = re.compile(r"\b(?:what(?:'s|s| is| are)\s+(?:this|that|it|these|they|those)\b.{0,40}\bcalled|"
+                      r"what\s+(?:do|does|did|would|should)\s+(?:[\w']+\s+){1,3}?call|"
+                      r"(?<!another )(?:name|term|word)\s+for|(?:the|a) (?:\w+ )?(?:name|term|word) of|"
                       r"(?:is|are) (?:this|that|it|these|they) called|(?:this|that|it|these|they) (?:is|are) called|"
-                      r"what is it called|what are .{1,60} called)\b", re.IGNORECASE)
+                      r"what(?:'s|s| is| are| was| were)\s[^?.!,;]{1,60}\bcalled|"
+                      r"what(?:'s|s| is)\s+the\s+(?:[\w-]+\s+)?(?:name|term)"
+                      r"(?=\s*(?:again|tho|though|pls|please)?\s*(?:[?!.]|$)))\b", re.IGNORECASE)
 # words that make a phrase no name, unless joined into one by hyphens ("difference-in-differences")
 _NOT_A_NAME = re.compile(r"(?<![\w-])(it|this|they|these|those|that|which|who|whom|whose|where|when|if|used|called|"
                          r"named|for|to|between|vs|versus|difference|name|term|word|technique|method|approach|way|"
@@ -134,8 +139,9 @@ class Thresholds:
     short_answer_score: float  # fused score from which a short descriptive question is answered ...
     short_min_coverage: float  # ... when the top entry also holds this share of its content words
     lead: float  # fused-score lead over every other entry from which a middling description is answered
-    close_meaning: float  # cosine to one entry (or, for a description asking its name, to one of its sentences) ...
-    meaning_lead: float  # ... from which a middling description is answered, when it leads every other by this much
+    close_meaning: float  # cosine to one entry from which a middling description is answered ...
+    meaning_lead: float  # ... when it leads every other by this much (in sentence cosine for sentence_meaning)
+    sentence_meaning: float  # cosine of one entry sentence from which a description asking its name is answered
 
 
 @dataclass(frozen=True)
@@ -658,7 +664,7 @@ def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, outside:
 
 def _sentence_leads(retrieval: Retrieval, top: Hit, thresholds: Thresholds) -> bool:
     """A sentence of the best entry is close in meaning to the question or to one of its sentences (cosine
-    ``thresholds.close_meaning`` or more) and closer by ``thresholds.meaning_lead`` than any sentence of the other
+    ``thresholds.sentence_meaning`` or more) and closer by ``thresholds.meaning_lead`` than any sentence of the other
     entries retrieved (``EntrySentences.closeness``): for a question that describes a thing and asks its name, that
     sentence says what the thing is ("a network that spits out the weights for another network, whats that called"
     -> Hypernetworks; "two takes of the same vocal, the singer rushed the 2nd one ... theres an algorithm" -> Dynamic
@@ -668,7 +674,7 @@ def _sentence_leads(retrieval: Retrieval, top: Hit, thresholds: Thresholds) -> b
         return False
     close = retrieval.sentences.closeness(retrieval.question, [top.term, *others])
     best = close.pop(top.term)
-    return best >= thresholds.close_meaning and best - max(close.values()) >= thresholds.meaning_lead
+    return best >= thresholds.sentence_meaning and best - max(close.values()) >= thresholds.meaning_lead
 
 
 def _closest_or_named_part(term: str, name_part: bool, leads: bool, cov: float, ask: Ask) -> Decision:

@@ -74,9 +74,11 @@ class Settings(BaseSettings):
                                                     "that would get the closest entry is answered from it")
     close_meaning_threshold: float = Field(0.45, description="cosine from which a description that would get the "
                                                              "closest entry is answered from it, when that entry "
-                                                             "leads every other by meaning_lead_threshold; also the "
-                                                             "cosine of an entry's sentence that answers a "
-                                                             "description asking its name")
+                                                             "leads every other by meaning_lead_threshold")
+    sentence_meaning_threshold: float = Field(0.40, description="cosine of an entry's sentence from which a "
+                                                                "description asking its name is answered from that "
+                                                                "entry, when the sentence leads every other entry's "
+                                                                "by meaning_lead_threshold")
     meaning_lead_threshold: float = Field(0.05, description="lead in cosine and in fused score over every other "
                                                             "entry that close_meaning_threshold needs (in sentence "
                                                             "cosine over every other entry's sentences, for a "

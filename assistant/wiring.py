@@ -106,6 +106,7 @@ def answer_config(settings: Settings) -> AnswerConfig:
                                               short_min_coverage=settings.short_min_coverage,
                                               lead=settings.lead_threshold,
                                               close_meaning=settings.close_meaning_threshold,
+                                              sentence_meaning=settings.sentence_meaning_threshold,
                                               meaning_lead=settings.meaning_lead_threshold))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.decide import asked_subjects, decide, definitional_subject
+from assistant.decide import asked_subjects, asks_for_a_name, decide, definitional_subject
 from assistant.guard import clean_question, looks_like_injection
 from assistant.errors import InvalidQuestion
 from assistant.wiring import answer_config
@@ -453,6 +453,47 @@ def test_a_described_kind_of_thing_is_named_by_the_sentence_that_says_it(judge, 
 def test_a_sentence_that_says_the_described_thing_answers_below_the_score_floor(judge, question, term):
     """The whole entry scores too low for even the marked closest entry (refused before); one of its sentences says
     what the description says, and a name is asked."""
+    decision = judge(question)
+    assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
+
+
+@pytest.mark.parametrize("question", [
+    # the name asked for in chat words (blind written, spent test103, test104)
+    "also the bridge wants answers back in under 50 ms, what do they call that number",
+    "just ticking along quietly beside the current one. name for that setup",
+    "the crooks have changed tactics since. term for that?",
+    "how do diffusion models actually learn to denoise? like what is the training objective called",
+    "the one that stretches one trace to fit the other, whats the technical term",
+    "is there a word for that",
+])
+def test_a_name_is_asked_in_chat_words(question):
+    assert asks_for_a_name(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Could we also conclude that Concept shift is another name for Concept drift?",  # an alias of a named thing
+    "Section 4.2 of the audit describes a 'shadow deployment' of the revised model. Please explain the term.",
+    "ok and what's a self organizing map, my teacher called it a Kohonen map",  # "called" in another clause
+    "How do they differ from the ordinary neural nets we covered earlier in the term?",
+])
+def test_a_name_is_not_asked(question):
+    assert not asks_for_a_name(question)
+
+
+@pytest.mark.parametrize("question, term", [
+    # blind written, spent test87, test91, test104: the entry's best sentence has cosine 0.40 to 0.45
+    ("my varroa mite model was great 2 yrs ago, now its way off. whats it called when a model goes stale over time",
+     "Model Drift"),
+    ("one more, the lift-pass scanner model takes ages to answer at the gate. what's the name for that delay",
+     "Serving Latency"),
+    ("we want the new anomaly model running on live transactions but not actually blocking anything yet, just "
+     "ticking along quietly beside the current one. name for that setup", "Shadow Deployment"),
+    ("how do diffusion models actually learn to denoise? like what is the training objective called",
+     "Score Matching"),
+])
+def test_a_name_asked_in_chat_words_is_answered_by_the_sentence_that_says_it(judge, question, term):
+    """The marked closest entry before: the name asked was not read, and the entry's sentence that says the
+    description stays under the whole-entry cosine (``close_meaning_threshold``) though it leads every other."""
     decision = judge(question)
     assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
 
