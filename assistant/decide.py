@@ -406,12 +406,12 @@ def _head(subject: str) -> str:
 
 
 def _outside_concept_head(subject: str, matcher: TermMatcher, named: list[Entry]) -> bool:
-    """X of "X in Y" (or X itself, when the names are in an aside) names no glossary name, and words that the
-    entries named never use."""
+    """X of "X in Y" (or X itself, when the names are in an aside or in another clause) names no glossary name, and
+    words that the entries named never use; not an aspect asked about ("what's the catch?")."""
     head = _head(subject)
     if matcher.find(head):
         return False
-    stems = {t.stem for t in tokenize(head) if t.raw not in STOPWORDS}
+    stems = {t.stem for t in tokenize(head) if t.raw not in STOPWORDS and t.raw not in ASPECT_WORDS}
     return bool(stems) and not any(stems <= entry_stems(e) for e in named)
 
 
@@ -485,8 +485,10 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     if base is not None:  # "what is a sampling distribution?": a relative of the entry sample
         found = Mentions(found.named, found.outside, {subject: base})
         named = []
-    if whole_question and named and _outside_concept_head(subject, matcher, [entries[t] for t in named]):
-        named = []  # "what is elasticity in cloud computing?": the X of "X in Y" is what it asks about
+    if (whole_question or framed) and named and _outside_concept_head(subject, matcher, [entries[t] for t in named]):
+        # "what is elasticity in cloud computing?": the X of "X in Y" is what it asks about, and so is the X of a
+        # first clause "what is X" beside another ask ("What is XDP and how is it used ... in Kubernetes?")
+        named = []
     later = _later_subject(question, subject, found.outside, matcher, entries) if named else None
     if later is not None:  # "someone said a feature store also helps prevent data leakage. what is data leakage?"
         return Decision("refused", "not_in_glossary", subject=later)
