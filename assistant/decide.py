@@ -16,7 +16,8 @@ concepts, wherever they stand. In order:
    extends a glossary name with a word naming things in the field that its entry never uses ("sampling
    distribution" for sample), or with a word of the language the glossary never writes ("what are Kubernetes
    admission controllers?") -> that entry as the closest one, marked as such, when the question's content
-   agrees; else refuse. The X of "X in Y" that names nothing ("elasticity in cloud computing") is what the
+   agrees; else refuse. The X of "X in Y" that names nothing ("elasticity in cloud computing"), or of a first
+   clause "what is X" beside another ask ("What is XDP and how is it used ... in Kubernetes?"), is what the
    question asks about, not Y;
 4. "what is X" whose X is no glossary name -> refuse, however close its neighbours score, unless X is the best
    entry's name shortened to its own words ("sidecars" for Sidecar Container); asking whether the glossary

@@ -457,27 +457,21 @@ def test_a_sentence_that_says_the_described_thing_answers_below_the_score_floor(
     assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
 
 
-@pytest.mark.parametrize("question", [
+@pytest.mark.parametrize("question, asked", [
     # the name asked for in chat words (blind written, spent test103, test104)
-    "also the bridge wants answers back in under 50 ms, what do they call that number",
-    "just ticking along quietly beside the current one. name for that setup",
-    "the crooks have changed tactics since. term for that?",
-    "how do diffusion models actually learn to denoise? like what is the training objective called",
-    "the one that stretches one trace to fit the other, whats the technical term",
-    "is there a word for that",
+    ("also the bridge wants answers back in under 50 ms, what do they call that number", True),
+    ("just ticking along quietly beside the current one. name for that setup", True),
+    ("the crooks have changed tactics since. term for that?", True),
+    ("how do diffusion models actually learn to denoise? like what is the training objective called", True),
+    ("the one that stretches one trace to fit the other, whats the technical term", True),
+    ("is there a word for that", True),
+    ("Could we also conclude that Concept shift is another name for Concept drift?", False),  # an alias of a name
+    ("Section 4.2 of the audit describes a 'shadow deployment' of the revised model. Please explain the term.", False),
+    ("ok and what's a self organizing map, my teacher called it a Kohonen map", False),  # "called" in another clause
+    ("How do they differ from the ordinary neural nets we covered earlier in the term?", False),
 ])
-def test_a_name_is_asked_in_chat_words(question):
-    assert asks_for_a_name(question)
-
-
-@pytest.mark.parametrize("question", [
-    "Could we also conclude that Concept shift is another name for Concept drift?",  # an alias of a named thing
-    "Section 4.2 of the audit describes a 'shadow deployment' of the revised model. Please explain the term.",
-    "ok and what's a self organizing map, my teacher called it a Kohonen map",  # "called" in another clause
-    "How do they differ from the ordinary neural nets we covered earlier in the term?",
-])
-def test_a_name_is_not_asked(question):
-    assert not asks_for_a_name(question)
+def test_a_name_asked_is_read_in_chat_words(question, asked):
+    assert asks_for_a_name(question) is asked
 
 
 @pytest.mark.parametrize("question, term", [
