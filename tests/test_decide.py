@@ -486,8 +486,8 @@ def test_a_name_asked_is_read_in_chat_words(question, asked):
      "Score Matching"),
 ])
 def test_a_name_asked_in_chat_words_is_answered_by_the_sentence_that_says_it(judge, question, term):
-    """The marked closest entry before: the name asked was not read, and the entry's sentence that says the
-    description stays under the whole-entry cosine (``close_meaning_threshold``) though it leads every other."""
+    """The marked closest entry before: the entry's sentence that says the description stays under the whole-entry
+    cosine (``close_meaning_threshold``) though it leads every other, and "name for that setup" read as no name."""
     decision = judge(question)
     assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
 
