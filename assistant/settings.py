@@ -81,8 +81,8 @@ class Settings(BaseSettings):
                                                                 "by meaning_lead_threshold")
     meaning_lead_threshold: float = Field(0.05, description="lead in cosine and in fused score over every other "
                                                             "entry that close_meaning_threshold needs (in sentence "
-                                                            "cosine over every other entry's sentences, for a "
-                                                            "description asking its name)")
+                                                            "cosine over every other entry's sentences, what "
+                                                            "sentence_meaning_threshold needs)")
     suggest_threshold: float = Field(0.2, description="fused score from which an entry is suggested with a refusal")
 
     # --- generation
