@@ -101,7 +101,10 @@ during stop 50, is ``test44``, run at its end. Round 45 (``raw/round45.jsonl``, 
 them interview-question pages, 9 GitHub issues; reviewed: 33 dropped, 29 of them repeats of earlier asks;
 ``review_round45.jsonl`` holds 32, the other one is a word-for-word copy that the duplicate check drops; a 45th
 question, a repeat about restricted Boltzmann machines, was taken out of both files: eval/heldout.jsonl asks it),
-collected at the end of stop 50 for the next stop, is ``test45``: not yet run.
+collected at the end of stop 50 for the next stop, is ``test45``, run at the start of stop 51. Round 46
+(``raw/round46.jsonl``, 45 questions from 45 new pages, 21 of them interview-question pages and 9 GitHub issues;
+reviewed in ``review_round46.jsonl``: 29 dropped, all repeats of earlier asks), collected during stop 51, is
+``test46``: not yet run.
 """
 from __future__ import annotations
 
@@ -130,7 +133,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round35.jsonl": "test35", "round36.jsonl": "test36", "round37.jsonl": "test37",
                 "round38.jsonl": "test38", "round39.jsonl": "test39", "round40.jsonl": "test40",
                 "round41.jsonl": "test41", "round42.jsonl": "test42", "round43.jsonl": "test43",
-                "round44.jsonl": "test44", "round45.jsonl": "test45"}
+                "round44.jsonl": "test44", "round45.jsonl": "test45",
+                "round46.jsonl": "test46"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
