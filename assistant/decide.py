@@ -490,7 +490,7 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
         # "what is elasticity in cloud computing?": the X of "X in Y" is what it asks about, and so is the X of a
         # first clause "what is X" beside another ask ("What is XDP and how is it used ... in Kubernetes?")
         named = []
-    later = _later_subject(question, subject, found.outside, matcher, entries) if named else None
+    later = _later_subject(question, subject, found.outside, matcher, entries)
     if later is not None:  # "someone said a feature store also helps prevent data leakage. what is data leakage?"
         return Decision("refused", "not_in_glossary", subject=later)
     if named and not asks_for_a_name(question):  # a name inside "what is this called?" is context, not the subject
@@ -589,7 +589,9 @@ def _later_subject(question: str, subject: str | None, outside: list[ConceptMent
     """The X that a sentence asks "what is X" about, when X opens with an outside concept and is no glossary name:
     the question is about X, and the glossary names in its other sentences are context ("someone said a feature
     store also helps prevent data leakage. what is data leakage?"; not "what's wrong with just argmax then
-    backprop?" after Gumbel-Softmax). None for a comparison, or when the question's first sentence asks already,
+    backprop?" after Gumbel-Softmax), as is the story they tell when they name none ("my producer says the station
+    app tunes its settings with grid search. whats grid search": not Bayesian Optimization, whose entry speaks of grid
+    search). None for a comparison, or when the question's first sentence asks already,
     unless the names stand only in sentences that state ("whats focal loss then? someone mentioned it next to label
     smoothing")."""
     if is_comparison(question) or subject is not None and not _names_only_in_statements(question, matcher):

@@ -236,6 +236,10 @@ def test_covered_terms_are_found_wherever_the_name_sits(judge, question, term):
     "What is dropout and why it reduce the overfitting?",
     # a later sentence asks what X is: X is the subject, wherever the names of other sentences stand (spent test29)
     "someone said a feature store also helps prevent data leakage. what is data leakage?",
+    # ... and so is a story told before it that names no glossary term (blind written, spent test107: answered from
+    # Bayesian Optimization, whose entry speaks of grid search)
+    "my producer says the station app tunes its settings with grid search. whats grid search",
+    "our intern keeps talking about the adam optimizer for the new model. what is adam optimizer?",
     # ... or the first does, and the names stand only in sentences that state (blind written, spent test28)
     "whats focal loss then? someone mentioned it next to label smoothing",
     # a closing "what's that?" asks what the concept said right before it is (blind written, spent test23, test29)
