@@ -18,7 +18,6 @@ hypothesis").
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -28,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from assistant.corpus import Entry
-from assistant.text import ARTICLES, STOPWORDS, americanize, split_sentences, stem
+from assistant.text import ARTICLES, STOPWORDS, americanize, spell_greek, split_sentences, stem
 
 
 class _HasSpan(Protocol):
@@ -95,7 +94,7 @@ def tokenize(text: str) -> list[_Token]:
     """Words, folded and American-spelled; identifiers are split into their words ("LayerNormalization",
     "drop_connect": code names in GitHub questions are names too), the words of a camel-case one written as if
     hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up"); words of TeX ("$R^2$") are marked as symbols."""
-    text = _CAMEL.sub("-", unicodedata.normalize("NFKC", text).replace("’", "'"))
+    text = _CAMEL.sub("-", spell_greek(text).replace("’", "'"))
     math = [m.span() for m in _MATH.finditer(text)]
     out = []
     previous_end = 0

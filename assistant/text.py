@@ -44,9 +44,24 @@ compared comparison would should could might which what how why when where is ar
 """.split())
 
 
+# A small Greek letter is read as its name ("Cohen's κ", "Krippendorff's 𝛼", "the β-VAE"): names of the field are
+# written with either. Capitals stay symbols (Σ for a sum, Δ for a change).
+_GREEK_NAMES = str.maketrans({
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
+    "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
+    "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega"})
+
+
+def spell_greek(text: str) -> str:
+    """Unicode-normalised (NFKC: mathematical letters such as 𝛼 become α) text with each small Greek letter written
+    as its name: ``spell_greek("Cohen's κ")`` -> "Cohen's kappa"."""
+    return unicodedata.normalize("NFKC", text).translate(_GREEK_NAMES)
+
+
 def fold(text: str) -> str:
-    """Lower-case, Unicode-normalised text with straight quotes and no control characters."""
-    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'").replace("`", "'")
+    """Lower-case, Unicode-normalised text with straight quotes, Greek letters spelled and no control characters."""
+    text = spell_greek(text).replace("’", "'").replace("‘", "'").replace("`", "'")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     return text.lower()
 

@@ -27,6 +27,9 @@ import pytest
     ("can you explain casual inference", "Causal Inference"),  # a word of the language, confirmed by the name's other
     # an abbreviation in lower case where only a sentence's first letter is a capital (real, spent test5)
     ("Why are you normalizing the dtw distance by shape ?", "Dynamic Time Warping"),
+    # a Greek letter is its name, a mathematical one too (the name was lost: the tokenizer keeps Latin letters)
+    ("annotation paper reports inter-annotator agreement κ=0.62, is that good", "Cohen's Kappa"),
+    ("our raters got Cohen's 𝜅 of 0.4", "Cohen's Kappa"),
 ])
 def test_names_are_found_despite_case_typos_and_spacing(retriever, text, term):
     assert term in [m.term for m in retriever.matcher.find(text)]

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from assistant.text import spell_what, stem
+from assistant.text import spell_greek, spell_what, stem, words
 
 
 def test_stemming_from_many_threads_gives_each_thread_the_right_stems():
@@ -40,3 +40,8 @@ def test_stemming_from_many_threads_gives_each_thread_the_right_stems():
 ])
 def test_chat_spellings_of_what_that_open_a_sentence_read_as_what(text, spelled):
     assert spell_what(text) == spelled
+
+
+def test_small_greek_letters_are_read_as_their_names_and_capitals_stay_symbols():
+    assert spell_greek("Krippendorff's 𝛼 and the β-VAE") == "Krippendorff's alpha and the beta-VAE"
+    assert words("Cohen's κ over Σ") == ["cohen's", "kappa", "over"]
