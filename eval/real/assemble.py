@@ -104,7 +104,11 @@ question, a repeat about restricted Boltzmann machines, was taken out of both fi
 collected at the end of stop 50 for the next stop, is ``test45``, run at the start of stop 51. Round 46
 (``raw/round46.jsonl``, 45 questions from 45 new pages, 21 of them interview-question pages and 9 GitHub issues;
 reviewed in ``review_round46.jsonl``: 29 dropped, all repeats of earlier asks), collected during stop 51, is
-``test46``: not yet run.
+``test46``, run at its end. Round 47 (``raw/round47.jsonl``, 44 questions from 44 new pages, 38 of them
+interview-question pages, fresh pages of other kinds being used up; reviewed: 36 dropped, all repeats of earlier asks;
+``review_round47.jsonl`` holds 23, the other 13 are word-for-word copies that the duplicate check drops; a 45th
+question, about restricted Boltzmann machines, was taken out: eval/heldout.jsonl asks it), collected at the end of
+stop 51 for the next stop, is ``test47``: not yet run.
 """
 from __future__ import annotations
 
@@ -134,7 +138,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round38.jsonl": "test38", "round39.jsonl": "test39", "round40.jsonl": "test40",
                 "round41.jsonl": "test41", "round42.jsonl": "test42", "round43.jsonl": "test43",
                 "round44.jsonl": "test44", "round45.jsonl": "test45",
-                "round46.jsonl": "test46"}
+                "round46.jsonl": "test46", "round47.jsonl": "test47"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
