@@ -108,7 +108,9 @@ reviewed in ``review_round46.jsonl``: 29 dropped, all repeats of earlier asks), 
 interview-question pages, fresh pages of other kinds being used up; reviewed: 36 dropped, all repeats of earlier asks;
 ``review_round47.jsonl`` holds 23, the other 13 are word-for-word copies that the duplicate check drops; a 45th
 question, about restricted Boltzmann machines, was taken out: eval/heldout.jsonl asks it), collected at the end of
-stop 51 for the next stop, is ``test47``: not yet run.
+stop 51 for the next stop, is ``test47``, run at the start of stop 52. Round 48 (``raw/round48.jsonl``, 20
+questions from 20 new pages, all GitHub issues: Q&A, forum and interview pages had no fresh asks left; reviewed: 3
+dropped, all repeats of earlier asks), collected during stop 52, is ``test48``: not yet run.
 """
 from __future__ import annotations
 
@@ -138,7 +140,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round38.jsonl": "test38", "round39.jsonl": "test39", "round40.jsonl": "test40",
                 "round41.jsonl": "test41", "round42.jsonl": "test42", "round43.jsonl": "test43",
                 "round44.jsonl": "test44", "round45.jsonl": "test45",
-                "round46.jsonl": "test46", "round47.jsonl": "test47"}
+                "round46.jsonl": "test46", "round47.jsonl": "test47",
+                "round48.jsonl": "test48"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
