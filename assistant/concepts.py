@@ -67,6 +67,7 @@ class ConceptMention:
     start: int  # token span [start, end) in the question, as ``match.tokenize`` counts tokens
     end: int
     stems: tuple[str, ...]
+    spellings: tuple[tuple[str, ...], ...] = ()  # the stems of the concept's other names written out in full
 
 
 def _stems(name: str) -> tuple[str, ...]:
@@ -90,6 +91,8 @@ class ConceptFinder:
         self._variants: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)  # (position,
         # the other words' stems) -> (the word at that position, main name): names with one word written otherwise
         self._by_word: dict[str, tuple[str, bool]] = {}  # one-word name -> (main name, abbreviation)
+        self._spellings: dict[str, set[tuple[str, ...]]] = defaultdict(set)  # main name -> its names' stems, save
+        # abbreviations: another concept's abbreviation may be spelled the same ("SNN")
         tokens_of = {spelling: tokenize(spelling.replace("-", " ")) for spelling in names}  # each spelling once
         key_of = {spelling: tuple(t.stem for t in tokens) for spelling, tokens in tokens_of.items()}
         self.words: frozenset[str] = frozenset(t.raw for tokens in tokens_of.values() for t in tokens)
@@ -105,6 +108,8 @@ class ConceptFinder:
             tokens, key = tokens_of[spelling], key_of[spelling]
             if not key or key in own or main in glossary_concepts or len(key) > _MAX_WORDS:
                 continue
+            if not spelling.isupper():
+                self._spellings[main].add(key)
             if len(tokens) > 1:
                 self._by_stems.setdefault(key, main)
                 if tokens[-1].raw.endswith("ed"):
@@ -159,20 +164,23 @@ class ConceptFinder:
                     continue  # "a small model trained to copy ...": a verb, not the concept "model training"
                 name = self._by_stems.get(key) or self._variant(raws[start:end], stems[start:end])
                 if name:
-                    found.append(ConceptMention(name, start, end, tuple(stems[start:end])))
+                    found.append(self._mention(name, start, end, tuple(stems[start:end])))
                     break
             if start + 3 < len(tokens) and raws[start + 1] in _COORDINATING:  # "vanishing and exploding gradients"
                 for end in range(min(len(stems), start + 2 + _MAX_WORDS), start + 3, -1):
                     name = self._by_stems.get((stems[start], *stems[start + 3:end]))
                     if name:
-                        found.append(ConceptMention(name, start, start + 1, (stems[start], *stems[start + 3:end])))
+                        found.append(self._mention(name, start, start + 1, (stems[start], *stems[start + 3:end])))
                         break
             word = self._by_word.get(token.raw) or self._by_word.get(token.raw.removesuffix("s"))
             if start and (raws[start - 1], token.raw) in _SET_PHRASES:
                 continue
             if word and (not word[1] or token.upper or lowercase_text and token.raw not in STOPWORDS):
-                found.append(ConceptMention(word[0], start, start + 1, (token.stem,)))
+                found.append(self._mention(word[0], start, start + 1, (token.stem,)))
         return non_overlapping(sorted(found, key=lambda m: (-(m.end - m.start), m.start)))
+
+    def _mention(self, name: str, start: int, end: int, stems: tuple[str, ...]) -> ConceptMention:
+        return ConceptMention(name, start, end, stems, tuple(sorted(self._spellings[name] - {stems})))
 
     def _variant(self, raws: list[str], stems: list[str]) -> str | None:
         """The name these words (folded, and their stems) are with one of them shortened or misspelt, or None."""

@@ -77,10 +77,13 @@ def subject_concept(question: str, outside: list[ConceptMention]) -> ConceptMent
 
 
 def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:
-    """Whether the entry's names or text contain the concept's name (as word stems, in order), its last word
-    perhaps written in full where the question cut it short ("backprop" for backpropagation, "layer norm")."""
+    """Whether the entry's names or text contain the concept's name as the question writes it (as word stems, in
+    order), its last word perhaps written in full where the question cut it short ("backprop" for backpropagation,
+    "layer norm"), or another of the concept's names in full ("exploding gradients" for the exploding gradient
+    problem)."""
     text, phrase = _entry_stems(entry)[1], " " + " ".join(concept.stems)
-    return phrase + " " in text or len(concept.stems[-1]) >= _MIN_SHORTENED and phrase in text
+    return (phrase + " " in text or len(concept.stems[-1]) >= _MIN_SHORTENED and phrase in text
+            or any(f" {' '.join(stems)} " in text for stems in concept.spellings))
 
 
 def entry_says(entry: Entry, phrase: str) -> bool:

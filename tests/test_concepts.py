@@ -6,6 +6,7 @@ import yaml
 
 from assistant.concepts import ConceptFinder
 from assistant.errors import CorpusError
+from assistant.mentions import entry_mentions
 from assistant.settings import ROOT
 
 VOCABULARY = ROOT / "corpus" / "outside-concepts.yaml"
@@ -35,7 +36,8 @@ def test_the_vocabulary_is_data_with_sources():
     ("and cutmix, is it better?", "CutMix"),  # a one-word name ("CutMix") typed in lower case
     ("I'm a bit confused about the reparametrization trick", "Reparameterization trick"),  # a long word misspelt
     ("Keras implements a LayerNormalization class", "layer normalization"),  # a class name in code
-    ("Why are RNNs prone to vanishing and exploding gradients?", "vanishing gradients"),  # a name's words shared
+    ("Why are RNNs prone to vanishing and exploding gradients?", "vanishing gradient problem"),  # a name's words
+    # shared; "vanishing gradients" is another name of the vanishing gradient problem
     ("how long does model training take?", "model training"),
     ("are the variables independently and identically distributed?", "independently and identically distributed"),
 ])
@@ -72,6 +74,17 @@ def test_an_abbreviation_shared_with_a_glossary_name_keeps_its_other_concept(fin
 
 def test_an_abbreviation_in_a_lower_case_question_still_counts(finder):
     assert "Gaussian mixture model" in [m.name for m in finder.find("how does gmm relate to k-means")]
+
+
+def test_an_entry_that_writes_another_name_of_a_concept_mentions_it(finder, glossary):
+    entries = {e.term: e for e in glossary.entries}
+    problem, = finder.find("How do you deal with the exploding gradient problem?")
+    assert problem.name == "exploding gradient problem"
+    assert entry_mentions(entries["Gradient Clipping"], problem)  # its text says "exploding gradients"
+    # an abbreviation is no such name: Spiking Neural Network's "SNN" is not Self-Normalizing Neural Networks
+    normalizing, = finder.find("Are self-normalizing neural networks deep?")
+    assert "SNN" in entries["Spiking Neural Network"].names
+    assert not entry_mentions(entries["Spiking Neural Network"], normalizing)
 
 
 def test_a_missing_vocabulary_file_means_no_outside_concepts(glossary, tmp_path):
