@@ -110,7 +110,10 @@ interview-question pages, fresh pages of other kinds being used up; reviewed: 36
 question, about restricted Boltzmann machines, was taken out: eval/heldout.jsonl asks it), collected at the end of
 stop 51 for the next stop, is ``test47``, run at the start of stop 52. Round 48 (``raw/round48.jsonl``, 20
 questions from 20 new pages, all GitHub issues: Q&A, forum and interview pages had no fresh asks left; reviewed: 3
-dropped, all repeats of earlier asks), collected during stop 52, is ``test48``: not yet run.
+dropped, all repeats of earlier asks), collected during stop 52, is ``test48``, run at its end. Round 49 (``raw/round49.jsonl``, 17 questions
+from 17 new GitHub issue pages; reviewed: 8 dropped, two repeats of earlier asks, two that do not stand alone, four
+with an undecidable label, and 1 relabelled), collected at the end of stop 52 for the next stop, is ``test49``: not
+yet run.
 """
 from __future__ import annotations
 
@@ -141,7 +144,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round41.jsonl": "test41", "round42.jsonl": "test42", "round43.jsonl": "test43",
                 "round44.jsonl": "test44", "round45.jsonl": "test45",
                 "round46.jsonl": "test46", "round47.jsonl": "test47",
-                "round48.jsonl": "test48"}
+                "round48.jsonl": "test48", "round49.jsonl": "test49"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 
 
