@@ -5,13 +5,29 @@ asking sentence(s) only).  Pages are assigned to dev/test whole (all questions f
 page share a split).  Run: python3 eval/other/build_questions.py
 """
 import json
+import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Pages whose questions no person asked: the QuickTakes pages of elmtree-askmo/cloudcannon-app ("author: QuickTakes")
-# are questions and answers written by a generator, found so by the second reader of stats round 34 (stop 52).
-# Their questions keep their numbers, so that no other id moves, and are left out of questions.jsonl.
-MACHINE_WRITTEN = ("https://github.com/elmtree-askmo/cloudcannon-app/",)
+# Questions no person asked, written by a text generator: the QuickTakes pages of elmtree-askmo/cloudcannon-app
+# ("author: QuickTakes", questions and answers generated; found by the second reader of stats round 34, stop 52), and
+# pages checked question by question in stop 52 (the commit that introduced the question carries an AI author or
+# co-author trailer, or the page carries chatbot text or says it was generated). By source address (scheme and "www."
+# aside) for pages wholly written so, by id where only some questions of a page were. They keep their numbers, so
+# that no other id moves, and are left out of questions.jsonl.
+MACHINE_WRITTEN = (
+    "github.com/elmtree-askmo/cloudcannon-app/", "github.com/seanyfresh/kcna-prep",
+    "github.com/Cyberoiide/devops-sre-interview-prep", "github.com/nithinmohantk/devops-interview-bootcamp",
+    "github.com/funloader/DITISS", "github.com/mdadilkhan/Web_DEV_Practice",
+    "github.com/rajeshdevopsengineer/devops-notes/blob/776dcfec588f1e0b9bdf3a7429ad12c2cdc1b779/Interview_QA/InduslndBank/",
+    "github.com/rohitdhiman1/kcna-prep/blob/afdc773b072d9fe3706a52ebf86e842b97d20990/docs/practice-exam.md",
+    "github.com/courselabs/kubernetes/blob/746b946ed910261d470cdf38fdd95f5f168c8bc4/labs/rbac/quickfire.md",
+    "github.com/courselabs/kubernetes/blob/746b946ed910261d470cdf38fdd95f5f168c8bc4/labs/clusters/quickfire.md",
+    "github.com/courselabs/kubernetes/blob/78eb91e7abd9a223d830932ec27ba0717f1a5556/labs/jenkins/quickfire.md")
+MACHINE_WRITTEN_IDS = frozenset(
+    f"cncf-{n}" for n in (153, 154, 175, 459, 461, 474, 610, 613, 617, 619, 627, 746, 749, 757, 766, 782, 790, 791,
+                          808, 810, 811, 815, 817, 818, 819, 836, 841, 847, 850, 851, 854, 862, 871, 873, 874, 875,
+                          876, 877, 968, 975, 1084, 1121, 1122))
 DX = "https://github.com/bregman-arie/devops-exercises/blob/master/"
 
 # (page_url, source_kind, [(question, [expected terms], kind), ...])
@@ -346,8 +362,8 @@ def build(name, pages, titles):
             rows.append(row(name, len(rows) + 1, q, terms, kind, url, skind, split_of[i], titles, seen))
     for number in sorted(int(path.stem.removeprefix("round")) for path in (HERE / name).glob("round[0-9]*.jsonl")):
         rows += later_round(number, name, titles, seen, len(rows))
-    written = [r for r in rows if r["source"].startswith(MACHINE_WRITTEN)]
-    rows = [r for r in rows if not r["source"].startswith(MACHINE_WRITTEN)]
+    written = [r for r in rows if machine_written(r)]
+    rows = [r for r in rows if not machine_written(r)]
     print(name, "left out as machine-written", len(written), "answerable", sum(r["answerable"] for r in written))
     with open(HERE / name / "questions.jsonl", "w", encoding="utf-8") as f:
         for r in rows:
@@ -360,6 +376,11 @@ def build(name, pages, titles):
           "answerable dev/test", sum(r["split"] == "dev" for r in ans), sum(r["split"] == "test" for r in ans),
           "uncovered dev/test", sum(r["split"] == "dev" and not r["answerable"] for r in rows),
           sum(r["split"] == "test" and not r["answerable"] for r in rows))
+
+
+def machine_written(item):
+    address = re.sub(r"^https?://(?:www\.)?", "", item["source"].strip())
+    return item["id"] in MACHINE_WRITTEN_IDS or address.startswith(MACHINE_WRITTEN)
 
 
 def row(name, number, question, terms, kind, url, skind, split, titles, seen):

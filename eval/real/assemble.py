@@ -4,7 +4,8 @@ public sources, each with its source). Run from the repository root: ``python ev
 Every question keeps its text exactly as collected. A second reader's review (``review_*.jsonl``: drop a
 question whose subject was lost in trimming, or relabel it) is applied on top. Questions are split by
 *source page*: all the questions of one page go to the same split, chosen by a hash of the page address,
-so that the test split holds pages no rule or threshold was developed on. Duplicates are dropped.
+so that the test split holds pages no rule or threshold was developed on. Duplicates are dropped, and so are
+questions a text generator wrote (``MACHINE_WRITTEN``, below), which keep their ids.
 
 Round 2 (``raw/round2.jsonl``: 117 questions from 84 pages no earlier file uses, collected after round 1's
 test split had been run) is the split ``test2``: round 1's ``test`` was run once and is development data since.
@@ -119,6 +120,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -146,6 +148,17 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round46.jsonl": "test46", "round47.jsonl": "test47",
                 "round48.jsonl": "test48", "round49.jsonl": "test49"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
+# Questions no person asked: a text generator wrote them (checked in stop 52 question by question: the commit that
+# introduced the question carries an AI author or co-author trailer, or the page carries chatbot text, or an agent
+# workflow in the repository writes those files). By source address (scheme and "www." aside) for pages wholly
+# written so, by id where only some questions of a page were. They keep their ids, so no other id moves, and are
+# left out of questions.jsonl.
+MACHINE_WRITTEN = ("github.com/wicai/ml_fundamentals", "github.com/ajmalrasi/ml-interview-prep",
+                   "github.com/Shakkak/ml-interview-prep", "github.com/nthirukachi/masai", "github.com/sobyspauw/robitquiz",
+                   "github.com/prashantkul/ai-ml-interviews-study-guide")
+MACHINE_WRITTEN_IDS = frozenset({"r1343", "r1454", "r1456", "r1457", "r1598", "r1599", "r1617", "r1618", "r1764",
+                                 "r1829", "r1831", "r1842", "r1843", "r1844", "r1845", "r1846", "r2000", "r2024",
+                                 "r2026", "r2040"})
 
 
 def page_of(source: str) -> str:
@@ -161,6 +174,11 @@ def page_of(source: str) -> str:
 def split_of(source: str) -> str:
     digest = int(hashlib.sha1(page_of(source).encode()).hexdigest(), 16)
     return "test" if digest % 100 < TEST_SHARE else "dev"
+
+
+def machine_written(row: dict) -> bool:
+    address = re.sub(r"^https?://(?:www\.)?", "", row["source"].strip())
+    return row["id"] in MACHINE_WRITTEN_IDS or address.startswith(MACHINE_WRITTEN)
 
 
 def kind_of(item: dict) -> str:
@@ -211,9 +229,12 @@ def main() -> int:
     splits = list(dict.fromkeys(("dev", "test", *LATER_ROUNDS.values())))  # a new round's ids follow the others'
     rows.sort(key=lambda r: (splits.index(r["split"]), not r["answerable"], page_of(r["source"]), r["question"]))
     width = 3  # ids keep three digits (r001 ... r998) and grow past 999 (r1001): earlier ids stay as they were
+    numbered = [{"id": f"r{i:0{width}d}", **row} for i, row in enumerate(rows, 1)]
+    rows = [r for r in numbered if not machine_written(r)]
+    print(f"left out as machine-written: {len(numbered) - len(rows)}")
     with open(HERE / "questions.jsonl", "w", encoding="utf-8") as out:
-        for i, row in enumerate(rows, 1):
-            out.write(json.dumps({"id": f"r{i:0{width}d}", **row}, ensure_ascii=False) + "\n")
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
     for split in splits:
         part = [r for r in rows if r["split"] == split]
         terms = {t for r in part for t in r["expected_terms"]}
