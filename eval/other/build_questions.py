@@ -19,7 +19,8 @@ MACHINE_WRITTEN = (
     "github.com/elmtree-askmo/cloudcannon-app/", "github.com/seanyfresh/kcna-prep",
     "github.com/Cyberoiide/devops-sre-interview-prep", "github.com/nithinmohantk/devops-interview-bootcamp",
     "github.com/funloader/DITISS", "github.com/mdadilkhan/Web_DEV_Practice",
-    "github.com/rajeshdevopsengineer/devops-notes/blob/776dcfec588f1e0b9bdf3a7429ad12c2cdc1b779/Interview_QA/InduslndBank/",
+    "github.com/rajeshdevopsengineer/devops-notes/blob/776dcfec588f1e0b9bdf3a7429ad12c2cdc1b779/Interview_QA/"
+    "InduslndBank/",
     "github.com/rohitdhiman1/kcna-prep/blob/afdc773b072d9fe3706a52ebf86e842b97d20990/docs/practice-exam.md",
     "github.com/courselabs/kubernetes/blob/746b946ed910261d470cdf38fdd95f5f168c8bc4/labs/rbac/quickfire.md",
     "github.com/courselabs/kubernetes/blob/746b946ed910261d470cdf38fdd95f5f168c8bc4/labs/clusters/quickfire.md",

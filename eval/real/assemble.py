@@ -111,10 +111,10 @@ interview-question pages, fresh pages of other kinds being used up; reviewed: 36
 question, about restricted Boltzmann machines, was taken out: eval/heldout.jsonl asks it), collected at the end of
 stop 51 for the next stop, is ``test47``, run at the start of stop 52. Round 48 (``raw/round48.jsonl``, 20
 questions from 20 new pages, all GitHub issues: Q&A, forum and interview pages had no fresh asks left; reviewed: 3
-dropped, all repeats of earlier asks), collected during stop 52, is ``test48``, run at its end. Round 49 (``raw/round49.jsonl``, 17 questions
-from 17 new GitHub issue pages; reviewed: 8 dropped, two repeats of earlier asks, two that do not stand alone, four
-with an undecidable label, and 1 relabelled), collected at the end of stop 52 for the next stop, is ``test49``: not
-yet run.
+dropped, all repeats of earlier asks), collected during stop 52, is ``test48``, run at its end. Round 49
+(``raw/round49.jsonl``, 17 questions from 17 new GitHub issue pages; reviewed: 8 dropped, two repeats of earlier
+asks, two that do not stand alone, four with an undecidable label, and 1 relabelled), collected at the end of stop 52
+for the next stop, is ``test49``: not yet run.
 """
 from __future__ import annotations
 
@@ -154,8 +154,8 @@ FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source"
 # written so, by id where only some questions of a page were. They keep their ids, so no other id moves, and are
 # left out of questions.jsonl.
 MACHINE_WRITTEN = ("github.com/wicai/ml_fundamentals", "github.com/ajmalrasi/ml-interview-prep",
-                   "github.com/Shakkak/ml-interview-prep", "github.com/nthirukachi/masai", "github.com/sobyspauw/robitquiz",
-                   "github.com/prashantkul/ai-ml-interviews-study-guide")
+                   "github.com/Shakkak/ml-interview-prep", "github.com/nthirukachi/masai",
+                   "github.com/sobyspauw/robitquiz", "github.com/prashantkul/ai-ml-interviews-study-guide")
 MACHINE_WRITTEN_IDS = frozenset({"r1343", "r1454", "r1456", "r1457", "r1598", "r1599", "r1617", "r1618", "r1764",
                                  "r1829", "r1831", "r1842", "r1843", "r1844", "r1845", "r1846", "r2000", "r2024",
                                  "r2026", "r2040"})
