@@ -91,7 +91,7 @@ class ConceptFinder:
         self._variants: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)  # (position,
         # the other words' stems) -> (the word at that position, main name): names with one word written otherwise
         self._by_word: dict[str, tuple[str, bool]] = {}  # one-word name -> (main name, abbreviation)
-        self._spellings: dict[str, set[tuple[str, ...]]] = defaultdict(set)  # main name -> its names' stems, save
+        self._spellings: dict[str, set[tuple[str, ...]]] = defaultdict(set)  # main name -> its names' stems, except
         # abbreviations: another concept's abbreviation may be spelled the same ("SNN")
         tokens_of = {spelling: tokenize(spelling.replace("-", " ")) for spelling in names}  # each spelling once
         key_of = {spelling: tuple(t.stem for t in tokens) for spelling, tokens in tokens_of.items()}
