@@ -112,6 +112,7 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     ("is PCA defined in the glossary too?", "PCA"),
     ("Does the glossary define that?", None),  # a reference word: the conversation says what it is
     ("mixup?", "mixup"),  # a bare term asks what it is ...
+    ("now normalizing flows", "normalizing flows"),  # ... after the chat words a message opens with (test113)
     ("Radiologist here. Only 2-3 volumes fit in a batch, and the batchnorm statistics are awful. Is there a fix?",
      None),  # ... a short sentence that states does not (blind written, spent test29)
     # a second question joined by "and" and any asking word, not only a question word (blind written, spent test35)
