@@ -180,7 +180,8 @@ class ConceptFinder:
         return non_overlapping(sorted(found, key=lambda m: (-(m.end - m.start), m.start)))
 
     def _mention(self, name: str, start: int, end: int, stems: tuple[str, ...]) -> ConceptMention:
-        return ConceptMention(name, start, end, stems, tuple(sorted(self._spellings[name] - {stems})))
+        others = self._spellings.get(name, set()) - {stems}  # get: finding must not add keys to the defaultdict
+        return ConceptMention(name, start, end, stems, tuple(sorted(others)))
 
     def _variant(self, raws: list[str], stems: list[str]) -> str | None:
         """The name these words (folded, and their stems) are with one of them shortened or misspelt, or None."""

@@ -74,9 +74,10 @@ _SAYS_WHAT_IS_THAT = re.compile(rf"\b{_WHAT_IS_IT}\b", re.IGNORECASE)  # anywher
 _CLOSING_WHAT_IS_THAT = re.compile(rf"(?:^|(?<=[,;:.!?\-–—]))\W*{_WHAT_IS_IT}(?:\s+(?:one|for|about))*\W*$",
                                    re.IGNORECASE)
 # Chat words a message may open with before what it asks ("ok so what's X", "now normalizing flows").
-_CHAT_OPENING = re.compile(r"^(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh|btw|also|now)\b[\s,]*)*", re.IGNORECASE)
+_CHAT_WORDS = r"(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh|btw|also|now)\b[\s,]*)*"
+_CHAT_OPENING = re.compile(rf"^{_CHAT_WORDS}", re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
-    rf"^{_CHAT_OPENING.pattern[1:]}(?:what|who)(?:\s+exactly)?"
+    rf"^{_CHAT_WORDS}(?:what|who)(?:\s+exactly)?"
     rf"(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",
     rf"^(?:can|could|would)\s+you\s+(?:please\s+)?(?:explain|define|describe|clarify)\s+(?:what\s+)?{_ARTICLE}(?P<x>.+?)"
     r"(?:\s+(?:is|are|means?))?$",
@@ -193,7 +194,8 @@ def _sentence_subject(q: str, bare: bool) -> tuple[str | None, bool]:
     m = _definitional_match(q)
     if m:
         return _clean_subject(m.group("x")), True
-    q = _CHAT_OPENING.sub("", q) if bare else q
+    if bare:
+        q = _CHAT_OPENING.sub("", q)
     if bare and len(q.split()) <= 4 and not _NOT_A_NAME.search(q):  # a bare term, e.g. "mixup?"
         name, colon, aspect = q.partition(":")  # "Dilated Convolution: famous example?": an aspect of a name
         return _clean_subject(name if colon and name.strip() and ends_with_aspect(aspect) else q), False
