@@ -13,8 +13,9 @@ The conversation's *topic* is what its latest turn was about: the entries that t
 names (not for a refused turn), the outside concept or the subject its question named. A turn refers back to
 the topic when
 - a reference word ("it", "its", "this method", "that one", "they") comes before any name in the question,
-  after no sentence with a subject of its own, and after no words that describe another thing ("hard negative
-  mining how do i do it"): the word becomes the topic ("why does that help?" -> "why does Label Smoothing
+  after no sentence with a subject of its own, after no words that describe another thing ("hard negative
+  mining how do i do it"), and outside a clause that describes a thing of its own ("the one where it learns by
+  getting rewarded"): the word becomes the topic ("why does that help?" -> "why does Label Smoothing
   help?", "how is it different from mixup?" -> "how is Label Smoothing different from mixup?"); "they", "the
   two" and "those two" may stand for the topics of the last two turns, and "the first", "the second one", "that
   second one", "the latter" for the topics of a comparison wherever they are; "they" in a sentence that states
@@ -155,6 +156,10 @@ _CLAUSE_BOUNDARY = re.compile(r"[,;:?!.—–]\s*|\s(?:and|but|or|so)\s+", re.IG
 _AUXILIARIES = frozenset("is are was were do does did can could should would will has have isn't doesn't don't "
                          "can't won't".split())
 _PEOPLE = frozenset("i you we people they one someone".split())
+# a clause still open that describes a thing of its own ("the one where", "a trick that"): a reference word in it
+# belongs to that description ("the one where it learns by getting rewarded"), not to the conversation's topic
+_DESCRIBING = re.compile(r"\b(?:the|a|an|some)\s+(?:[\w'-]+\s+){1,2}?(?:where|that|which|whereby)\b[^,;:.?!—–]*$",
+                         re.IGNORECASE)
 _DEFINITE = re.compile(r"\bthe\s+(?P<x>[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})", re.IGNORECASE)  # "the X"
 _MIN_PART_CHARS = 4  # the first word of "the X" this long names a part of the topic ("the two" does not)
 _MAX_FRAGMENT_WORDS = 3
@@ -702,7 +707,7 @@ def _referred(question: str, named: list[str], topics: list[_Topic], retriever: 
     earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
     referred = _refer(question, referents[0].names, tuple(dict.fromkeys(earlier))[:2],
                       lambda before: bool(_names(before, retriever) or _earlier_subject(before)
-                                          or _describes_another(before, own)))
+                                          or _describes_another(before, own) or _DESCRIBING.search(before)))
     if referred is None:
         return None
     guess = referents[0].tentative

@@ -120,6 +120,19 @@ def test_the_first_and_the_second_stand_for_the_topics_of_a_comparison(retriever
         == "And Label Smoothing, is it used for images?"
 
 
+@pytest.mark.parametrize("first, cited, question", [
+    # the reference word describes the new thing, not the conversation's topic (blind written, spent splits)
+    ("what is mixup?", "Mixup", "ok and the one where it learns by getting rewarded like a goat gets a treat"),
+    ("what are anchors?", "Anchors", "no wait, i meant the one that tells them what theyd have to change"),
+    ("what is log loss?", "Brier Score",
+     "also the thing where it gives the wrong classes a smidge of probability in training"),
+])
+def test_a_reference_word_in_a_clause_that_describes_a_thing_belongs_to_it(retriever, first, cited, question):
+    resolution = resolve(question, [turn(first, cited)], retriever)
+    assert cited not in resolution.question
+    assert "it" in resolution.question.split() or "them" in resolution.question.split()
+
+
 def test_a_reference_word_never_stands_for_a_name_the_turn_says(retriever):
     history = [turn("what is knowledge distillation?", "Knowledge Distillation"),
                turn("why soft labels and not the hard ones", "Label Smoothing")]  # a closest guess, cited
