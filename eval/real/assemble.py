@@ -114,7 +114,9 @@ questions from 20 new pages, all GitHub issues: Q&A, forum and interview pages h
 dropped, all repeats of earlier asks), collected during stop 52, is ``test48``, run at its end. Round 49
 (``raw/round49.jsonl``, 17 questions from 17 new GitHub issue pages; reviewed: 8 dropped, two repeats of earlier
 asks, two that do not stand alone, four with an undecidable label, and 1 relabelled), collected at the end of stop 52
-for the next stop, is ``test49``: not yet run.
+for the next stop, is ``test49``, run at the start of stop 53. Round 50 (``raw/round50.jsonl``, 18 questions from 18
+new GitHub issue pages, fresh asks being nearly used up; reviewed: 2 dropped, one that does not stand alone and one
+with an undecidable label), collected during stop 53, is ``test50``: not yet run.
 """
 from __future__ import annotations
 
@@ -146,7 +148,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round41.jsonl": "test41", "round42.jsonl": "test42", "round43.jsonl": "test43",
                 "round44.jsonl": "test44", "round45.jsonl": "test45",
                 "round46.jsonl": "test46", "round47.jsonl": "test47",
-                "round48.jsonl": "test48", "round49.jsonl": "test49"}
+                "round48.jsonl": "test48", "round49.jsonl": "test49",
+                "round50.jsonl": "test50"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 # Questions no person asked: a text generator wrote them (checked in stop 52 question by question: the commit that
 # introduced the question carries an AI author or co-author trailer, or the page carries chatbot text, or an agent
