@@ -162,7 +162,8 @@ class Decision:
 
 _ASPECT_OF = frozenset("purpose point concept notion advantage advantages".split())  # beside ``ASPECT_NOUNS``
 # "an example of X", "the main drawbacks of X", "the intuition behind X": an aspect of X asked about
-_ASPECT = re.compile(r"^(?:(?:(?:an?|some)\s+)?examples?(?:\s+of)?|(?:(?:the|some|any|an?)\s+)?(?:main\s+|key\s+)?"
+_ASPECT = re.compile(r"^(?:(?:(?:an?|some)\s+)?examples?(?:\s+of)?|(?:(?:the|some|any|an?)\s+)?(?:(?:main|key|primary|"
+                     r"basic|core|general|underlying|overall|fundamental|central|actual|real)\s+)?"
                      rf"(?:{'|'.join(sorted(ASPECT_NOUNS | _ASPECT_OF))})\s+(?:behind|of|for))\s+(?:an?\s+|the\s+)?",
                      re.IGNORECASE)
 

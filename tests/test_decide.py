@@ -205,6 +205,7 @@ def test_held_out_misses_are_fixed(judge, question, outcome, terms):
 @pytest.mark.parametrize("question, term", [
     ("What's the intuition behind knowledge distillation?", "Knowledge Distillation"),
     ("What's the purpose of gradient clipping?", "Gradient Clipping"),
+    ("What is the primary purpose of gradient clipping in training?", "Gradient Clipping"),
     ("ELI5 label smoothing pls", "Label Smoothing"),
     ("what is the lottery ticket thing", "Lottery Ticket Hypothesis"),
     ("explain the kohonen thing", "Self-Organizing Map"),  # "Kohonen map" shortened to a word no other name uses
@@ -621,6 +622,8 @@ def judge_on(stack, tmp_path_factory):
     ("cncf", "What is blast radius in chaos engineering and how do you minimise it when running experiments in "
              "production?"),
     ("cncf", "What is the role of CoreDNS in a Kubernetes cluster? Why is it important?"),
+    # an adjective before the aspect asked ("the primary purpose of X") leaves X the subject (real, spent cncf test6)
+    ("cncf", "What is the primary purpose of distributed tracing in observability?"),
 ])
 def test_a_concept_the_glossary_lacks_is_not_answered_from_the_name_it_is_built_on(judge_on, glossary, question):
     decision = judge_on[glossary](question)
