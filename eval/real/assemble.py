@@ -116,7 +116,9 @@ dropped, all repeats of earlier asks), collected during stop 52, is ``test48``, 
 asks, two that do not stand alone, four with an undecidable label, and 1 relabelled), collected at the end of stop 52
 for the next stop, is ``test49``, run at the start of stop 53. Round 50 (``raw/round50.jsonl``, 18 questions from 18
 new GitHub issue pages, fresh asks being nearly used up; reviewed: 2 dropped, one that does not stand alone and one
-with an undecidable label), collected during stop 53, is ``test50``: not yet run.
+with an undecidable label), collected during stop 53, is ``test50``: not yet run. Round 51 (``raw/round51.jsonl``, 20
+questions from 20 new pages, 19 GitHub issues and one Stack Exchange question; reviewed: 3 dropped, all three not
+standing alone once trimmed), collected at the end of stop 53 for the next stop, is ``test51``: not yet run.
 """
 from __future__ import annotations
 
@@ -149,7 +151,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round44.jsonl": "test44", "round45.jsonl": "test45",
                 "round46.jsonl": "test46", "round47.jsonl": "test47",
                 "round48.jsonl": "test48", "round49.jsonl": "test49",
-                "round50.jsonl": "test50"}
+                "round50.jsonl": "test50", "round51.jsonl": "test51"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 # Questions no person asked: a text generator wrote them (checked in stop 52 question by question: the commit that
 # introduced the question carries an AI author or co-author trailer, or the page carries chatbot text, or an agent
