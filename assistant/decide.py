@@ -34,7 +34,9 @@ concepts, wherever they stand. In order:
    that names a sibling of the entry (an outside concept the entry mentions that shares a word with its
    names: "batch normalization" for Batch Renormalization) gets that entry as the closest one at best; a kind
    word beside a description the entry clearly leads on picks out that entry ("the augmentation where you blend
-   two images and their labels").
+   two images and their labels"). A description that asks its name, or a message that is a thing described by a
+   clause ("the one where u run a new model quietly next to the old one"), is answered from the entry one of whose
+   sentences says it, clearly closer than any other entry's.
 """
 from __future__ import annotations
 
@@ -76,6 +78,9 @@ _CLOSING_WHAT_IS_THAT = re.compile(rf"(?:^|(?<=[,;:.!?\-–—]))\W*{_WHAT_IS_IT
 # Chat words a message may open with before what it asks ("ok so what's X", "now normalizing flows").
 _CHAT_WORDS = r"(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh|btw|also|now)\b[\s,]*)*"
 _CHAT_OPENING = re.compile(rf"^{_CHAT_WORDS}", re.IGNORECASE)
+# a message that is a thing described by a clause: "the one where you blend two images", "the schedule that ..."
+_DESCRIBED_THING = re.compile(rf"^{_CHAT_WORDS}(?:the|that)\s+(?:[\w'-]+\s+){{1,3}}?(?:where|that|which|whereby)\b",
+                              re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
     rf"^{_CHAT_WORDS}(?:what|who)(?:\s+exactly)?"
     rf"(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",
@@ -549,12 +554,22 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     elif top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage and not about_other:
         return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
     # a description that asks its name and one sentence of the best entry says it, whatever the whole entry scores
-    named_by_sentence = ((asks_for_a_name(question) or asks_for_a_described_kind(question))
+    named_by_sentence = ((asks_for_a_name(question) or asks_for_a_described_kind(question)
+                          or names_a_described_thing(question))
                          and _sentence_leads(retrieval, top, thresholds))
     if top.fused >= (thresholds.answer_score if short else thresholds.closest_score) or named_by_sentence:
         leads = named_by_sentence or _clear_lead(retrieval, top, thresholds, found.outside)
         return _closest_or_named_part(top.term, name_part, leads, cov, ask)
     return Decision("refused", "low_score", coverage=cov)
+
+
+def names_a_described_thing(question: str) -> bool:
+    """The message names a thing by describing it ("the one where u run a new model quietly next to the old one",
+    "the learning rate schedule that climbs up and then comes back down"), with no other sentence that asks: like a
+    question asking the name of a description, it asks which entry that is. Not "The report adds that the threshold
+    was set using an ROC curve. Could you define that as well?"."""
+    sentences = chat_sentences(question)
+    return _DESCRIBED_THING.match(question) is not None and all(map(states, sentences[1:]))
 
 
 def asks_what_that_is(sentence: str) -> bool:

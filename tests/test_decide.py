@@ -451,6 +451,23 @@ def test_a_described_kind_of_thing_is_named_by_the_sentence_that_says_it(judge, 
 
 
 @pytest.mark.parametrize("question, term", [
+    # a thing named by the clause that describes it (blind written, spent test101, test116)
+    ("the one where u run a new model quietly next to the old one to test it", "Shadow Deployment"),
+    ("that learning rate schedule that climbs up and then comes back down", "One Cycle Policy"),
+])
+def test_a_thing_described_by_a_clause_is_named_by_the_sentence_that_says_it(judge, question, term):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
+
+
+def test_a_clause_after_a_statement_describes_no_thing(judge):
+    # "The report adds that ..." states; the next sentence asks what the outside concept is (blind written, spent)
+    decision = judge("The report adds that the match threshold was set using an 'ROC curve'. Could you define that "
+                     "as well?")
+    assert decision.outcome != "answered", decision
+
+
+@pytest.mark.parametrize("question, term", [
     ("our spam model trained on company A mails fails on company B mails. is there a name for making it work on B? "
      "what do i search for", "Domain Adaptation"),  # written
     ("fp32 model in prod has p99 of 180ms, product wants <50ms for the voice feature. what's the right term for the "
