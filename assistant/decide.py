@@ -555,7 +555,7 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
         return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
     # a description that asks its name and one sentence of the best entry says it, whatever the whole entry scores
     named_by_sentence = ((asks_for_a_name(question) or asks_for_a_described_kind(question)
-                          or names_a_described_thing(question))
+                          or _names_a_described_thing(question))
                          and _sentence_leads(retrieval, top, thresholds))
     if top.fused >= (thresholds.answer_score if short else thresholds.closest_score) or named_by_sentence:
         leads = named_by_sentence or _clear_lead(retrieval, top, thresholds, found.outside)
@@ -563,13 +563,12 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     return Decision("refused", "low_score", coverage=cov)
 
 
-def names_a_described_thing(question: str) -> bool:
+def _names_a_described_thing(question: str) -> bool:
     """The message names a thing by describing it ("the one where u run a new model quietly next to the old one",
     "the learning rate schedule that climbs up and then comes back down"), with no other sentence that asks: like a
     question asking the name of a description, it asks which entry that is. Not "The report adds that the threshold
     was set using an ROC curve. Could you define that as well?"."""
-    sentences = chat_sentences(question)
-    return _DESCRIBED_THING.match(question) is not None and all(map(states, sentences[1:]))
+    return _DESCRIBED_THING.match(question) is not None and all(map(states, chat_sentences(question)[1:]))
 
 
 def asks_what_that_is(sentence: str) -> bool:
