@@ -116,7 +116,7 @@ dropped, all repeats of earlier asks), collected during stop 52, is ``test48``, 
 asks, two that do not stand alone, four with an undecidable label, and 1 relabelled), collected at the end of stop 52
 for the next stop, is ``test49``, run at the start of stop 53. Round 50 (``raw/round50.jsonl``, 18 questions from 18
 new GitHub issue pages, fresh asks being nearly used up; reviewed: 2 dropped, one that does not stand alone and one
-with an undecidable label), collected during stop 53, is ``test50``: not yet run. Round 51 (``raw/round51.jsonl``, 20
+with an undecidable label), collected during stop 53, is ``test50``, run at its end. Round 51 (``raw/round51.jsonl``, 20
 questions from 20 new pages, 19 GitHub issues and one Stack Exchange question; reviewed: 3 dropped, all three not
 standing alone once trimmed), collected at the end of stop 53 for the next stop, is ``test51``: not yet run.
 """
