@@ -15,10 +15,12 @@ written differently: shortened ("layer norm" for layer normalization) or misspel
 one-word names match the word itself or its plural ("expected" is not "expectation"), and all-capital
 abbreviations ("GMM", "LIME") only in upper case unless the question is written in lower case but for the first
 letters of its sentences (and then never a word of chat such as "ppl" or "pls"). A name whose first word is joined
-to another's ("vanishing and exploding gradients") is found there too (vanishing gradients).
+to another's ("vanishing and exploding gradients") is found there too (vanishing gradients). A camel-case name
+("BatchNorm") has its words written out among its spellings: an entry that writes "batch normalisation" mentions it.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,7 @@ from assistant.match import non_overlapping, tokenize, written_in_lower_case
 from assistant.text import STOPWORDS
 
 _MAX_WORDS = 6
+_CAMEL_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")  # where the words of a camel-case name meet
 _MIN_SHORTENED = 4  # "norm" may stand for "normalization", "reg" not for "regularization"
 _MIN_MISSPELT = 8  # shorter words are too often other real words one letter away
 _COORDINATING = frozenset({"and", "or"})  # "A and B C" names "A C" too
@@ -67,7 +70,7 @@ class ConceptMention:
     start: int  # token span [start, end) in the question, as ``match.tokenize`` counts tokens
     end: int
     stems: tuple[str, ...]
-    spellings: tuple[tuple[str, ...], ...] = ()  # the stems of the concept's other names written out in full
+    spellings: tuple[tuple[str, ...], ...] = ()  # the stems of the concept's other names, camel case written out
 
 
 def _stems(name: str) -> tuple[str, ...]:
@@ -122,6 +125,9 @@ class ConceptFinder:
             elif len(tokens[0].raw) >= 3 and tokens[0].stem not in known:
                 abbreviation = spelling.isupper()
                 self._by_word.setdefault(tokens[0].raw, (main, abbreviation))
+                joined_words = _stems(_CAMEL_JOINT.sub(" ", spelling))  # "BatchNorm": written out, "batch norm"
+                if len(joined_words) > 1:
+                    self._spellings[main].add(joined_words)
 
     @classmethod
     def load(cls, path: Path | None, entries: list[Entry] | tuple[Entry, ...],

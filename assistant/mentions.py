@@ -78,12 +78,18 @@ def subject_concept(question: str, outside: list[ConceptMention]) -> ConceptMent
 
 def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:
     """Whether the entry's names or text contain the concept's name as the question writes it (as word stems, in
-    order), its last word perhaps written in full where the question cut it short ("backprop" for backpropagation,
-    "layer norm"), or another of the concept's names in full ("exploding gradients" for the exploding gradient
-    problem)."""
-    text, phrase = _entry_stems(entry)[1], " " + " ".join(concept.stems)
-    return (phrase + " " in text or len(concept.stems[-1]) >= _MIN_SHORTENED and phrase in text
-            or any(f" {' '.join(stems)} " in text for stems in concept.spellings))
+    order), or another of the concept's names ("exploding gradients" for the exploding gradient problem, "batch norm"
+    for BatchNorm), their last word perhaps written in full where the name cuts it short ("backprop" for
+    backpropagation, "layer norm")."""
+    text = _entry_stems(entry)[1]
+    return any(_writes(text, stems) for stems in (concept.stems, *concept.spellings))
+
+
+def _writes(text: str, stems: tuple[str, ...]) -> bool:
+    """Whether the text (stems, space-separated) writes the words, the last one perhaps in full where ``stems`` cut it
+    short ("layer norm" for layer normalization)."""
+    phrase = " " + " ".join(stems)
+    return phrase + " " in text or len(stems[-1]) >= _MIN_SHORTENED and phrase in text
 
 
 def entry_says(entry: Entry, phrase: str) -> bool:

@@ -87,6 +87,14 @@ def test_an_entry_that_writes_another_name_of_a_concept_mentions_it(finder, glos
     assert not entry_mentions(entries["Spiking Neural Network"], normalizing)
 
 
+def test_a_camel_case_name_written_out_is_a_name_an_entry_can_write(finder, glossary):
+    entries = {e.term: e for e in glossary.entries}
+    batchnorm, = finder.find("why does ordinary batchnorm struggle when the batch is only 4?")
+    assert batchnorm.name == "BatchNorm"  # its own vocabulary concept, not batch normalization's alias
+    assert entry_mentions(entries["Batch Renormalization"], batchnorm)  # "batch normalisation", its words cut short
+    assert not entry_mentions(entries["Mixup"], batchnorm)
+
+
 def test_a_missing_vocabulary_file_means_no_outside_concepts(glossary, tmp_path):
     assert len(ConceptFinder.load(tmp_path / "none.yaml", glossary.entries)) == 0
 

@@ -194,6 +194,9 @@ def test_definitional_subject_ignores_asides_and_aspects(question, subject):
     ("whats an example of an anchor explanation?", "answered", ["Anchors"]),
     ("how does plain old dropout work (the normal kind, not the fancy variants)?", "refused", []),
     ("what causes mode collapse in GANs", "refused", []),
+    # "batchnorm", a camel-case name typed as one word, is the batch normalisation the entry writes (test120, test7)
+    ("nephews gpu only fits a batch of 4 and batchnorm goes all wonky, is there a fix", "answered",
+     ["Batch Renormalization"]),
 ])
 def test_held_out_misses_are_fixed(judge, question, outcome, terms):
     decision = judge(question)
