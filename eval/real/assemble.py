@@ -118,7 +118,10 @@ for the next stop, is ``test49``, run at the start of stop 53. Round 50 (``raw/r
 new GitHub issue pages, fresh asks being nearly used up; reviewed: 2 dropped, one that does not stand alone and one
 with an undecidable label), collected during stop 53, is ``test50``, run at its end. Round 51 (``raw/round51.jsonl``, 20
 questions from 20 new pages, 19 GitHub issues and one Stack Exchange question; reviewed: 3 dropped, all three not
-standing alone once trimmed), collected at the end of stop 53 for the next stop, is ``test51``: not yet run.
+standing alone once trimmed), collected at the end of stop 53 for the next stop, is ``test51``, run at the start of
+stop 54. Round 52 (``raw/round52.jsonl``, 37 questions from 37 new GitHub issue pages; reviewed: 9 dropped, six that
+do not stand alone once trimmed, one from a page that carries chatbot text, two with an undecidable label), collected
+during stop 54, is ``test52``.
 """
 from __future__ import annotations
 
@@ -151,7 +154,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round44.jsonl": "test44", "round45.jsonl": "test45",
                 "round46.jsonl": "test46", "round47.jsonl": "test47",
                 "round48.jsonl": "test48", "round49.jsonl": "test49",
-                "round50.jsonl": "test50", "round51.jsonl": "test51"}
+                "round50.jsonl": "test50", "round51.jsonl": "test51",
+                "round52.jsonl": "test52"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 # Questions no person asked: a text generator wrote them (checked in stop 52 question by question: the commit that
 # introduced the question carries an AI author or co-author trailer, or the page carries chatbot text, or an agent
