@@ -32,11 +32,11 @@ concepts, wherever they stand. In order:
    about the *kind* of thing the top entry is ("dropout" for Monte Carlo Dropout, "layer norm" for Spectral
    Normalization: ``NameParts.kind_only``), that opens with an outside concept the entry only mentions, or
    that names a sibling of the entry (an outside concept the entry mentions that shares a word with its
-   names: "batch normalization" for Batch Renormalization) gets that entry as the closest one at best; a kind
-   word beside a description the entry clearly leads on picks out that entry ("the augmentation where you blend
-   two images and their labels"). A description that asks its name, or a message that is a thing described by a
-   clause ("the one where u run a new model quietly next to the old one"), is answered from the entry one of whose
-   sentences says it, clearly closer than any other entry's.
+   names: "batch normalization" for Batch Renormalization, unless it asks for a fix: the sibling is then the
+   trouble) gets that entry as the closest one at best; a kind word beside a description the entry clearly leads on
+   picks out that entry ("the augmentation where you blend two images and their labels"). A description that asks
+   its name, or a message that is a thing described by a clause ("the one where u run a new model quietly next to
+   the old one"), is answered from the entry one of whose sentences says it, clearly closer than any other entry's.
 """
 from __future__ import annotations
 
@@ -428,6 +428,7 @@ def _outside_concept_head(subject: str, matcher: TermMatcher, named: list[Entry]
 
 
 _SIDE_LINKS = frozenset("vs versus over than and or".split())
+_REMEDY = frozenset("fix fixes remedy remedies solution solutions workaround cure".split())
 _MAX_SIDE_WORDS = 4
 
 
@@ -659,8 +660,9 @@ def _stated_tokens(question: str) -> frozenset[int]:
 def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -> bool:
     """The question names an outside concept that the entry mentions and that shares a word with the entry's
     names ("batch normalization" for Batch Renormalization): a sibling of the entry, which the question is
-    about instead. Not in a "which ...?" question: there named concepts describe the thing asked for."""
-    if "which" in words(question):
+    about instead. Not in a "which ...?" question: there named concepts describe the thing asked for; nor in one
+    that asks for a remedy ("batchnorm goes haywire at batch size 4, is there a fix?"): the sibling is the trouble."""
+    if "which" in words(question) or _REMEDY.intersection(words(question)):
         return False
     names = _name_stems(entry)
     return any(entry_mentions(entry, o) and names & set(o.stems) for o in outside)

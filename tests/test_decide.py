@@ -571,6 +571,16 @@ def test_a_which_question_keeps_named_siblings_as_context(judge):
     assert (decision.outcome, decision.terms) == ("answered", ["Batch Renormalization"]), decision
 
 
+@pytest.mark.parametrize("question", [  # blind written, spent test98 and test67: the sibling is the trouble to fix
+    "tiny gpu, batch size 4 max, and batchnorm is going haywire. whats the fix",
+    "In my thesis I can train only with batch size 2 because GPU memory is small, and batch norm become unstable. "
+    "There is some fix?",
+])
+def test_a_question_asking_for_a_fix_keeps_a_named_sibling_as_context(judge, question):
+    decision = judge(question)
+    assert (decision.outcome, decision.terms) == ("answered", ["Batch Renormalization"]), decision
+
+
 @pytest.mark.parametrize("question, term", [
     ("Which regularization keeps a classifier stable under small worst-case input perturbations?",
      "Virtual Adversarial Training"),
