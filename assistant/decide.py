@@ -419,15 +419,17 @@ def _head(subject: str) -> str:
 
 def _outside_concept_head(subject: str, matcher: TermMatcher, named: list[Entry]) -> bool:
     """X of "X in Y" (or X itself, when the names are in an aside or in another clause) names no glossary name, and
-    words that the entries named never use; not an aspect asked about ("what's the catch?")."""
+    words that the entries named never use; not an aspect asked about ("what's the catch?"), nor a part of a name
+    ("what does the dilated bit mean in dilated convolution")."""
     head = _head(subject)
     if matcher.find(head):
         return False
-    stems = {t.stem for t in tokenize(head) if t.raw not in STOPWORDS and t.raw not in ASPECT_WORDS}
+    stems = {t.stem for t in tokenize(head) if t.raw not in STOPWORDS | ASPECT_WORDS | _PART_OF_A_NAME}
     return bool(stems) and not any(stems <= entry_stems(e) for e in named)
 
 
 _SIDE_LINKS = frozenset("vs versus over than and or".split())
+_PART_OF_A_NAME = frozenset("bit part piece word letter letters".split())
 _REMEDY = frozenset("fix fixes remedy remedies solution solutions workaround cure".split())
 _MAX_SIDE_WORDS = 4
 
