@@ -148,6 +148,7 @@ class Thresholds:
     short_answer_score: float  # fused score from which a short descriptive question is answered ...
     short_min_coverage: float  # ... when the top entry also holds this share of its content words
     lead: float  # fused-score lead over every other entry from which a middling description is answered
+    name_lead: float  # the same lead for a description that asks its name
     close_meaning: float  # cosine to one entry from which a middling description is answered ...
     meaning_lead: float  # ... when it leads every other by this much (in sentence cosine for sentence_meaning)
     sentence_meaning: float  # cosine of one entry sentence from which a description asking its name is answered
@@ -557,11 +558,12 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
     elif top.fused >= thresholds.answer_score and cov >= thresholds.long_min_coverage and not about_other:
         return Decision("answered", "descriptive", [top.term], coverage=cov, ask=ask)
     # a description that asks its name and one sentence of the best entry says it, whatever the whole entry scores
-    named_by_sentence = ((asks_for_a_name(question) or asks_for_a_described_kind(question)
-                          or _names_a_described_thing(question))
-                         and _sentence_leads(retrieval, top, thresholds))
+    asks_its_name = (asks_for_a_name(question) or asks_for_a_described_kind(question)
+                     or _names_a_described_thing(question))
+    named_by_sentence = asks_its_name and _sentence_leads(retrieval, top, thresholds)
     if top.fused >= (thresholds.answer_score if short else thresholds.closest_score) or named_by_sentence:
-        leads = named_by_sentence or _clear_lead(retrieval, top, thresholds, found.outside)
+        lead = thresholds.name_lead if asks_its_name else thresholds.lead
+        leads = named_by_sentence or _clear_lead(retrieval, top, thresholds, found.outside, lead)
         return _closest_or_named_part(top.term, name_part, leads, cov, ask)
     return Decision("refused", "low_score", coverage=cov)
 
@@ -670,13 +672,15 @@ def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -
     return any(entry_mentions(entry, o) and names & set(o.stems) for o in outside)
 
 
-def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, outside: list[ConceptMention]) -> bool:
+def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, outside: list[ConceptMention],
+                lead: float) -> bool:
     """The best entry leads every other clearly, and the question describes something (a few content words) and
     names no outside concept: a description of this entry in other words ("my rnn loss goes nan ..., someone said
     clip the grads??"), not a middling match. The kind word of the entry's names is then the kind of thing the
     description picks out ("the augmentation where you blend two images and their labels", "the regulariser that
-    cuts single connections"), not the kind in general (``NameParts.kind_only``). A clear lead is
-    ``thresholds.lead`` or more in fused score, or, for a question close in meaning to the entry (cosine
+    cuts single connections"), not the kind in general (``NameParts.kind_only``). A clear lead is ``lead`` or more
+    in fused score (``thresholds.lead``; ``thresholds.name_lead`` for a description that asks its name, which says
+    it describes one thing), or, for a question close in meaning to the entry (cosine
     ``thresholds.close_meaning`` or more), ``thresholds.meaning_lead`` in both cosine and fused score ("fraudsters
     changed tactics so the same features now mean something different ... what's that called"). Blind descriptions
     of an uncovered sibling ("cuts a patch out of one image and pastes it onto another" for Mixup) lead as clearly:
@@ -688,7 +692,7 @@ def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, outside:
     fused_lead = top.fused - max(h.fused for h in others)
     close = (top.dense >= thresholds.close_meaning and fused_lead >= thresholds.meaning_lead
              and top.dense - max(h.dense for h in others) >= thresholds.meaning_lead)
-    return fused_lead >= thresholds.lead or close
+    return fused_lead >= lead or close
 
 
 def _sentence_leads(retrieval: Retrieval, top: Hit, thresholds: Thresholds) -> bool:

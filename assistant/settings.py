@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     closest_threshold: float = Field(0.30, description="fused score from which a long question gets the closest entry")
     lead_threshold: float = Field(0.15, description="fused-score lead over every other entry from which a description "
                                                     "that would get the closest entry is answered from it")
+    name_lead_threshold: float = Field(0.10, description="fused-score lead over every other entry from which a "
+                                                         "description that asks its name is answered from it")
     close_meaning_threshold: float = Field(0.45, description="cosine from which a description that would get the "
                                                              "closest entry is answered from it, when that entry "
                                                              "leads every other by meaning_lead_threshold")

@@ -105,6 +105,7 @@ def answer_config(settings: Settings) -> AnswerConfig:
                                               short_answer_score=settings.short_answer_threshold,
                                               short_min_coverage=settings.short_min_coverage,
                                               lead=settings.lead_threshold,
+                                              name_lead=settings.name_lead_threshold,
                                               close_meaning=settings.close_meaning_threshold,
                                               sentence_meaning=settings.sentence_meaning_threshold,
                                               meaning_lead=settings.meaning_lead_threshold))

@@ -455,6 +455,19 @@ def test_a_described_kind_of_thing_is_named_by_the_sentence_that_says_it(judge, 
     assert (decision.outcome, decision.terms, decision.reason) == ("answered", [term], "lead"), decision
 
 
+def test_a_description_that_asks_its_name_is_answered_at_a_smaller_lead(stack, settings, judge):
+    """The best entry leads by at least ``name_lead_threshold`` but less than ``lead_threshold``: answered when the
+    description asks its name, marked closest when it only describes (blind written, spent test107)."""
+    described = "evenin, lighthouse keeper here, long nights so im reading up on ai. {}u feed a model the easy " \
+                "examples first n save the hard ones for later, like teaching a kid to read"
+    asked, only_described = described.format("whats it called when "), described.format("")
+    for question, outcome in ((asked, "answered"), (only_described, "closest")):
+        fused = sorted(h.fused for h in stack.retriever.retrieve(question, k=5).hits)
+        assert settings.name_lead_threshold <= fused[-1] - fused[-2] < settings.lead_threshold
+        decision = judge(question)
+        assert (decision.outcome, decision.terms) == (outcome, ["Curriculum Learning"]), decision
+
+
 @pytest.mark.parametrize("question, term", [
     # a thing named by the clause that describes it (blind written, spent test101, test116)
     ("the one where u run a new model quietly next to the old one to test it", "Shadow Deployment"),
