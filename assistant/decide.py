@@ -75,8 +75,9 @@ _SAYS_WHAT_IS_THAT = re.compile(rf"\b{_WHAT_IS_IT}\b", re.IGNORECASE)  # anywher
 # what's that for?": a closing question what the thing said right before it is.
 _CLOSING_WHAT_IS_THAT = re.compile(rf"(?:^|(?<=[,;:.!?\-–—]))\W*{_WHAT_IS_IT}(?:\s+(?:one|for|about))*\W*$",
                                    re.IGNORECASE)
-# Chat words a message may open with before what it asks ("ok so what's X", "now normalizing flows").
-_CHAT_WORDS = r"(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh|btw|also|now)\b[\s,]*)*"
+# Chat words a message may open with before what it asks ("ok so what's X", "now normalizing flows", "honestly what
+# is X": an adverb in -ly).
+_CHAT_WORDS = r"(?:(?:so|ok|okay|hey|hi|and|but|wait|hm+|oh|btw|also|now|[a-z]+ly)\b[\s,]*)*"
 _CHAT_OPENING = re.compile(rf"^{_CHAT_WORDS}", re.IGNORECASE)
 # a message that is a thing described by a clause: "the one where you blend two images", "the schedule that ..."
 _DESCRIBED_THING = re.compile(rf"^{_CHAT_WORDS}(?:the|that)\s+(?:[\w'-]+\s+){{1,3}}?(?:where|that|which|whereby)\b",

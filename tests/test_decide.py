@@ -142,6 +142,7 @@ def test_definitional_subject(question, subject):
     ("whats a diffusion model tho, like the full def", ["diffusion model"]),  # its first clause
     ("Last one: what's Simpson's paradox?", ["Simpson's paradox"]),  # after a label
     ("vs a canary release, what's a canary exactly", ["canary"]),  # a last clause that opens with "what" (spent test33)
+    ("honestly what IS the learning rate, I never got it", ["learning rate"]),  # after an adverb (spent test37)
     # ... not any clause (spent test56)
     ("For triplet loss, could you describe the face recognition example correctly?", []),
     ("why does it help?", []),
