@@ -563,8 +563,7 @@ def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: 
                      or _names_a_described_thing(question))
     named_by_sentence = asks_its_name and _sentence_leads(retrieval, top, thresholds)
     if top.fused >= (thresholds.answer_score if short else thresholds.closest_score) or named_by_sentence:
-        lead = thresholds.name_lead if asks_its_name else thresholds.lead
-        leads = named_by_sentence or _clear_lead(retrieval, top, thresholds, found.outside, lead)
+        leads = named_by_sentence or _clear_lead(retrieval, top, thresholds, found.outside, asks_its_name)
         return _closest_or_named_part(top.term, name_part, leads, cov, ask)
     return Decision("refused", "low_score", coverage=cov)
 
@@ -674,26 +673,30 @@ def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -
 
 
 def _clear_lead(retrieval: Retrieval, top: Hit, thresholds: Thresholds, outside: list[ConceptMention],
-                lead: float) -> bool:
-    """The best entry leads every other clearly, and the question describes something (a few content words) and
-    names no outside concept: a description of this entry in other words ("my rnn loss goes nan ..., someone said
-    clip the grads??"), not a middling match. The kind word of the entry's names is then the kind of thing the
-    description picks out ("the augmentation where you blend two images and their labels", "the regulariser that
-    cuts single connections"), not the kind in general (``NameParts.kind_only``). A clear lead is ``lead`` or more
-    in fused score (``thresholds.lead``; ``thresholds.name_lead`` for a description that asks its name, which says
-    it describes one thing), or, for a question close in meaning to the entry (cosine
-    ``thresholds.close_meaning`` or more), ``thresholds.meaning_lead`` in both cosine and fused score ("fraudsters
-    changed tactics so the same features now mean something different ... what's that called"). Blind descriptions
-    of an uncovered sibling ("cuts a patch out of one image and pastes it onto another" for Mixup) lead as clearly:
-    with no name in the question nothing here tells them apart."""
+                asks_its_name: bool) -> bool:
+    """The best entry leads every other clearly, and the question describes something (a few content words): a
+    description of this entry in other words ("my rnn loss goes nan ..., someone said clip the grads??"), not a
+    middling match. The kind word of the entry's names is then the kind of thing the description picks out ("the
+    augmentation where you blend two images and their labels", "the regulariser that cuts single connections"), not
+    the kind in general (``NameParts.kind_only``). A clear lead is ``thresholds.lead`` or more in fused score
+    (``thresholds.name_lead`` for a description that asks its name, which says it describes one thing), or, for a
+    question close in meaning to the entry (cosine ``thresholds.close_meaning`` or more), ``thresholds.meaning_lead``
+    in both cosine and fused score ("fraudsters changed tactics so the same features now mean something different
+    ... what's that called"). A question that names an outside concept may be about it: it leads clearly only when
+    it asks the name of what it describes, by ``thresholds.lead`` ("the learning rate thing where it goes up and then
+    back down in one big hump whats that called"). Blind descriptions of an uncovered sibling ("cuts a patch out of
+    one image and pastes it onto another" for Mixup) lead as clearly: with no name in the question nothing here
+    tells them apart."""
     others = [h for h in retrieval.hits if h.term != top.term]
     described = len(set(content_stems(retrieval.question, QUERY_WORDS))) >= _MIN_DESCRIPTION_WORDS
-    if not (described and not outside and others):
+    if not (described and others):
         return False
     fused_lead = top.fused - max(h.fused for h in others)
+    if outside:  # context in a description that asks its name, when the lead is clear by the usual margin
+        return asks_its_name and fused_lead >= thresholds.lead
     close = (top.dense >= thresholds.close_meaning and fused_lead >= thresholds.meaning_lead
              and top.dense - max(h.dense for h in others) >= thresholds.meaning_lead)
-    return fused_lead >= lead or close
+    return fused_lead >= (thresholds.name_lead if asks_its_name else thresholds.lead) or close
 
 
 def _sentence_leads(retrieval: Retrieval, top: Hit, thresholds: Thresholds) -> bool:

@@ -469,6 +469,17 @@ def test_a_description_that_asks_its_name_is_answered_at_a_smaller_lead(stack, s
         assert (decision.outcome, decision.terms) == (outcome, ["Curriculum Learning"]), decision
 
 
+def test_an_outside_concept_is_context_in_a_description_that_asks_its_name(judge):
+    """"learning rate" names an outside concept; the message describes a schedule of it and asks its name (blind
+    written, spent test115): answered from the entry that leads clearly; without the ask, marked closest."""
+    described = "i do fine line tattoos and im messing w a lil model that rates flash designs. the learning rate " \
+                "thing where it goes up and then back down in one big hump"
+    for question, outcome in ((described + " whats that called", "answered"), (described, "closest")):
+        decision = judge(question)
+        assert (decision.outcome, decision.terms) == (outcome, ["One Cycle Policy"]), decision
+        assert [o.name for o in decision.outside] == ["learning rate"]
+
+
 @pytest.mark.parametrize("question, term", [
     # a thing named by the clause that describes it (blind written, spent test101, test116)
     ("the one where u run a new model quietly next to the old one to test it", "Shadow Deployment"),
