@@ -121,7 +121,7 @@ questions from 20 new pages, 19 GitHub issues and one Stack Exchange question; r
 standing alone once trimmed), collected at the end of stop 53 for the next stop, is ``test51``, run at the start of
 stop 54. Round 52 (``raw/round52.jsonl``, 37 questions from 37 new GitHub issue pages; reviewed: 9 dropped, six that
 do not stand alone once trimmed, one from a page that carries chatbot text, two with an undecidable label), collected
-during stop 54, is ``test52``.
+during stop 54, is ``test52``, run at its end.
 """
 from __future__ import annotations
 
