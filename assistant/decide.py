@@ -123,7 +123,12 @@ _REVERSE = re.compile(r"\b(?:what(?:'s|s| is| are)\s+(?:this|that|it|these|they|
                       r"(?:is|are) (?:this|that|it|these|they) called|(?:this|that|it|these|they) (?:is|are) called|"
                       r"what(?:'s|s| is| are| was| were)\s[^?.!,;]{1,60}\bcalled|"
                       r"what(?:'s|s| is)\s+the\s+(?:[\w-]+\s+)?(?:name|term)"
-                      r"(?=\s*(?:again|tho|though|pls|please)?\s*(?:[?!.]|$)))\b", re.IGNORECASE)
+                      r"(?=\s*(?:again|tho|though|pls|please)?\s*(?:[?!.]|$))|"
+                      # whether the thing described is a recognised one: "is that a named technique?", "is that a thing"
+                      r"(?:is|are)\s+(?:this|that|it|these|those|there)\s+(?:such\s+)?an?\s+(?:(?:real|known|named|"
+                      r"actual|proper|recogni[sz]ed|established|legit|standard|official)\s+)?(?:thing|technique|"
+                      r"method|term|concept|idea|approach|phenomenon|effect)(?=\s*(?:[?!.,]|$|or|in|for|with|as))|"
+                      r"(?:its|their)\s+own\s+name)\b", re.IGNORECASE)
 # words that make a phrase no name, unless joined into one by hyphens ("difference-in-differences")
 _NOT_A_NAME = re.compile(r"(?<![\w-])(it|this|they|these|those|that|which|who|whom|whose|where|when|if|used|called|"
                          r"named|for|to|between|vs|versus|difference|name|term|word|technique|method|approach|way|"
@@ -260,7 +265,8 @@ def asks_about_the_glossary(question: str) -> bool:
 
 
 def asks_for_a_name(question: str) -> bool:
-    """"what is this called?", "what's the term for ...": the question describes a thing and asks its name."""
+    """"what is this called?", "what's the term for ...", "is that a real thing?": the question describes a thing and
+    asks its name, or whether it has one."""
     return bool(_REVERSE.search(question))
 
 

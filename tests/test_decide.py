@@ -522,9 +522,22 @@ def test_a_sentence_that_says_the_described_thing_answers_below_the_score_floor(
     ("Section 4.2 of the audit describes a 'shadow deployment' of the revised model. Please explain the term.", False),
     ("ok and what's a self organizing map, my teacher called it a Kohonen map", False),  # "called" in another clause
     ("How do they differ from the ordinary neural nets we covered earlier in the term?", False),
+    # whether the thing described is a recognised one (blind written, spent test15 to test117)
+    ("A network that outputs the weights of ANOTHER network?? is that a real thing", True),
+    ("We then fine-tuned on a second language and it completely forgot the first one. Is that a known phenomenon?",
+     True),
+    ("Is there such a thing as a network that writes another network's weights?", True),
+    ("Is that just a form of TTA or does it have its own name?", True),
+    ("What is this technique?", False),  # the kind of a description asked, not a name (``asks_for_kind``)
+    ("is this a known issue or any suggestion to figure out this problem?", False),  # a bug report's question
 ])
 def test_a_name_asked_is_read_in_chat_words(question, asked):
     assert asks_for_a_name(question) is asked
+
+
+def test_a_description_asking_whether_it_is_a_real_thing_is_answered_from_the_entry_that_leads(judge):
+    decision = judge("networks that spit out the weights of other networks, is that a real thing?")  # spent test15
+    assert (decision.outcome, decision.terms) == ("answered", ["Hypernetworks"]), decision
 
 
 @pytest.mark.parametrize("question, term", [
