@@ -432,12 +432,13 @@ def _outside_concept_head(subject: str, matcher: TermMatcher, named: list[Entry]
     head = _head(subject)
     if matcher.find(head):
         return False
-    stems = {t.stem for t in tokenize(head) if t.raw not in STOPWORDS | ASPECT_WORDS | _PART_OF_A_NAME}
+    stems = {t.stem for t in tokenize(head) if t.raw not in _NO_HEAD_WORDS}
     return bool(stems) and not any(stems <= entry_stems(e) for e in named)
 
 
 _SIDE_LINKS = frozenset("vs versus over than and or".split())
 _PART_OF_A_NAME = frozenset("bit part piece word letter letters".split())
+_NO_HEAD_WORDS = STOPWORDS | ASPECT_WORDS | _PART_OF_A_NAME  # words that name no other concept in X of "X in Y"
 _REMEDY = frozenset("fix fixes remedy remedies solution solutions workaround cure".split())
 _MAX_SIDE_WORDS = 4
 
@@ -672,7 +673,8 @@ def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -
     names ("batch normalization" for Batch Renormalization): a sibling of the entry, which the question is
     about instead. Not in a "which ...?" question: there named concepts describe the thing asked for; nor in one
     that asks for a remedy ("batchnorm goes haywire at batch size 4, is there a fix?"): the sibling is the trouble."""
-    if "which" in words(question) or _REMEDY.intersection(words(question)):
+    said = set(words(question))
+    if "which" in said or _REMEDY & said:
         return False
     names = _name_stems(entry)
     return any(entry_mentions(entry, o) and names & set(o.stems) for o in outside)
