@@ -123,7 +123,9 @@ stop 54. Round 52 (``raw/round52.jsonl``, 37 questions from 37 new GitHub issue 
 do not stand alone once trimmed, one from a page that carries chatbot text, two with an undecidable label), collected
 during stop 54, is ``test52``, run at its end. Round 53 (``raw/round53.jsonl``, 27 questions from 27 new GitHub issue
 pages, fresh asks being nearly used up; reviewed: 5 dropped, four that do not stand alone once trimmed and one repeat
-of an earlier ask), collected at the end of stop 54 for the next stop, is ``test53``: not yet run.
+of an earlier ask), collected at the end of stop 54 for the next stop, is ``test53``, run at the start of stop 55.
+Round 54 (``raw/round54.jsonl``, 26 questions from 26 new pages, 24 GitHub issues and two Stack Exchange questions;
+reviewed: 1 dropped, a question that does not stand alone once trimmed), collected during stop 55, is ``test54``.
 """
 from __future__ import annotations
 
@@ -157,7 +159,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round46.jsonl": "test46", "round47.jsonl": "test47",
                 "round48.jsonl": "test48", "round49.jsonl": "test49",
                 "round50.jsonl": "test50", "round51.jsonl": "test51",
-                "round52.jsonl": "test52", "round53.jsonl": "test53"}
+                "round52.jsonl": "test52", "round53.jsonl": "test53",
+                "round54.jsonl": "test54"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 # Questions no person asked: a text generator wrote them (checked in stop 52 question by question: the commit that
 # introduced the question carries an AI author or co-author trailer, or the page carries chatbot text, or an agent
