@@ -83,7 +83,7 @@ _POSSESSIVE = frozenset({"its", "their"})
 # opens a clause.
 _THAT_AFTER = frozenset("does do did is was are were isn't doesn't would could should will can might "
                         "about of for with than from and like use using apply explain mean means what what's whats how "
-                        "how's hows why where when which so ok okay but also wait".split())
+                        "how's hows why why's whys where when where's when's which so ok okay but also wait".split())
 # before a setting: "example in deep learning", "plays nice w/ adam?" ("w/" is read as the word "w")
 _SETTINGS = frozenset("in for on with w into within under using".split())
 _PREPOSITIONS = frozenset("from to for with without in on at by about into of during under across".split())
@@ -91,13 +91,15 @@ _COMPARING = frozenset("vs versus compared".split())
 # A turn with one of these weighs two things ("how's that different?", "same thing?", "how do the two relate")
 _COMPARES = frozenset("vs versus compare compared comparison difference differences differ differs different diff "
                       "same similar relate related relation relationship".split())
-# "is better than ReLU?", "what's the link to kernel methods?": a comparison whose first side is left unsaid; so
-# is "why not just use MCMC?", "why can't you just backprop through the sample?": why the topic, not the other thing.
+# "is better than ReLU?", "what's the link to kernel methods?", "the benefit over a normal convolution?": a comparison
+# whose first side is left unsaid; so is "why not just use MCMC?", "why can't you just backprop through the sample?",
+# "what's actually wrong with relu?": why the topic, not the other thing.
 _COMPARED_WITH = re.compile(r"\b(?:same(?:\s+thing)?\s+(?:as|like)|(?:better|worse|different|faster|slower|cheaper)"
                             r"(?:\s+or\s+(?:better|worse))?\s+(?:than|from)|(?:difference|diff|link|connection|"
                             r"relation)\s+(?:with|to|from)|(?:similar|related|compared?)\s+(?:to|with)|why\s+not|"
                             r"why\s+(?:can'?t|cannot|couldn'?t|don'?t|wouldn'?t)\s+(?:we|you|i|they|people|ppl|one)\s+"
-                            r"just|what'?s\s+wrong\s+with)\s", re.IGNORECASE)
+                            r"just|what(?:'?s|\s+is)\s+(?:\w+ly\s+)?wrong\s+with|(?:advantages?|benefits?|upsides?|gains?)"
+                            r"\s+(?:over|vs\.?|versus))\s", re.IGNORECASE)
 # "contrast with MCMC", "better than it", "diff from fgsm": words that set one side against another
 _WEIGHED = re.compile(r"\b(?:contrast|trade-?offs?)\b|\b(?:better|worse)\s+than\b|\bdiff(?:erent)?\s+from\b",
                       re.IGNORECASE)

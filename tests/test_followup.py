@@ -43,6 +43,10 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
      "Label Smoothing: why not just use one-hot targets with a lower learning rate?"),
     ("why can't you just clip the logits?", "Label Smoothing: why can't you just clip the logits?"),
     ("what's wrong with plain cross-entropy?", "Label Smoothing: what's wrong with plain cross-entropy?"),
+    # ... and so does "what's actually wrong with X", "the benefit over X" (blind written, spent test104, test123)
+    ("so whats actually wrong with hard labels", "Label Smoothing: so whats actually wrong with hard labels"),
+    ("whats the benefit over plain one-hot targets", "Label Smoothing: whats the benefit over plain one-hot targets"),
+    ("why's that better than hard targets", "why's Label Smoothing better than hard targets"),  # "why's" + "that"
     ("what's the catch, is it biased?", "what's the catch, is Label Smoothing biased?"),  # "the catch": the topic's
     ("What's the catch? When is it not worth the effort?", "What's the catch? When is Label Smoothing not worth the effort?"),
     # what "what's" asks for before a preposition is a value of the referent, not its antecedent (spent test12)
