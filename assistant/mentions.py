@@ -101,6 +101,8 @@ def entry_says(entry: Entry, phrase: str) -> bool:
     while tokens and tokens[-1].raw in STOPWORDS:
         tokens.pop()
     said = " ".join(t.stem for t in tokens)
+    if len(tokens) == 1 and tokens[0].raw in _entry_stems(entry)[2]:  # "efficientnet" typed as one word
+        return True
     return bool(said) and f" {said} " in _entry_stems(entry)[1]
 
 
@@ -120,11 +122,13 @@ def foreign_modifier(subject: str, matcher: TermMatcher) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _entry_stems(entry: Entry) -> tuple[frozenset[str], str]:
-    """(stem set, " stem stem ... " sequence) of an entry's names and passages, for word and phrase lookups."""
-    stems = [t.stem for text in (*entry.names, *(t for _, t in entry.passages()))
-             for t in tokenize(text.replace("-", " "))]
-    return frozenset(stems), " " + " ".join(stems) + " "
+def _entry_stems(entry: Entry) -> tuple[frozenset[str], str, frozenset[str]]:
+    """(stem set, " stem stem ... " sequence, words run together) of an entry's names and passages, for word and
+    phrase lookups; the last: each run of two or three words written as one ("efficientnet" for "EfficientNet")."""
+    tokens = [t for text in (*entry.names, *(t for _, t in entry.passages())) for t in tokenize(text.replace("-", " "))]
+    stems = [t.stem for t in tokens]
+    joined = {"".join(t.raw for t in tokens[i:i + n]) for n in (2, 3) for i in range(len(tokens) - n + 1)}
+    return frozenset(stems), " " + " ".join(stems) + " ", frozenset(joined)
 
 
 def _resolve(matches: list[NameMatch], outside: list[ConceptMention], entries: dict[str, Entry]
