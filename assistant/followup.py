@@ -98,8 +98,8 @@ _COMPARED_WITH = re.compile(r"\b(?:same(?:\s+thing)?\s+(?:as|like)|(?:better|wor
                             r"(?:\s+or\s+(?:better|worse))?\s+(?:than|from)|(?:difference|diff|link|connection|"
                             r"relation)\s+(?:with|to|from)|(?:similar|related|compared?)\s+(?:to|with)|why\s+not|"
                             r"why\s+(?:can'?t|cannot|couldn'?t|don'?t|wouldn'?t)\s+(?:we|you|i|they|people|ppl|one)\s+"
-                            r"just|what(?:'?s|\s+is)\s+(?:\w+ly\s+)?wrong\s+with|(?:advantages?|benefits?|upsides?|gains?)"
-                            r"\s+(?:over|vs\.?|versus))\s", re.IGNORECASE)
+                            r"just|what(?:'?s|\s+is)\s+(?:\w+ly\s+)?wrong\s+with|"
+                            r"(?:advantages?|benefits?|upsides?|gains?)\s+(?:over|vs\.?|versus))\s", re.IGNORECASE)
 # "contrast with MCMC", "better than it", "diff from fgsm": words that set one side against another
 _WEIGHED = re.compile(r"\b(?:contrast|trade-?offs?)\b|\b(?:better|worse)\s+than\b|\bdiff(?:erent)?\s+from\b",
                       re.IGNORECASE)

@@ -395,7 +395,8 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     # a bare thing the entry writes is a part or an example of it (spent test9), unless asked what it is
     ("what is contrastive loss?", "Contrastive Loss", "and CLIP?", ("answered", ["Contrastive Loss"])),
     ("what is triplet loss?", "Triplet Loss", "and the margin?", ("answered", ["Triplet Loss"])),  # "triplet margin loss"
-    # ... typed as one word where the entry writes it in camel case ("EfficientNet"; blind written, spent test18, test45)
+    # ... typed as one word where the entry writes it in camel case ("EfficientNet"; blind written, spent test18,
+    # test45)
     ("what are swish and gelu?", "Swish and GELU Activations", "and efficientnet?",
      ("answered", ["Swish and GELU Activations"])),
     ("what is contrastive loss?", "Contrastive Loss", "and what is CLIP?", ("refused", [])),
