@@ -101,9 +101,10 @@ def entry_says(entry: Entry, phrase: str) -> bool:
     while tokens and tokens[-1].raw in STOPWORDS:
         tokens.pop()
     said = " ".join(t.stem for t in tokens)
-    if len(tokens) == 1 and tokens[0].raw in _entry_stems(entry)[2]:  # "efficientnet" typed as one word
+    _, sequence, run_together = _entry_stems(entry)
+    if len(tokens) == 1 and tokens[0].raw in run_together:  # "efficientnet" typed as one word
         return True
-    return bool(said) and f" {said} " in _entry_stems(entry)[1]
+    return bool(said) and f" {said} " in sequence
 
 
 def entry_stems(entry: Entry) -> frozenset[str]:
