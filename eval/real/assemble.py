@@ -125,7 +125,8 @@ during stop 54, is ``test52``, run at its end. Round 53 (``raw/round53.jsonl``, 
 pages, fresh asks being nearly used up; reviewed: 5 dropped, four that do not stand alone once trimmed and one repeat
 of an earlier ask), collected at the end of stop 54 for the next stop, is ``test53``, run at the start of stop 55.
 Round 54 (``raw/round54.jsonl``, 26 questions from 26 new pages, 24 GitHub issues and two Stack Exchange questions;
-reviewed: 1 dropped, a question that does not stand alone once trimmed), collected during stop 55, is ``test54``.
+reviewed: 1 dropped, a question that does not stand alone once trimmed), collected during stop 55, is ``test54``, run
+at its end.
 """
 from __future__ import annotations
 
