@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
@@ -81,7 +82,7 @@ def entry_mentions(entry: Entry, concept: ConceptMention) -> bool:
     order), or another of the concept's names ("exploding gradients" for the exploding gradient problem, "batch norm"
     for BatchNorm), their last word perhaps written in full where the name cuts it short ("backprop" for
     backpropagation, "layer norm")."""
-    text = _entry_stems(entry)[1]
+    text = _entry_words(entry).sequence
     return any(_writes(text, stems) for stems in (concept.stems, *concept.spellings))
 
 
@@ -101,15 +102,15 @@ def entry_says(entry: Entry, phrase: str) -> bool:
     while tokens and tokens[-1].raw in STOPWORDS:
         tokens.pop()
     said = " ".join(t.stem for t in tokens)
-    _, sequence, run_together = _entry_stems(entry)
-    if len(tokens) == 1 and tokens[0].raw in run_together:  # "efficientnet" typed as one word
+    written = _entry_words(entry)
+    if len(tokens) == 1 and tokens[0].raw in written.run_together:  # "efficientnet" typed as one word
         return True
-    return bool(said) and f" {said} " in sequence
+    return bool(said) and f" {said} " in written.sequence
 
 
 def entry_stems(entry: Entry) -> frozenset[str]:
     """Stems of every word of the entry's names and passages."""
-    return _entry_stems(entry)[0]
+    return _entry_words(entry).stems
 
 
 def foreign_modifier(subject: str, matcher: TermMatcher) -> bool:
@@ -122,14 +123,19 @@ def foreign_modifier(subject: str, matcher: TermMatcher) -> bool:
     return word not in STOPWORDS and word not in _PREPOSITIONS and not matcher.is_known(word)
 
 
+class _EntryWords(NamedTuple):
+    """The words of an entry's names and passages, for word and phrase lookups."""
+    stems: frozenset[str]
+    sequence: str  # " stem stem ... ", in order
+    run_together: frozenset[str]  # each run of two or three words written as one ("efficientnet" for "EfficientNet")
+
+
 @lru_cache(maxsize=4096)
-def _entry_stems(entry: Entry) -> tuple[frozenset[str], str, frozenset[str]]:
-    """(stem set, " stem stem ... " sequence, words run together) of an entry's names and passages, for word and
-    phrase lookups; the last: each run of two or three words written as one ("efficientnet" for "EfficientNet")."""
+def _entry_words(entry: Entry) -> _EntryWords:
     tokens = [t for text in (*entry.names, *(t for _, t in entry.passages())) for t in tokenize(text.replace("-", " "))]
     stems = [t.stem for t in tokens]
     joined = {"".join(t.raw for t in tokens[i:i + n]) for n in (2, 3) for i in range(len(tokens) - n + 1)}
-    return frozenset(stems), " " + " ".join(stems) + " ", frozenset(joined)
+    return _EntryWords(frozenset(stems), " " + " ".join(stems) + " ", frozenset(joined))
 
 
 def _resolve(matches: list[NameMatch], outside: list[ConceptMention], entries: dict[str, Entry]
@@ -145,7 +151,7 @@ def _resolve(matches: list[NameMatch], outside: list[ConceptMention], entries: d
             continue
         wins = all(o.end - o.start > m.end - m.start and
                    not {s for i, s in enumerate(o.stems) if not m.start <= o.start + i < m.end} <=
-                   _entry_stems(entries[m.term])[0] for m in overlapping)
+                   _entry_words(entries[m.term]).stems for m in overlapping)
         if wins:
             kept_outside.append(o)
             relatives[o.name] = overlapping[0].term
