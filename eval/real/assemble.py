@@ -126,7 +126,9 @@ pages, fresh asks being nearly used up; reviewed: 5 dropped, four that do not st
 of an earlier ask), collected at the end of stop 54 for the next stop, is ``test53``, run at the start of stop 55.
 Round 54 (``raw/round54.jsonl``, 26 questions from 26 new pages, 24 GitHub issues and two Stack Exchange questions;
 reviewed: 1 dropped, a question that does not stand alone once trimmed), collected during stop 55, is ``test54``, run
-at its end.
+at its end. Round 55 (``raw/round55.jsonl``, 18 questions from 18 new pages, 17 GitHub issues and a course forum
+post, fresh pages being scarce; reviewed: 3 dropped, questions that do not stand alone without their page), collected
+during stop 56, is ``test55``.
 """
 from __future__ import annotations
 
@@ -161,7 +163,7 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round48.jsonl": "test48", "round49.jsonl": "test49",
                 "round50.jsonl": "test50", "round51.jsonl": "test51",
                 "round52.jsonl": "test52", "round53.jsonl": "test53",
-                "round54.jsonl": "test54"}
+                "round54.jsonl": "test54", "round55.jsonl": "test55"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 # Questions no person asked: a text generator wrote them (checked in stop 52 question by question: the commit that
 # introduced the question carries an AI author or co-author trailer, or the page carries chatbot text, or an agent
