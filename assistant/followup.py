@@ -441,18 +441,19 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
     people usually run?" after Monte Carlo Dropout), says a thing and asks what it is ("reviewer also mentioned
     'gridding artifacts' — what's that?"), or has a word that is a name the glossary does not define: capitalised inside
     the question, or one the glossary only writes capitalised ("adam?" after Lookahead Optimizer, whose entry says
-    Adam). An outside concept the turn names counts as nothing when the entry writes it ("why can't you just backprop
-    through an argmax?" after Gumbel-Softmax) or when the turn names it as a setting ("built into keras?"). A turn that
-    asks for an aspect by its noun may be longer and say more of its own setting ("Any known drawbacks or costs I should
-    flag in the review?", "computational cost? i have like 100k series"); so may one that refers back with "it" or
-    "they", or with a demonstrative before a noun ("how do you pick the size of that grid?"), whose words before the
-    question proper are the only ones that could describe another thing ("Intuitively, how should I picture it?", "has
-    anyone found a cheap way to find them?"; not "hard negative mining how do i do it"). So may one of up to
-    ``_MAX_ASKING_WORDS`` words that asks in other words, when none of its words names another thing of the field ("What
-    is the usual remedy in practice? Is simply retraining on fresh data enough?" after Model Drift; not "how do you do
-    the iterative magnitude pruning step exactly, how many rounds" after Lottery Ticket Hypothesis). A fragment after
-    "and" that was read as a question of its own stood alone too when it describes or asks rather than names ("and the
-    fix?", "and how big should the perturbation be?")."""
+    Adam). An outside concept the turn names, also one that several entries write and a single question takes for the
+    field's context ("SHAP values - in scope?" after Monte Carlo Dropout), counts as nothing only when the entry writes
+    it ("why can't you just backprop through an argmax?" after Gumbel-Softmax) or when the turn names it as a setting
+    ("built into keras?"). A turn that asks for an aspect by its noun may be longer and say more of its own setting
+    ("Any known drawbacks or costs I should flag in the review?", "computational cost? i have like 100k series"); so may
+    one that refers back with "it" or "they", or with a demonstrative before a noun ("how do you pick the size of that
+    grid?"), whose words before the question proper are the only ones that could describe another thing ("Intuitively,
+    how should I picture it?", "has anyone found a cheap way to find them?"; not "hard negative mining how do i do it").
+    So may one of up to ``_MAX_ASKING_WORDS`` words that asks in other words, when none of its words names another thing
+    of the field ("What is the usual remedy in practice? Is simply retraining on fresh data enough?" after Model Drift;
+    not "how do you do the iterative magnitude pruning step exactly, how many rounds" after Lottery Ticket Hypothesis).
+    A fragment after "and" that was read as a question of its own stood alone too when it describes or asks rather than
+    names ("and the fix?", "and how big should the perturbation be?")."""
     tokens = _WORD.findall(question)
     lowered = {t.lower() for t in tokens if not _abbreviation(t, question)}
     aspect = bool(lowered & ASPECT_NOUNS)  # "any known drawbacks or costs I should flag?"
@@ -467,7 +468,7 @@ def about_topic(question: str, resolution: Resolution, retrieval: Retrieval, dec
             or asked_words > _MAX_ASKING_WORDS and not (aspect or refers) \
             or retrieval.matches \
             or not all(any(entry_mentions(e, o) for e in topic_entries) for o in _named_beyond_a_setting(
-                question, decision.outside)) \
+                question, retrieval.outside)) \
             or decision.reason not in ("low_score", "not_in_glossary") \
             and not (decision.reason == "closest" and len(tokens) <= _MAX_CLOSEST_TURN_WORDS) \
             or _asks_of_its_own(question) and not _quotes_its_words(question, topic_entries):

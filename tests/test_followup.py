@@ -460,6 +460,10 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is variational inference?", "Variational Inference", "and an example in deep learning?",
      ("answered", ["Variational Inference"])),
     ("what is dropconnect?", "DropConnect", "keras?", ("refused", [])),
+    # ... and one the glossary writes in several entries, but not in the topic's, is another thing (blind written,
+    # spent test88, test98)
+    ("what is mc dropout?", "Monte Carlo Dropout", "SHAP values - in scope?", ("refused", [])),
+    ("what is label smoothing?", "Label Smoothing", "shap values an option", ("refused", [])),
     # ... also a name the glossary writes capitalised ("w/" is "with"; blind written, spent test92)
     ("what is the lookahead optimizer?", "Lookahead Optimizer", "plays nice w/ adam?",
      ("answered", ["Lookahead Optimizer"])),
