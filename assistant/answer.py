@@ -36,7 +36,8 @@ from assistant.corpus import Entry, Glossary
 from assistant.decide import Decision, Thresholds, decide
 from assistant.errors import GenerationError
 from assistant.extractive import closest_answer, completed, extractive_answer, refusal_text
-from assistant.followup import GlossaryWords, about_topic, clean_history, in_conversation, resolve
+from assistant.followup import (GlossaryWords, about_topic, clean_history, in_conversation, resolve,
+                               says_not_before_its_name)
 from assistant.gaps import unaddressed, undefined_text
 from assistant.gate import GenerationGate
 from assistant.generate import Cancel, Generator, Prompt, SentenceScorer
@@ -153,6 +154,14 @@ class Assistant:
         if set(decision.terms) & set(exclude):  # "what is model drift?" asked again without it: the closest other
             top = max(retrieval.hits, key=lambda h: h.fused)
             decision = Decision("closest", "closest", [top.term], coverage=decision.coverage, ask=decision.ask)
+        if exclude and decision.outcome != "answered":  # no other entry answers what the correction describes
+            unexcluded, described = self._decided(text)
+            if described.outcome == "answered" and described.reason in ("descriptive", "lead") \
+                    and set(described.terms) <= set(exclude) \
+                    and not says_not_before_its_name(text, [self._entries[t] for t in described.terms]):
+                # "sorry, I meant the one EfficientNet uses, not BERT" after Swish and GELU Activations, whose text
+                # says EfficientNet: the user corrected their own words, and the entry turned away from is meant
+                return unexcluded, described
         return retrieval, decision
 
     def stream(self, question: object, cancel: Cancel | None = None, route: Route | None = None,

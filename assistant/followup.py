@@ -42,7 +42,9 @@ the topic when
   agreement metric"), answered from another entry than before (``exclude``): the closest one when it describes. A
   slip admitted anywhere in the turn corrects too ("hm wait, I was actually thinking of the one ...": what follows;
   "sorry I mixed up names, I wanted the one with if-then rules", "sry wrong name ...", "sorry, VAT not VI": the
-  whole turn); an entry the correction names by another name than the earlier question did stays.
+  whole turn); an entry the correction names by another name than the earlier question did stays, and so does one
+  that alone answers what the correction describes, when no other entry does (the user corrected their own words:
+  "sorry, I meant the one EfficientNet uses, not BERT" after Swish and GELU Activations).
 Anything else stands alone, and so does a question of 25 words or more, one that asks for the name of what it
 describes, one whose last sentence asks what a thing it brings up is ("They also compare against LIME. What's
 LIME?") or whose last clause asks what a thing said before it is ("they decode with beam search, what is beam
@@ -611,6 +613,14 @@ def _turned_down(mentions: list[tuple[NameMatch, bool]], topic: _Topic, retrieve
     earlier = {m.name for m in retriever.matcher.find(topic.question)}
     said = {m.term for m, negated in mentions if m.name not in earlier and not negated}
     return tuple(term for term in topic.names if term not in said)
+
+
+def says_not_before_its_name(text: str, entries: Iterable[Entry]) -> bool:
+    """Whether "not" (or "no") stands right before a word of the entries' names ("the pairs one SimCLR uses, not
+    triplet" after Triplet Loss): the turn turns those entries down by a word of their name."""
+    name_stems = {t.stem for e in entries for name in e.names for t in tokenize(name) if t.raw not in STOPWORDS}
+    tokens = tokenize(text)
+    return any(a.raw in _NEGATIONS and b.stem in name_stems for a, b in zip(tokens, tokens[1:]))
 
 
 def _turns_down(mentions: list[tuple[NameMatch, bool]], topic: _Topic) -> bool:

@@ -247,6 +247,26 @@ def test_a_correction_keeps_the_entry_it_names_by_another_name(assistant):
     assert decision.outcome != "answered"
 
 
+def test_a_correction_that_only_the_entry_turned_away_from_answers_means_that_entry(assistant):
+    """Blind-written corrections (spent splits test23, test29, test41): the user corrects their own words, and what
+    the turn now describes is the entry of the last answer (Swish and GELU Activations says EfficientNet) or of its
+    marked closest guess. Nothing else answers it: that entry is meant, not a refusal. A turn that says "not" before
+    a word of its name still turns it down."""
+    gelu = [Turn(question="they also swapped ReLU for some smoother activation... GELU I think?",
+                 citations=["Swish and GELU Activations"], outcome="answered")]
+    decision = assistant.route("oh sorry, I meant the one EfficientNet uses, not the BERT one", gelu).decision
+    assert (decision.outcome, decision.terms) == ("answered", ["Swish and GELU Activations"])
+    guessed = [Turn(question="our loan app just says 'declined'. UX wants to show a simple rule like 'approved because "
+                             "income > X and age > Y'. what's that called",
+                    citations=["Counterfactual Explanations"], outcome="closest")]
+    decision = assistant.route("hmm no, I meant the one that tells people what they'd have to change to get approved",
+                               guessed).decision
+    assert (decision.outcome, decision.terms) == ("answered", ["Counterfactual Explanations"])
+    triplet = [Turn(question="what loss does face recognition use", citations=["Triplet Loss"], outcome="answered")]
+    decision = assistant.route("oops, I meant the pairs one SimCLR uses, not triplet", triplet).decision
+    assert decision.terms != ["Triplet Loss"]
+
+
 def test_a_slip_the_turn_admits_anywhere_is_a_correction(assistant):
     """Blind-written corrections (spent splits test16, test23) that admit a slip after an opener: the entry the turn
     describes is answered, not the one turned down, nor Mixup for "mixed up"."""
