@@ -128,7 +128,9 @@ Round 54 (``raw/round54.jsonl``, 26 questions from 26 new pages, 24 GitHub issue
 reviewed: 1 dropped, a question that does not stand alone once trimmed), collected during stop 55, is ``test54``, run
 at its end. Round 55 (``raw/round55.jsonl``, 18 questions from 18 new pages, 17 GitHub issues and a course forum
 post, fresh pages being scarce; reviewed: 3 dropped, questions that do not stand alone without their page), collected
-during stop 56, is ``test55``, run at its start and end.
+during stop 56, is ``test55``, run at its start and end. Round 56 (``raw/round56.jsonl``, 15 questions from 15 new
+GitHub issue pages; reviewed: 6 dropped, five whose label readers would split on and one repeat of an earlier ask),
+collected during stop 56, is ``test56``.
 """
 from __future__ import annotations
 
@@ -163,7 +165,8 @@ LATER_ROUNDS = {"round2.jsonl": "test2", "round3.jsonl": "test3",  # collected f
                 "round48.jsonl": "test48", "round49.jsonl": "test49",
                 "round50.jsonl": "test50", "round51.jsonl": "test51",
                 "round52.jsonl": "test52", "round53.jsonl": "test53",
-                "round54.jsonl": "test54", "round55.jsonl": "test55"}
+                "round54.jsonl": "test54", "round55.jsonl": "test55",
+                "round56.jsonl": "test56"}
 FIELDS = ("question", "expected_terms", "answerable", "ask", "concept", "source", "source_kind", "title")
 # Questions no person asked: a text generator wrote them (checked in stop 52 question by question: the commit that
 # introduced the question carries an AI author or co-author trailer, or the page carries chatbot text, or an agent
