@@ -131,8 +131,8 @@ _REVERSE = re.compile(r"\b(?:what(?:'s|s| is| are)\s+(?:this|that|it|these|they|
                       r"(?:its|their)\s+own\s+name)\b", re.IGNORECASE)
 # words that make a phrase no name, unless joined into one by hyphens ("difference-in-differences")
 _NOT_A_NAME = re.compile(r"(?<![\w-])(it|this|they|these|those|that|which|who|whom|whose|where|when|if|used|called|"
-                         r"named|for|to|between|vs|versus|difference|name|term|word|technique|method|approach|way|thing|"
-                         r"loss that|kind of|type of)(?![\w-])", re.IGNORECASE)
+                         r"named|for|to|between|vs|versus|difference|name|term|word|technique|method|approach|way|"
+                         r"thing|loss that|kind of|type of)(?![\w-])", re.IGNORECASE)
 _MAX_NAME_WORDS = 6
 _LAST_WHAT = re.compile(r"[,;]\s*(?=what(?:'s|s)?\b)", re.IGNORECASE)  # "vs a canary release, what's a canary"
 _MAX_POINTED_WORDS = 10  # words before a closing "what's that?" that name what it asks about, not describe it
