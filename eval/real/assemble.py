@@ -128,9 +128,9 @@ Round 54 (``raw/round54.jsonl``, 26 questions from 26 new pages, 24 GitHub issue
 reviewed: 1 dropped, a question that does not stand alone once trimmed), collected during stop 55, is ``test54``, run
 at its end. Round 55 (``raw/round55.jsonl``, 18 questions from 18 new pages, 17 GitHub issues and a course forum
 post, fresh pages being scarce; reviewed: 3 dropped, questions that do not stand alone without their page), collected
-during stop 56, is ``test55``, run at its start and end. Round 56 (``raw/round56.jsonl``, 15 questions from 15 new
+during stop 56, is ``test55``, run during it. Round 56 (``raw/round56.jsonl``, 15 questions from 15 new
 GitHub issue pages; reviewed: 6 dropped, five whose label readers would split on and one repeat of an earlier ask),
-collected during stop 56, is ``test56``.
+collected during stop 56, is ``test56``, run at its end.
 """
 from __future__ import annotations
 
