@@ -130,7 +130,7 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     ("MAML is what? explain", "MAML"),
     ("And KL divergence itself, what it is?", "KL divergence"),
     ("the 2nd one is what face id systems use right?", None),  # "what" opens a clause, it does not ask
-    # a "thing" describes what it asks about, it is no name (blind written, spent test9, test70)
+    # a "thing" describes what it asks about, it is no name (blind written, spent splits test, test9)
     ("the teacher/student thing", None),
     ("whats the dropout variant thing", None),
 ])
