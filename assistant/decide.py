@@ -342,7 +342,7 @@ def _shortens_name(subject: str, term: str, retrieval: Retrieval, outside: list[
         return False
     entry = entries[term]
     stems = {t.stem for t in tokenize(subject) if t.raw not in STOPWORDS}  # "StatefulSet": stateful, set
-    in_names = {s for s in stems if any(_one_family(s, n) for n in _name_stems(entry))}
+    in_names = {s for s in stems if any(_one_family(s, n) for n in name_stems(entry))}
     said = term in retrieval.own_words or any(_says_name(stems, name) for name in entry.names)
     return said and bool(in_names) and stems - in_names <= entry_stems(entry) \
         and not any(stems <= set(o.stems) for o in outside)
@@ -372,7 +372,7 @@ def _says_name(stems: set[str], name: str) -> bool:
     return len(name_words) > 1 and all(map(said, name_words))
 
 
-def _name_stems(entry: Entry) -> set[str]:
+def name_stems(entry: Entry) -> set[str]:
     """The word stems of the entry's term and aliases, hyphenated words taken apart and whole."""
     return {t.stem for name in entry.names for form in (name.replace("-", " "), name.replace("-", ""))
             for t in tokenize(form)}
@@ -676,7 +676,7 @@ def _names_sibling(question: str, outside: list[ConceptMention], entry: Entry) -
     said = set(words(question))
     if "which" in said or _REMEDY & said:
         return False
-    names = _name_stems(entry)
+    names = name_stems(entry)
     return any(entry_mentions(entry, o) and names & set(o.stems) for o in outside)
 
 

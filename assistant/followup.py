@@ -65,7 +65,7 @@ from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.decide import (ASKING_WORDS, Decision, Thresholds, asked_subjects, asks_about_the_glossary,
                              asks_for_a_name, asks_what_it_is, asks_what_that_is, chat_sentences, definitional_subject,
-                             said_before_what_that_is, states)
+                             name_stems, said_before_what_that_is, states)
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import NameMatch, tokenize
@@ -618,9 +618,9 @@ def _turned_down(mentions: list[tuple[NameMatch, bool]], topic: _Topic, retrieve
 def says_not_before_its_name(text: str, entries: Iterable[Entry]) -> bool:
     """Whether "not" (or "no") stands right before a word of the entries' names ("the pairs one SimCLR uses, not
     triplet" after Triplet Loss): the turn turns those entries down by a word of their name."""
-    name_stems = {t.stem for e in entries for name in e.names for t in tokenize(name) if t.raw not in STOPWORDS}
+    names = {stem for e in entries for stem in name_stems(e)}
     tokens = tokenize(text)
-    return any(a.raw in _NEGATIONS and b.stem in name_stems for a, b in zip(tokens, tokens[1:]))
+    return any(a.raw in _NEGATIONS and b.raw not in STOPWORDS and b.stem in names for a, b in zip(tokens, tokens[1:]))
 
 
 def _turns_down(mentions: list[tuple[NameMatch, bool]], topic: _Topic) -> bool:
