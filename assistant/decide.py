@@ -83,10 +83,16 @@ _CHAT_OPENING = re.compile(rf"^{_CHAT_WORDS}", re.IGNORECASE)
 _DESCRIBED_THING = re.compile(rf"^{_CHAT_WORDS}(?:the|that)\s+(?:[\w'-]+\s+){{1,3}}?(?:where|that|which|whereby)\b",
                               re.IGNORECASE)
 _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
-    rf"^{_CHAT_WORDS}(?:what|who)(?:\s+exactly)?"
+    # X said first, then whether the glossary covers it: "propensity score matching, is that in there?"
+    rf"^(?:and\s+|(?:what|how)\s+about\s+)?{_ARTICLE}(?P<x>[^,;:]+?)\s*(?:[,;:]|\s[-–—])\s*(?:is|are)\s+"
+    rf"(?:that|it|this|they|those|these){_COVERAGE_TAIL}$",
+    rf"^{_CHAT_WORDS}(?:what|who)(?:\s+(?:exactly|even|actually))?"
     rf"(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+{_ARTICLE}(?P<x>.+)$",
     rf"^(?:can|could|would)\s+you\s+(?:please\s+)?(?:explain|define|describe|clarify)\s+(?:what\s+)?{_ARTICLE}(?P<x>.+?)"
     r"(?:\s+(?:is|are|means?))?$",
+    # an indirect question: "remind me what KL divergence is, then"
+    rf"^{_CHAT_WORDS}(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:remind|tell)\s+me\s+what\s+{_ARTICLE}(?P<x>.+?)"
+    r"\s+(?:is|are|means?)(?:,?\s+(?:then|again|exactly|tho|though|lol))*$",
     rf"^(?:please\s+)?(?:explain|define|describe|eli5|clarify|tell me about|what about|info on|meaning of|definition of)"
     rf"[\s:]+{_ARTICLE}(?P<x>.+)$",
     rf"^what\s+(?:does|do)\s+{_ARTICLE}(?P<x>.+?)\s+(?:mean|stand for|refer to)(?:\s+(?:in|for)\s+.+)?$",
@@ -106,8 +112,8 @@ _DEFINITIONAL = [re.compile(p, re.IGNORECASE) for p in (
 )]
 _CONTEXT_TAIL = re.compile(r"\s*(?:\([^)]*\)|\b(?:in|for|within)\s+(?:machine learning|ml|deep learning|ai|statistics|"
                            r"data science|neural networks?|general|simple terms|plain english|simple words|short)|"
-                           r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for|then|tho|though|itself|"
-                           r"themselves|(?:on|by|in) (?:its|their) own|by itself|in itself|per se)|"
+                           r"\b(?:exactly|again|briefly|for me|please|actually|mean|used for|then|tho|though|lol|"
+                           r"anyway|itself|themselves|(?:on|by|in) (?:its|their) own|by itself|in itself|per se)|"
                            r"(?<=\S\s)\w+ly\s+(?:mean|used for))\s*$",  # "normally used for", not "anomaly used for"
                            re.IGNORECASE)
 # What may follow a name inside X without changing what X is: "VAT regularization", "SAM in optimization".

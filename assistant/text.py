@@ -21,8 +21,10 @@ _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z0-9\"
 _BRITISH = [(re.compile(r"isation"), "ization"), (re.compile(r"ising\b"), "izing"), (re.compile(r"ise([ds]?)\b"), r"ize\1"),
             (re.compile(r"yse([ds]?)\b"), r"yze\1"), (re.compile(r"our\b"), "or"), (re.compile(r"ll(ed|ing)\b"), r"l\1")]
 
-# "wat is", "wats", "wht is", "wot's": chat spellings of the question word "what" where a sentence opens.
-_WHAT_SPELLED = re.compile(r"(?:^|(?<=[.!?]\s))(?:wat|w[ou]t|wht|waht|whta)(?=(?:'s|’s|s)?\b)", re.IGNORECASE)
+# "wat is", "wats", "wht is", "ok so wot's": chat spellings of the question word "what" where a sentence opens, after
+# the chat words a sentence may open with.
+_WHAT_SPELLED = re.compile(r"(?:^|(?<=[.!?]\s))(?P<opening>(?:(?:ok|okay|so|and|but|wait|oh|hmm|btw|also|now)\W+)*)"
+                           r"(?:wat|w[ou]t|wht|waht|whta)(?=(?:'s|’s|s)?\b)", re.IGNORECASE)
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below between both
@@ -94,8 +96,10 @@ def normalize_name(name: str) -> str:
 
 def spell_what(text: str) -> str:
     """The text with each chat spelling of "what" that opens a sentence spelled "what" ("wats EWC in ML" -> "whats
-    EWC in ML"): it asks what a thing is, as the question word does."""
-    return _WHAT_SPELLED.sub(lambda m: "What" if m.group(0)[0].isupper() else "what", text)
+    EWC in ML", "ok so wat is dropout" -> "ok so what is dropout"): it asks what a thing is, as the question word
+    does."""
+    return _WHAT_SPELLED.sub(lambda m: m["opening"] + ("What" if m.group(0)[len(m["opening"])].isupper() else "what"),
+                             text)
 
 
 def content_stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:

@@ -133,6 +133,14 @@ def test_ordinary_questions_are_not_taken_for_injection(question):
     # a "thing" describes what it asks about, it is no name (blind written, spent splits test, test9)
     ("the teacher/student thing", None),
     ("whats the dropout variant thing", None),
+    # X said first, then whether the glossary covers "that" (blind written, spent test6, test95)
+    ("what about propensity score matching, is that in there?", "propensity score matching"),
+    ("and mixup, is that covered?", "mixup"),
+    ("training-serving skew — is that defined here?", "training-serving skew"),
+    # "what even is X", "remind me what X is", a closing "lol" (blind written, spent test79, test57, test83)
+    ("wait what even is a gan", "gan"),
+    ("Remind me what KL divergence is, then.", "KL divergence"),
+    ("what is dropout then lol", "dropout"),
 ])
 def test_definitional_subject(question, subject):
     assert definitional_subject(question) == subject
@@ -158,6 +166,8 @@ def test_asked_subjects_are_found_wherever_the_turn_asks(question, subjects):
 @pytest.mark.parametrize("question, outcome, terms", [
     ("Is mixup in the glossary?", "answered", ["Mixup"]),
     ("is propensity score matching covered?", "refused", []),  # no glossary name, though it ends with one
+    ("and propensity score matching, is that explained", "refused", []),  # ... said before the ask (spent test6)
+    ("label smoothing, is it in the glossary", "answered", ["Label Smoothing"]),
     ("Does the glossary have an entry on magnitude-based pruning?", "refused", []),
 ])
 def test_a_question_whether_the_glossary_covers_x_is_decided_on_x(judge, question, outcome, terms):

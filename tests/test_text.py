@@ -34,7 +34,7 @@ def test_stemming_from_many_threads_gives_each_thread_the_right_stems():
 
 @pytest.mark.parametrize("text, spelled", [
     ("wats EWC in ML", "whats EWC in ML"), ("wat is SAM", "what is SAM"), ("Wot's a spiking net", "What's a spiking net"),
-    ("ok. wht is a DBN", "ok. what is a DBN"),
+    ("ok. wht is a DBN", "ok. what is a DBN"), ("ok so wat is dropout", "ok so what is dropout"),  # after chat words
     ("What is SAM", "What is SAM"), ("whatever works", "whatever works"), ("that is", "that is"),  # left alone
     ("watson is a name", "watson is a name"), ("is it wat I think", "is it wat I think"),  # not where a sentence opens
 ])
