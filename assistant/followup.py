@@ -116,11 +116,11 @@ _ORDINALS = {"former": 0, "latter": -1, "first": 0, "second": 1}  # after "the",
 _PAIR = frozenset({"two", "2"})  # after "the", "those": the topics of the last two turns
 _DEMONSTRATIVES = frozenset("this that these those".split())
 _MAX_ABBREVIATED_REFERENCE = 3  # "IT", "ITS" in capitals name a thing; "THIS" or "THAT" in capitals stress a reference
-# What may follow a pronoun ("is this used ...", "does that help"); any other word after "this" makes it the
-# determiner of a noun the question names itself ("this dilation conv operation"), not a reference.
+# What may follow a pronoun ("is this used ...", "does that help", "would that be overkill"); any other word after
+# "this" makes it the determiner of a noun the question names itself ("this dilation conv operation"), not a reference.
 _AFTER_PRONOUN = frozenset("""
-is isn't was are aren't were does doesn't do did has have had can could would will should might must may also still
-really actually always only just work works worked help helps mean means used use apply applies improve improves
+is isn't was are aren't were be been does doesn't do did has have had can could would will should might must may also
+still really actually always only just work works worked help helps mean means used use apply applies improve improves
 compare compares differ differs relate relates affect affects and or but to for in on with of at by from than as
 the a an same different similar better worse related equivalent what how why where when which who
 """.split())
@@ -718,7 +718,8 @@ def _referred(question: str, named: list[str], topics: list[_Topic], retriever: 
     if _says_what_it_asks_about(question, own):  # "and a model registry, what's that for?"
         return None
     earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
-    referred = _refer(question, referents[0].names, tuple(dict.fromkeys(earlier))[:2],
+    in_order = _in_order_of_mention(referents[0].names, referents[0].question, retriever)
+    referred = _refer(question, referents[0].names, in_order, tuple(dict.fromkeys(earlier))[:2],
                       lambda before: bool(_names(before, retriever) or _earlier_subject(before)
                                           or _describes_another(before, own) or _DESCRIBING.search(before)))
     if referred is None:
@@ -750,6 +751,17 @@ def _topics(history: list[Turn], retriever: Retriever) -> list[_Topic]:
     return topics
 
 
+def _in_order_of_mention(terms: tuple[str, ...], asked: str, retriever: Retriever) -> tuple[str, ...]:
+    """A turn's entries in the order the conversation brought them up: an entry the turn's question does not name
+    came from earlier turns, then the named ones in the order the question names them. "is it basically the same as
+    Lookahead?" after Sharpness-Aware Minimization is about SAM, then Lookahead: "the latter", "that one" is
+    Lookahead."""
+    first: dict[str, int] = {}
+    for match in retriever.matcher.find(asked):
+        first.setdefault(match.term, match.start)
+    return tuple(sorted(terms, key=lambda term: first.get(term, -1)))
+
+
 def _names(text: str, retriever: Retriever) -> list[str]:
     """The glossary terms a text names, else the outside concepts it names."""
     terms = list(dict.fromkeys(m.term for m in retriever.matcher.find(text) if not m.ambiguous))
@@ -760,8 +772,10 @@ def _outside_names(text: str, retriever: Retriever) -> list[str]:
     return list(dict.fromkeys(o.name for o in retriever.concepts.find(text)))
 
 
-def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names_in: Callable[[str], bool]) -> str | None:
-    """The question with its first reference word replaced by the topic (``plural``: what "they" stands for),
+def _refer(question: str, topic: tuple[str, ...], in_order: tuple[str, ...], plural: tuple[str, ...],
+           names_in: Callable[[str], bool]) -> str | None:
+    """The question with its first reference word replaced by the topic (``in_order``: its entries in the order the
+    conversation brought them up, for "the first", "the latter", "that one"; ``plural``: what "they" stands for),
     when that word comes before any name in the question: after a name it stands for that name ("what is
     mixup and why does it help?")."""
     tokens = list(_WORD.finditer(question))
@@ -781,7 +795,7 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
             start = tokens[i - 1].start()
             if following == "one":
                 end = tokens[i + 1].end()
-            name = topic[_ORDINALS[word]] if len(topic) > 1 else topic[0]
+            name = in_order[_ORDINALS[word]] if len(in_order) > 1 else topic[0]
         elif word in _PRONOUNS and not _abbreviation(token.group(0), question):
             start = token.start()
             before = lowered[i - 1] if i else None
@@ -798,7 +812,9 @@ def _refer(question: str, topic: tuple[str, ...], plural: tuple[str, ...], names
                 continue  # "They also mentioned exporting to ONNX.": people the turn reports on, not the topic
             if word in _POSSESSIVE and following == "own":
                 continue  # "what's an RBM on its own?": "its own" is the clause's own subject's, not the topic's
-            name = " and ".join(plural) if word in _PLURAL else topic[0]
+            # "that one" after two entries were weighed: the one brought up last
+            latest = word == "that" and following == "one" and len(topic) > 1
+            name = " and ".join(plural) if word in _PLURAL else in_order[-1] if latest else topic[0]
             if word in _POSSESSIVE or word == "it's" and _possessive_its(lowered, i):
                 name += "'s"
             elif word == "it's":

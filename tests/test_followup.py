@@ -20,6 +20,7 @@ LABEL_SMOOTHING = [turn("What is label smoothing?", "Label Smoothing")]
     ("any drawbacks?", "Label Smoothing: any drawbacks?"),
     ("why does that help?", "why does Label Smoothing help?"),  # pronoun
     ("would that also work for speech?", "would Label Smoothing also work for speech?"),  # after a modal verb
+    ("would that be overkill for a small team?", "would Label Smoothing be overkill for a small team?"),  # spent test87
     ("what are its downsides?", "what are Label Smoothing's downsides?"),
     ("is this method used in NLP?", "is Label Smoothing used in NLP?"),  # demonstrative + generic noun
     ("how is it different from mixup?", "how is Label Smoothing different from mixup?"),  # compare with previous
@@ -122,6 +123,24 @@ def test_the_first_and_the_second_stand_for_the_topics_of_a_comparison(retriever
         == "how do teams usually deal with Label Smoothing in production?"
     assert resolve("And that second one, is it used for images?", history, retriever).question \
         == "And Label Smoothing, is it used for images?"
+
+
+def test_the_latter_and_that_one_stand_for_the_entry_a_comparison_brought_up_last(retriever):
+    """The entries of a comparison in the order the conversation brought them up, whatever order they were cited in
+    (blind written, spent test27, test83, test92)."""
+    def compared(*cited: str) -> list[Turn]:
+        return [turn("What is SAM?", "Sharpness-Aware Minimization"),
+                Turn(question="is it basically the same as Lookahead?", answer="…", citations=list(cited),
+                     resolved_question="is Sharpness-Aware Minimization basically the same as Lookahead?")]
+    lookahead_last, sam_last = ["Sharpness-Aware Minimization", "Lookahead Optimizer"], \
+        ["Lookahead Optimizer", "Sharpness-Aware Minimization"]
+    for cited in (lookahead_last, sam_last):
+        assert resolve("so how does that one work?", compared(*cited), retriever).question == \
+            "so how does Lookahead Optimizer work?"
+        assert resolve("Is the latter used in practice?", compared(*cited), retriever).question == \
+            "Is Lookahead Optimizer used in practice?"
+        assert resolve("and the former?", compared(*cited), retriever).question == \
+            "and Sharpness-Aware Minimization?"
 
 
 @pytest.mark.parametrize("first, cited, question", [
