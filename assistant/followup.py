@@ -127,8 +127,10 @@ the a an same different similar better worse related equivalent what how why whe
 _OPENERS = frozenset("and also so but ok okay then plus or".split())
 _FILLER = _OPENERS | ARTICLES | {"please"}
 _ABOUT = re.compile(r"^(?:(?:and|but|so|ok|okay|also)[\s,]+)*(?:what|how)\s+about\b\s*", re.IGNORECASE)
-# "no, ...", "nope I mean ...", "not that one", "I meant ...": the turn corrects the last answer.
-_CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?)\s*"
+# "no, ...", "nope I mean ...", "not that one", "not the what-if one.", "I meant ...": the turn corrects the last
+# answer.
+_CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?|"
+                         r"not the [\w'-]+ one)\s*"
                          r"(?:[,.!;:\-—–]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
                          r"(?:no|nope)\s+(?=i\s+(?:mean|was)))?"
                          r"(?:i\s+(?:meant|mean|was asking|am asking|asked|was thinking)(?:\s+(?:about|of))?\b[\s,:]*)?",
@@ -153,6 +155,7 @@ _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s
 _NEGATIONS = frozenset({"not", "no"})  # right before a name: the name is turned down ("VAT not VI")
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
+_OTHER_OF_A_KIND = re.compile(r"\bthe other (?P<kind>[\w-]+)\b", re.IGNORECASE)  # "no the other drift, where ..."
 _CLOSED_CLAUSE = re.compile(r"[^?!.,;:]+[?!.,;:]")  # a clause with the mark that closes it
 _CLAUSE = re.compile(r"(?<=[,;:—–])\s*")
 _QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"‘“]([^'\"’”]{2,60})['\"’”](?=[\s?.,!:;)]|$)")  # 'score', "easy"
@@ -585,7 +588,7 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         rest = rest[meant.end():].strip(" ,.")
     if corrects and named and rest:  # "no, I meant batch norm"
         return Resolution(rest, True, _turned_down(mentions, topic, retriever))
-    other = _OTHER.search(question)
+    other = _OTHER.search(question) or _other_of_its_kind(question, topic)
     if not named and (other or corrects and not rest):  # "no, the other one"
         described = question[other.end():].strip(" ,.;:-—–") if other else ""  # "the other one, with if-then rules"
         return Resolution(described if len(content_stems(described, QUERY_WORDS)) >= _ANTECEDENT_WORDS
@@ -597,6 +600,13 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
         declined = declines and (not turn.followup or _first_word(rest) in ARTICLES)
         return replace(turn, followup=True, exclude=_turned_down(mentions, topic, retriever) if declined else ())
     return _resolve_turn(question, named, topics, retriever)
+
+
+def _other_of_its_kind(question: str, topic: _Topic) -> re.Match | None:
+    """"the other drift" after Model Drift, "the other dropout" after Monte Carlo Dropout: the other entry of the
+    topic's kind, said with a word of the topic's name (not "the other day")."""
+    kinds = (m for m in _OTHER_OF_A_KIND.finditer(question) if content_stems(m["kind"]))
+    return next((m for m in kinds if content_stems(m["kind"])[0] in _name_words(topic.names)), None)
 
 
 def _mentions(question: str, retriever: Retriever) -> list[tuple[NameMatch, bool]]:

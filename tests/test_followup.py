@@ -341,6 +341,14 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
     # a correction that describes what it meant picks another of the glossary's entries
     (["What are counterfactual explanations?", "no wait i was thinking of the one with if-then rules"],
      ("answered", ["Anchors"], None)),
+    # ... also "the other <a word of the topic's name>" and "not the <word> one" (blind written, spent test129, test9)
+    (["whats the drift thing where a model thats been deployed slowly gets worse",
+      "no the other drift, where the thing ur trying to predict itself changes"],
+     ("answered", ["Concept Drift"], None)),
+    (["We need to explain rejected loan applications to customers. Which explanation method fits?",
+      "not the what-if one. the one that gives a short if-then rule"], ("answered", ["Anchors"], None)),
+    (["What is label smoothing?", "the other day a colleague used it for speech, does that work?"],
+     ("answered", ["Label Smoothing"], None)),  # "the other day" turns nothing down
     # a comparison that names one entry weighs it against the conversation's entry (blind-written compare turns)
     (["What is contrastive loss?", "And triplet loss — how's that different?"],
      ("answered", ["Triplet Loss", "Contrastive Loss"], "compare")),
