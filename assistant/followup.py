@@ -133,7 +133,8 @@ _CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|
                          r"not the [\w'-]+ one)\s*"
                          r"(?:[,.!;:\-—–]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
                          r"(?:no|nope)\s+(?=i\s+(?:mean|was)))?"
-                         r"(?:i\s+(?:meant|mean|was asking|am asking|asked|was thinking)(?:\s+(?:about|of))?\b[\s,:]*)?",
+                         r"(?:i\s+(?:meant|mean|was asking|am asking|asked|was thinking)(?:\s+(?:about|of))?\b"
+                         r"[\s,:—–-]*)?",
                          re.IGNORECASE)
 # "unrelated: ...", "ok diff thing, ...": the turn says it leaves the conversation's topic ("another question" does
 # not: in an issue thread it goes on with the same one).
@@ -145,10 +146,11 @@ _BACK_REFERENCE = re.compile(r"\byou (?:just )?(?:said|mentioned|described|wrote
                              r"\byour (?:last |previous )?answer\b", re.IGNORECASE)
 # "sorry, not that one", "hm wait, I meant ...": what may stand before a correction.
 _INTERJECTION = re.compile(r"^\s*(?:(?:sorry|hm+|wait|ah+|oh+|actually|um+|uh+)\b[\s,.!]*)+", re.IGNORECASE)
-# "sorry, I mixed up names", "I misread my notes", "sry wrong name": wherever it stands, the turn says that the last
-# answer was about something else than the user had in mind; "I actually meant ...", "I was thinking of ...": and
-# what they had in mind follows.
+# "sorry, I mixed up names", "I misread my notes", "sry wrong name", "i got the name wrong", "nah not that
+# one, i mean ...": wherever it stands, the turn says that the last answer was about something else than the
+# user had in mind; "I actually meant ...", "I was thinking of ...": and what they had in mind follows.
 _SLIP = re.compile(r"\b(?:(?:got\s+)?mixed\s+(?:\w+\s+)?up|misread|my\s+bad|wrong\s+(?:name|word|term|one|entry)|"
+                   r"(?:name|word|term)\s+wrong|not\s+that\s+one|"
                    r"not\s+quite(?=\s*[,.;:!—–-]|\s+what\b))", re.IGNORECASE)
 _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s+of|had\s+in\s+mind)\b"
                     r"[\s,.:;!—–-]*", re.IGNORECASE)
@@ -255,8 +257,9 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
       something else, in four or more words the entry never uses: then it stays marked; a reference word to the
       guess in a turn whose own words place it there too confirms it whatever else it says ("why ramp it up to a
       high lr in the middle, seems risky" after a guess of One Cycle Policy);
-    - a correction that describes what it meant, naming no concept ("no wait, the one with if-then rules"), gets its
-      closest entry, another than the one it turned down, as the answer: it picks among the glossary's entries;
+    - a correction that describes what it meant, naming no concept that entry does not mention ("no wait, the one
+      with if-then rules", "I meant the face recognition loss with three inputs"), gets its closest entry, another
+      than the one it turned down, as the answer: it picks among the glossary's entries;
     - a turn that names nothing and asks what nothing is, placed by its description on another entry that scores
       hardly more than the conversation's (``_NEAR_TIE``), goes on with the conversation's ("why would soft
       probabilities teach more than the hard labels?" after Knowledge Distillation, not Label Smoothing);
@@ -342,7 +345,7 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
     if decision.outcome == "closest" and resolution.guess and set(decision.terms) <= set(resolution.guess):
         if not _not_the_guess(retrieval.question, _entry_words(tuple(decision.terms), list(entries.values()))):
             return _from_conversation(decision, decision.terms, retrieval.question)
-    if decision.outcome == "closest" and resolution.exclude and not decision.outside:
+    if decision.outcome == "closest" and resolution.exclude and _only_settings_of(decision, retrieval, entries):
         return _from_conversation(decision, decision.terms, retrieval.question)
     near_tie = _near_tie(decision, resolution, retrieval, words)
     if near_tie is not None:  # "why soft probabilities and not hard labels?" after Knowledge Distillation
@@ -363,6 +366,15 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
     if not all(_described_in(subject, decision.outside, entry) for subject in subjects):
         return decision
     return _from_conversation(decision, [term], retrieval.question)
+
+
+def _only_settings_of(decision: Decision, retrieval: Retrieval, entries: dict[str, Entry]) -> bool:
+    """Whether every concept a correction names is a setting of the entry it gets, which that entry mentions ("I meant
+    the face recognition loss with three inputs" for Triplet Loss), not the thing it means: one it opens with ("I meant
+    variational autoencoders specifically") or asks what it is ("I meant — what are variational autoencoders?")."""
+    asks_what = any(map(_names_a_thing, asked_subjects(retrieval.question)))
+    return not (decision.outside and asks_what) and all(
+        o.start > 0 and all(entry_mentions(entries[t], o) for t in decision.terms) for o in decision.outside)
 
 
 def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval, words: GlossaryWords) -> str | None:

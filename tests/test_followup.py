@@ -349,6 +349,16 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
       "not the what-if one. the one that gives a short if-then rule"], ("answered", ["Anchors"], None)),
     (["What is label smoothing?", "the other day a colleague used it for speech, does that work?"],
      ("answered", ["Label Smoothing"], None)),  # "the other day" turns nothing down
+    # ... a setting the entry it gets mentions is no concept of its own; "scratch that", "got the name wrong" admit a
+    # slip (blind written, spent test46, test116)
+    (["What is contrastive loss?", "ah wrong one, I meant the face recognition loss with three inputs per example"],
+     ("answered", ["Triplet Loss"], None)),
+    (["What is curriculum learning?",
+      "nah scratch that i got the name wrong, its the warm up then sprint then cool down one"],
+     ("answered", ["One Cycle Policy"], None)),
+    # ... not a concept it means or asks what it is, though the entry it gets mentions it (spent test25)
+    (["what is variational inference?", "why is it used in VAEs",
+      "sorry I meant — what are variational autoencoders themselves?"], ("refused", [], None)),
     # a comparison that names one entry weighs it against the conversation's entry (blind-written compare turns)
     (["What is contrastive loss?", "And triplet loss — how's that different?"],
      ("answered", ["Triplet Loss", "Contrastive Loss"], "compare")),
