@@ -146,16 +146,19 @@ _BACK_REFERENCE = re.compile(r"\byou (?:just )?(?:said|mentioned|described|wrote
                              r"\byour (?:last |previous )?answer\b", re.IGNORECASE)
 # "sorry, not that one", "hm wait, I meant ...": what may stand before a correction.
 _INTERJECTION = re.compile(r"^\s*(?:(?:sorry|hm+|wait|ah+|oh+|actually|um+|uh+)\b[\s,.!]*)+", re.IGNORECASE)
-# "sorry, I mixed up names", "I misread my notes", "sry wrong name", "i got the name wrong", "nah not that
-# one, i mean ...": wherever it stands, the turn says that the last answer was about something else than the
-# user had in mind; "I actually meant ...", "I was thinking of ...": and what they had in mind follows.
-_SLIP = re.compile(r"\b(?:(?:got\s+)?mixed\s+(?:\w+\s+)?up|misread|my\s+bad|wrong\s+(?:name|word|term|one|entry)|"
-                   r"(?:name|word|term)\s+wrong|not\s+that\s+one|"
+# "sorry, I mixed up names", "I misread my notes", "I've muddled my notes", "sry wrong name", "i got the name wrong",
+# "nah not that one, i mean ...": wherever it stands, the turn says that the last answer was about something else
+# than the user had in mind; "I actually meant ...", "I was thinking of ...": and what they had in mind follows.
+_SLIP = re.compile(r"\b(?:(?:got\s+)?mixed\s+(?:\w+\s+)?up|misread|muddled|my\s+bad|"
+                   r"wrong\s+(?:name|word|term|one|entry)|(?:name|word|term)\s+wrong|not\s+that\s+one|"
                    r"not\s+quite(?=\s*[,.;:!—–-]|\s+what\b))", re.IGNORECASE)
 _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s+of|had\s+in\s+mind)\b"
                     r"[\s,.:;!—–-]*", re.IGNORECASE)
 _NEGATIONS = frozenset({"not", "no"})  # right before a name: the name is turned down ("VAT not VI")
 _DECLINED = re.compile(r"\b(?:no|nope|nah|wrong|not|meant)\b", re.IGNORECASE)
+# after "it was", "it's", "its": the one the user means ("it was the if-then rule kind")
+_MEANT_ONE = re.compile(r"(?:\s+(?:was|is))?\s+(?:actually\s+|really\s+)?the\s+(?:[\w'-]+\s+){0,3}?"
+                        r"(?:one|kind|type|sort|thing|version)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the )?other (?:[\w-]+ ){0,2}?(?:one|entry|term|thing)\b|\banother one\b", re.IGNORECASE)
 _OTHER_OF_A_KIND = re.compile(r"\bthe other (?P<kind>[\w-]+)\b", re.IGNORECASE)  # "no the other drift, where ..."
 _CLOSED_CLAUSE = re.compile(r"[^?!.,;:]+[?!.,;:]")  # a clause with the mark that closes it
@@ -834,6 +837,9 @@ def _refer(question: str, topic: tuple[str, ...], in_order: tuple[str, ...], plu
                 continue  # "They also mentioned exporting to ONNX.": people the turn reports on, not the topic
             if word in _POSSESSIVE and following == "own":
                 continue  # "what's an RBM on its own?": "its own" is the clause's own subject's, not the topic's
+            if word in ("it", "it's", "its") and (word != "it" or following in ("was", "is")) \
+                    and _MEANT_ONE.match(question, token.end()):
+                continue  # "it was the one behind CLIP", "its the one where ...": says what was meant, not the topic
             # "that one" after two entries were weighed: the one brought up last
             latest = word == "that" and following == "one" and len(topic) > 1
             name = " and ".join(plural) if word in _PLURAL else in_order[-1] if latest else topic[0]

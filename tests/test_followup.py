@@ -359,6 +359,18 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
     # ... not a concept it means or asks what it is, though the entry it gets mentions it (spent test25)
     (["what is variational inference?", "why is it used in VAEs",
       "sorry I meant — what are variational autoencoders themselves?"], ("refused", [], None)),
+    # "it was the one ...", "its the ... kind" say what was meant, not the topic, and "muddled" admits a slip
+    # (blind written, spent test121, test83)
+    (["the explanation that tells you what would have to change to flip the decision, like youd have got the loan "
+      "earning 50k not 30k",
+      "no sorry thats not the one from the hearing, it was the if-then rule kind, always approve if over 60 and "
+      "earning over 80k"], ("answered", ["Anchors"], None)),
+    (["What is mixup?", "Sorry, I've muddled my notes. It wasn't mixup my nephew meant, it was the one where you cut "
+                        "single connections between neurons instead of switching off whole neurons."],
+     ("answered", ["DropConnect"], None)),
+    (["What is label smoothing?", "is it the one where the targets get 0.9?"], ("answered", ["Label Smoothing"], None)),
+    (["What is knowledge distillation?", "and the 'softened' part, is that the temperature thing?"],
+     ("answered", ["Knowledge Distillation"], None)),  # only "it" opens a cleft: "that" here is the topic
     # a comparison that names one entry weighs it against the conversation's entry (blind-written compare turns)
     (["What is contrastive loss?", "And triplet loss — how's that different?"],
      ("answered", ["Triplet Loss", "Contrastive Loss"], "compare")),
