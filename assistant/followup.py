@@ -743,8 +743,9 @@ def _referred(question: str, named: list[str], topics: list[_Topic], retriever: 
     if _says_what_it_asks_about(question, own):  # "and a model registry, what's that for?"
         return None
     earlier = [n for t in referents for n in t.names]  # "they" may be the topics of the last two turns
-    in_order = _in_order_of_mention(referents[0].names, referents[0].question, retriever)
-    referred = _refer(question, referents[0].names, in_order, tuple(dict.fromkeys(earlier))[:2],
+    referred = _refer(question, referents[0].names,
+                      lambda: _in_order_of_mention(referents[0].names, referents[0].question, retriever),
+                      tuple(dict.fromkeys(earlier))[:2],
                       lambda before: bool(_names(before, retriever) or _earlier_subject(before)
                                           or _describes_another(before, own) or _DESCRIBING.search(before)))
     if referred is None:
@@ -797,12 +798,12 @@ def _outside_names(text: str, retriever: Retriever) -> list[str]:
     return list(dict.fromkeys(o.name for o in retriever.concepts.find(text)))
 
 
-def _refer(question: str, topic: tuple[str, ...], in_order: tuple[str, ...], plural: tuple[str, ...],
+def _refer(question: str, topic: tuple[str, ...], in_order: Callable[[], tuple[str, ...]], plural: tuple[str, ...],
            names_in: Callable[[str], bool]) -> str | None:
     """The question with its first reference word replaced by the topic (``in_order``: its entries in the order the
-    conversation brought them up, for "the first", "the latter", "that one"; ``plural``: what "they" stands for),
-    when that word comes before any name in the question: after a name it stands for that name ("what is
-    mixup and why does it help?")."""
+    conversation brought them up, read only for "the first", "the latter", "that one"; ``plural``: what "they" stands
+    for), when that word comes before any name in the question: after a name it stands for that name ("what is mixup
+    and why does it help?")."""
     tokens = list(_WORD.finditer(question))
     lowered = [t.group(0).lower().replace("’", "'") for t in tokens]
     for i, (token, word) in enumerate(zip(tokens, lowered)):
@@ -820,7 +821,7 @@ def _refer(question: str, topic: tuple[str, ...], in_order: tuple[str, ...], plu
             start = tokens[i - 1].start()
             if following == "one":
                 end = tokens[i + 1].end()
-            name = in_order[_ORDINALS[word]] if len(in_order) > 1 else topic[0]
+            name = in_order()[_ORDINALS[word]] if len(topic) > 1 else topic[0]
         elif word in _PRONOUNS and not _abbreviation(token.group(0), question):
             start = token.start()
             before = lowered[i - 1] if i else None
@@ -842,7 +843,7 @@ def _refer(question: str, topic: tuple[str, ...], in_order: tuple[str, ...], plu
                 continue  # "it was the one behind CLIP", "its the one where ...": says what was meant, not the topic
             # "that one" after two entries were weighed: the one brought up last
             latest = word == "that" and following == "one" and len(topic) > 1
-            name = " and ".join(plural) if word in _PLURAL else in_order[-1] if latest else topic[0]
+            name = " and ".join(plural) if word in _PLURAL else in_order()[-1] if latest else topic[0]
             if word in _POSSESSIVE or word == "it's" and _possessive_its(lowered, i):
                 name += "'s"
             elif word == "it's":
