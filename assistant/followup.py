@@ -127,8 +127,8 @@ the a an same different similar better worse related equivalent what how why whe
 _OPENERS = frozenset("and also so but ok okay then plus or".split())
 _FILLER = _OPENERS | ARTICLES | {"please"}
 _ABOUT = re.compile(r"^(?:(?:and|but|so|ok|okay|also)[\s,]+)*(?:what|how)\s+about\b\s*", re.IGNORECASE)
-# "no, ...", "nope I mean ...", "not that one", "not the what-if one.", "I meant ...": the turn corrects the last
-# answer.
+# "no, ...", "nope I mean ...", "not that one", "not the what-if one.", "I meant ...": the turn corrects the
+# last answer.
 _CORRECTION = re.compile(r"^\s*(?:(?:(?:no|nope|nah)[\s,]+(?=not\b))?(?:no|nope|nah|wrong|not that(?: one)?|"
                          r"not the [\w'-]+ one)\s*"
                          r"(?:[,.!;:\-—–]+|\s(?:wait|sorry)\b[,.!]?)\s*|"
@@ -375,9 +375,11 @@ def _only_settings_of(decision: Decision, retrieval: Retrieval, entries: dict[st
     """Whether every concept a correction names is a setting of the entry it gets, which that entry mentions ("I meant
     the face recognition loss with three inputs" for Triplet Loss), not the thing it means: one it opens with ("I meant
     variational autoencoders specifically") or asks what it is ("I meant — what are variational autoencoders?")."""
-    asks_what = any(map(_names_a_thing, asked_subjects(retrieval.question)))
-    return not (decision.outside and asks_what) and all(
-        o.start > 0 and all(entry_mentions(entries[t], o) for t in decision.terms) for o in decision.outside)
+    if not decision.outside:
+        return True
+    if any(map(_names_a_thing, asked_subjects(retrieval.question))):
+        return False
+    return all(o.start > 0 and all(entry_mentions(entries[t], o) for t in decision.terms) for o in decision.outside)
 
 
 def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval, words: GlossaryWords) -> str | None:
@@ -620,8 +622,8 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
 def _other_of_its_kind(question: str, topic: _Topic) -> re.Match | None:
     """"the other drift" after Model Drift, "the other dropout" after Monte Carlo Dropout: the other entry of the
     topic's kind, said with a word of the topic's name (not "the other day")."""
-    kinds = (m for m in _OTHER_OF_A_KIND.finditer(question) if content_stems(m["kind"]))
-    return next((m for m in kinds if content_stems(m["kind"])[0] in _name_words(topic.names)), None)
+    names = _name_words(topic.names)
+    return next((m for m in _OTHER_OF_A_KIND.finditer(question) if set(content_stems(m["kind"])[:1]) & names), None)
 
 
 def _mentions(question: str, retriever: Retriever) -> list[tuple[NameMatch, bool]]:

@@ -24,7 +24,7 @@ _BRITISH = [(re.compile(r"isation"), "ization"), (re.compile(r"ising\b"), "izing
 # "wat is", "wats", "wht is", "ok so wot's": chat spellings of the question word "what" where a sentence opens, after
 # the chat words a sentence may open with.
 _WHAT_SPELLED = re.compile(r"(?:^|(?<=[.!?]\s))(?P<opening>(?:(?:ok|okay|so|and|but|wait|oh|hmm|btw|also|now)\W+)*)"
-                           r"(?:wat|w[ou]t|wht|waht|whta)(?=(?:'s|’s|s)?\b)", re.IGNORECASE)
+                           r"(?P<what>wat|w[ou]t|wht|waht|whta)(?=(?:'s|’s|s)?\b)", re.IGNORECASE)
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below between both
@@ -98,8 +98,7 @@ def spell_what(text: str) -> str:
     """The text with each chat spelling of "what" that opens a sentence spelled "what" ("wats EWC in ML" -> "whats
     EWC in ML", "ok so wat is dropout" -> "ok so what is dropout"): it asks what a thing is, as the question word
     does."""
-    return _WHAT_SPELLED.sub(lambda m: m["opening"] + ("What" if m.group(0)[len(m["opening"])].isupper() else "what"),
-                             text)
+    return _WHAT_SPELLED.sub(lambda m: m["opening"] + ("What" if m["what"][0].isupper() else "what"), text)
 
 
 def content_stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:

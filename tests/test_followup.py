@@ -349,8 +349,8 @@ def test_unknown_citations_from_a_client_are_ignored(retriever):
       "not the what-if one. the one that gives a short if-then rule"], ("answered", ["Anchors"], None)),
     (["What is label smoothing?", "the other day a colleague used it for speech, does that work?"],
      ("answered", ["Label Smoothing"], None)),  # "the other day" turns nothing down
-    # ... a setting the entry it gets mentions is no concept of its own; "scratch that", "got the name wrong" admit a
-    # slip (blind written, spent test46, test116)
+    # ... a setting the entry it gets mentions is no concept of its own; "got the name wrong" admits a slip (blind
+    # written, spent test46, test116)
     (["What is contrastive loss?", "ah wrong one, I meant the face recognition loss with three inputs per example"],
      ("answered", ["Triplet Loss"], None)),
     (["What is curriculum learning?",
