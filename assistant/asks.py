@@ -79,6 +79,13 @@ good reasonable typical acceptable decent sensible usual realistic sane respecta
 """.split())
 
 
+# Adjectives that place a value on a scale: "is a big number good or bad?", "high = good??", "as good as the big one?"
+# speak of how much of the topic there is, not of another thing.
+SCALE_WORDS = frozenset("""
+good bad better worse best worst high low higher lower highest lowest big small bigger smaller large larger
+""".split())
+
+
 def asks_for_a_value(text: str) -> bool:
     """Whether the text opens (past an article) with a word that asks which value or choice is right."""
     first = [w for w in words(text)[:2] if w not in ARTICLES][:1]

@@ -249,8 +249,10 @@ def chat_sentences(text: str) -> list[str]:
 
 def asks_what_it_is(question: str) -> bool:
     """Whether a sentence of the question asks in so many words what something is ("what is dropout?", "explain
-    X"), not only as a bare "X?"."""
-    return any(_definitional_match(s.strip().rstrip("?!. ").strip()) for s in split_sentences(question))
+    X"), not only as a bare "X?", nor what an aspect of it is ("whats the point of the gaps", "what's the intuition
+    behind the two speeds?")."""
+    return any((m := _definitional_match(s.strip().rstrip("?!. ").strip())) and not _ASPECT.match(m.group("x"))
+               for s in split_sentences(question))
 
 
 def asked_subjects(question: str) -> list[str]:

@@ -60,7 +60,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from itertools import takewhile
 
-from assistant.asks import ASPECT_NOUNS, ASPECT_WORDS, ask_of, asks_for_a_value, ends_with_aspect, says_a_value
+from assistant.asks import (ASPECT_NOUNS, ASPECT_WORDS, SCALE_WORDS, ask_of, asks_for_a_value, ends_with_aspect,
+                            says_a_value)
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.decide import (ASKING_WORDS, Decision, Thresholds, asked_subjects, asks_about_the_glossary,
@@ -1001,8 +1002,9 @@ def _not_the_guess(text: str, guessed_words: frozenset[str]) -> bool:
 def _describes_another(text: str, topic_words: frozenset[str], at_least: int = _ANTECEDENT_WORDS) -> bool:
     """Whether the text describes a thing of its own, in ``at_least`` words the topic never uses: before a
     reference word, what the word stands for ("hard negative mining how do i do it", "dynamic batching on the
-    server, does that help"), so the question names its own antecedent."""
-    return len(set(content_stems(text, ASPECT_WORDS | QUERY_WORDS)) - topic_words) >= at_least
+    server, does that help"), so the question names its own antecedent. Words that place a value on a scale describe
+    none ("is a big number good or bad for that", "high good or low good")."""
+    return len(set(content_stems(text, ASPECT_WORDS | QUERY_WORDS | SCALE_WORDS)) - topic_words) >= at_least
 
 
 def _says_what_it_asks_about(question: str, topic_words: frozenset[str]) -> bool:

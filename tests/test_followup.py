@@ -191,6 +191,10 @@ def test_a_short_turn_about_the_x_asks_about_the_topic_s_x(retriever):
     history = [turn("what are integrated gradients?", "Integrated Gradients")]
     assert resolve("how do I choose the baseline input?", history, retriever).question == \
         "Integrated Gradients: how do I choose the baseline input?"
+    # "what's the point of X" asks an aspect of X, not what X is (blind written, spent splits: refused)
+    history = [turn("dilated convolution, explain it simply", "Dilated Convolution")]
+    assert resolve("whats the point of the gaps", history, retriever).question == \
+        "Dilated Convolution: whats the point of the gaps"
     # not when the turn names a thing of its own, asks what a thing is, or asks about the glossary
     history = [turn("what is manifold learning?", "Manifold Learning")]
     assert not resolve("how does UMAP work under the hood?", history, retriever).followup
@@ -537,6 +541,11 @@ def test_a_question_in_the_entrys_own_words_continues_the_conversation(assistant
     ("what is the lookahead optimizer?", "Lookahead Optimizer", "plays nice w/ adam?",
      ("answered", ["Lookahead Optimizer"])),
     ("what is the lookahead optimizer?", "Lookahead Optimizer", "adam?", ("refused", [])),
+    # words that place a value on a scale describe no other thing (blind written, spent splits: refused)
+    ("what is the brier score?", "Brier Score", "is a big number good or bad for that", ("answered", ["Brier Score"])),
+    ("what is the brier score?", "Brier Score", "high good or low good", ("answered", ["Brier Score"])),
+    ("what is knowledge distillation?", "Knowledge Distillation", "so the small one ends up as good as the big one?",
+     ("answered", ["Knowledge Distillation"])),
     # ... while the thing an opening "what's" names in the field's words is another thing (spent test40)
     ("what is triplet loss?", "Triplet Loss", "what's the 'hard negative mining' thing people always mention with it",
      ("refused", [])),
