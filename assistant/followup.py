@@ -148,11 +148,14 @@ _BACK_REFERENCE = re.compile(r"\byou (?:just )?(?:said|mentioned|described|wrote
 # "sorry, not that one", "hm wait, I meant ...": what may stand before a correction.
 _INTERJECTION = re.compile(r"^\s*(?:(?:sorry|hm+|wait|ah+|oh+|actually|um+|uh+)\b[\s,.!]*)+", re.IGNORECASE)
 # "sorry, I mixed up names", "I misread my notes", "I've muddled my notes", "sry wrong name", "i got the name wrong",
-# "nah not that one, i mean ...": wherever it stands, the turn says that the last answer was about something else
-# than the user had in mind; "I actually meant ...", "I was thinking of ...": and what they had in mind follows.
+# "nah not that one, i mean ...", "i think my friend meant the label one", "she was thinking of the method where ...":
+# wherever it stands, the turn says that the last answer was about something else than the user (or the one they ask
+# for) had in mind; "I actually meant ...", "I was thinking of ...": and what they had in mind follows.
 _SLIP = re.compile(r"\b(?:(?:got\s+)?mixed\s+(?:\w+\s+)?up|misread|muddled|my\s+bad|"
                    r"wrong\s+(?:name|word|term|one|entry)|(?:name|word|term)\s+wrong|not\s+that\s+one|"
-                   r"not\s+quite(?=\s*[,.;:!—–-]|\s+what\b))", re.IGNORECASE)
+                   r"not\s+quite(?=\s*[,.;:!—–-]|\s+what\b)|"
+                   r"(?:he|she|they|(?:my|our|his|her|their)\s+[\w'-]+)\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?"
+                   r"thinking\s+of))", re.IGNORECASE)
 _MEANT = re.compile(r"\bI\s+(?:\w+\s+)?(?:meant|was\s+(?:actually\s+)?thinking\s+of|had\s+in\s+mind)\b"
                     r"[\s,.:;!—–-]*", re.IGNORECASE)
 _NEGATIONS = frozenset({"not", "no"})  # right before a name: the name is turned down ("VAT not VI")

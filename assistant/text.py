@@ -35,8 +35,10 @@ theirs them themselves then there there's these they this those through to too u
 when where which while who whom why will with would you your yours yourself yourselves whats thats hey hi please pls thanks
 tell explain describe define definition mean means meaning called call name term kind sort type way thing something someone
 get got give gives know want need like used use using uses does doing one two really actually simply basically
+dont doesnt didnt isnt arent wasnt werent cant couldnt wouldnt shouldnt wont hasnt havent hadnt im ive youre theyre
 ppl u ur bc cuz tho thx idk imo imho tbh btw lol iirc afaik smth
-""".split())  # the last line: chat shorthand, never an abbreviation when written in lower case ("how do ppl ...")
+""".split())  # the last two lines: contractions written without their apostrophe ("isnt that the same as ..."), and chat
+# shorthand, never an abbreviation when written in lower case ("how do ppl ...")
 ARTICLES = frozenset("a an the".split())
 # Words that say *how* a question is asked rather than *what* it is about.
 QUERY_WORDS = frozenset("""

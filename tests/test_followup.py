@@ -302,6 +302,19 @@ def test_a_slip_the_turn_admits_anywhere_is_a_correction(assistant):
                      "approve' that pin a prediction down locally, so that changing other features keeps it"):
         decision = assistant.route(question, history).decision
         assert (decision.outcome, decision.terms) == ("answered", ["Anchors"])
+    # someone the user asks for meant another thing (blind written, spent splits: only the closest entry)
+    history = [Turn(question="what is the lookahead optimizer?", citations=["Lookahead Optimizer"], outcome="answered")]
+    decision = assistant.route("oh hold on i think my friend meant the label one, where the right answer gets 0.9 "
+                               "instead of 1", history).decision
+    assert (decision.outcome, decision.terms) == ("answered", ["Label Smoothing"])
+
+
+def test_a_contraction_without_its_apostrophe_is_a_small_word(assistant):
+    """"isnt that the same as ...": the chat spelling of "isn't" names nothing of its own, so "that" still refers
+    back (blind written, spent splits: refused)."""
+    history = [Turn(question="what is dilated convolution?", citations=["Dilated Convolution"], outcome="answered")]
+    decision = assistant.route("isnt that the same as just using a bigger stride", history).decision
+    assert (decision.outcome, decision.terms) == ("answered", ["Dilated Convolution"])
 
 
 def test_a_refused_topic_stays_the_topic(retriever):
