@@ -65,8 +65,8 @@ from assistant.asks import (ASPECT_NOUNS, ASPECT_WORDS, SCALE_WORDS, ask_of, ask
 from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.decide import (ASKING_WORDS, Decision, Thresholds, asked_subjects, asks_about_the_glossary,
-                             asks_for_a_name, asks_what_it_is, asks_what_that_is, chat_sentences, definitional_subject,
-                             name_stems, said_before_what_that_is, states)
+                             asks_for_a_name, asks_what_it_is, asks_what_that_is, chat_sentences, coverage,
+                             definitional_subject, name_stems, said_before_what_that_is, states)
 from assistant.errors import InvalidQuestion, QuestionTooLong
 from assistant.guard import clean_question
 from assistant.match import NameMatch, tokenize
@@ -268,8 +268,9 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
       with if-then rules", "I meant the face recognition loss with three inputs"), gets its closest entry, another
       than the one it turned down, as the answer: it picks among the glossary's entries;
     - a turn that names nothing and asks what nothing is, placed by its description on another entry that scores
-      hardly more than the conversation's (``_NEAR_TIE``), goes on with the conversation's ("why would soft
-      probabilities teach more than the hard labels?" after Knowledge Distillation, not Label Smoothing);
+      hardly more than the conversation's (``_NEAR_TIE``) or whose text holds fewer of the turn's words, goes on with
+      the conversation's ("why would soft probabilities teach more than the hard labels?" after Knowledge
+      Distillation, not Label Smoothing);
     - a turn the glossary gives only as the closest entry continues the entry the conversation was last answered
       from when that is the one it got, or when every word it says is one that entry uses ("why soft labels and
       not the hard ones" after Knowledge Distillation, for which Label Smoothing is closest alone);
@@ -354,7 +355,7 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
             return _from_conversation(decision, decision.terms, retrieval.question)
     if decision.outcome == "closest" and resolution.exclude and _only_settings_of(decision, retrieval, entries):
         return _from_conversation(decision, decision.terms, retrieval.question)
-    near_tie = _near_tie(decision, resolution, retrieval, words)
+    near_tie = _near_tie(decision, resolution, retrieval, entries, words)
     if near_tie is not None:  # "why soft probabilities and not hard labels?" after Knowledge Distillation
         return _from_conversation(decision, [near_tie], retrieval.question)
     top = max(retrieval.hits, key=lambda h: h.fused)
@@ -386,9 +387,12 @@ def _only_settings_of(decision: Decision, retrieval: Retrieval, entries: dict[st
     return all(o.start > 0 and all(entry_mentions(entries[t], o) for t in decision.terms) for o in decision.outside)
 
 
-def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval, words: GlossaryWords) -> str | None:
+def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval, entries: dict[str, Entry],
+              words: GlossaryWords) -> str | None:
     """The conversation's entry, when a turn that names nothing and asks what nothing is was placed by its
-    description alone on another entry that scores hardly more than it (within ``_NEAR_TIE``): the conversation
+    description alone on another entry that scores hardly more than it (within ``_NEAR_TIE``), or whose text holds
+    fewer of the turn's words (``coverage``: "why soft probabilities and not hard labels?" after Knowledge
+    Distillation, whose entry writes soft and hard, not Label Smoothing, which writes neither): the conversation
     breaks the tie. None otherwise."""
     if decision.reason not in ("descriptive", "closest") or len(resolution.context) != 1 or resolution.exclude \
             or set(decision.terms) & set(resolution.context) or retrieval.matches or decision.outside \
@@ -396,6 +400,9 @@ def _near_tie(decision: Decision, resolution: Resolution, retrieval: Retrieval, 
         return None
     scores = {h.term: h.fused for h in retrieval.hits}
     term = resolution.context[0]
+    if term in entries and coverage(retrieval.question, entries[term]) > coverage(retrieval.question,
+                                                                                   entries[decision.terms[0]]):
+        return term
     return term if scores.get(term, 0.0) >= _NEAR_TIE * max(scores.values()) else None
 
 

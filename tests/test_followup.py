@@ -246,6 +246,12 @@ def test_the_conversation_breaks_a_near_tie(assistant):
     assert assistant.route(question).decision.terms != ["Knowledge Distillation"]  # alone: Label Smoothing
     decision = assistant.route(question, distillation).decision
     assert (decision.outcome, decision.terms) == ("answered", ["Knowledge Distillation"])
+    # ... and so does one whose words the conversation's entry holds more of, however far behind it scores (spent
+    # splits: Label Smoothing, which writes neither "soft" nor "hard")
+    for question in ("why train on the soft probabilities instead of the hard labels? whats the point",
+                     "why train the small one on the big ones soft probabilities and not just the correct labels"):
+        decision = assistant.route(question, distillation).decision
+        assert (decision.outcome, decision.terms) == ("answered", ["Knowledge Distillation"]), question
     # a turn that names something the glossary lacks is no tie to break
     meta = [Turn(question="what is meta-learning?", citations=["Meta-Learning"], outcome="answered")]
     assert assistant.route("how does MAML work in detail, the inner and outer loop?", meta).decision.outcome \
