@@ -37,8 +37,8 @@ tell explain describe define definition mean means meaning called call name term
 get got give gives know want need like used use using uses does doing one two really actually simply basically
 dont doesnt didnt isnt arent wasnt werent cant couldnt wouldnt shouldnt wont hasnt havent hadnt im ive youre theyre
 ppl u ur bc cuz tho thx idk imo imho tbh btw lol iirc afaik smth
-""".split())  # the last two lines: contractions written without their apostrophe ("isnt that the same as ..."), and chat
-# shorthand, never an abbreviation when written in lower case ("how do ppl ...")
+""".split())  # the last two lines: contractions written without their apostrophe ("isnt that the same as ..."),
+# and chat shorthand, never an abbreviation when written in lower case ("how do ppl ...")
 ARTICLES = frozenset("a an the".split())
 # Words that say *how* a question is asked rather than *what* it is about.
 QUERY_WORDS = frozenset("""

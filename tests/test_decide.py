@@ -473,8 +473,8 @@ def test_a_description_that_asks_its_name_is_answered_at_a_smaller_lead(stack, s
     """The best entry leads by at least ``name_lead_threshold`` but less than ``lead_threshold``: answered when the
     description asks its name, marked closest when it only describes (blind written, spent test107; "lately" added,
     so that the content the entry lacks stays above the coverage that answers a description without its name)."""
-    described = "evenin, lighthouse keeper here, long nights so im reading up on ai lately. {}u feed a model the easy " \
-                "examples first n save the hard ones for later, like teaching a kid to read"
+    described = "evenin, lighthouse keeper here, long nights so im reading up on ai lately. {}u feed a model the " \
+                "easy examples first n save the hard ones for later, like teaching a kid to read"
     asked, only_described = described.format("whats it called when "), described.format("")
     for question, outcome in ((asked, "answered"), (only_described, "closest")):
         fused = sorted(h.fused for h in stack.retriever.retrieve(question, k=5).hits)
