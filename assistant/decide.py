@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import takewhile
 from typing import Literal
 
@@ -489,8 +490,13 @@ def coverage(question: str, entry: Entry) -> float:
     wanted = set(content_stems(question, QUERY_WORDS))
     if not wanted:
         return 0.0
-    have = set(content_stems(" ".join([*entry.names, *(t for _, t in entry.passages())])))
-    return len(wanted & have) / len(wanted)
+    return len(wanted & _content_of(entry)) / len(wanted)
+
+
+@lru_cache(maxsize=4096)
+def _content_of(entry: Entry) -> frozenset[str]:
+    """The content stems of the entry's names and passages, read once per entry."""
+    return frozenset(content_stems(" ".join([*entry.names, *(t for _, t in entry.passages())])))
 
 
 def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: dict[str, Entry],
