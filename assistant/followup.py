@@ -187,6 +187,8 @@ _MAX_ASKING_WORDS = 16  # ... and one up to this long, when none of its words na
 _MAX_CLOSEST_TURN_WORDS = 16  # a longer turn the glossary gives a closest entry for describes a thing of its own
 _NEAR_TIE = 0.9  # a conversation's entry scoring this share of the top entry's score is as good a reading
 _WORDS_OF_ANOTHER_THING = 4  # a follow-up on a guessed entry with this many words the entry never uses is about another
+# Words that describe no thing of their own: how a question asks, the aspect it asks, a value on a scale.
+_DESCRIBES_NOTHING = ASPECT_WORDS | QUERY_WORDS | SCALE_WORDS
 
 
 @dataclass(frozen=True)
@@ -1014,7 +1016,7 @@ def _describes_another(text: str, topic_words: frozenset[str], at_least: int = _
     reference word, what the word stands for ("hard negative mining how do i do it", "dynamic batching on the
     server, does that help"), so the question names its own antecedent. Words that place a value on a scale describe
     none ("is a big number good or bad for that", "high good or low good")."""
-    return len(set(content_stems(text, ASPECT_WORDS | QUERY_WORDS | SCALE_WORDS)) - topic_words) >= at_least
+    return len(set(content_stems(text, _DESCRIBES_NOTHING)) - topic_words) >= at_least
 
 
 def _says_what_it_asks_about(question: str, topic_words: frozenset[str]) -> bool:
