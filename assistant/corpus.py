@@ -54,8 +54,11 @@ class Entry(BaseModel):
         return [(f, getattr(self, f)) for f in fields if getattr(self, f)]
 
     def index_text(self) -> str:
-        """What gets embedded and BM25-indexed: names, definition, example and use case."""
-        parts = [self.term, ", ".join(self.aliases), self.definition, self.example or "", self.use_case or ""]
+        """What gets embedded: names, definition, example, use case and analogy (a lay description may match only the
+        analogy: "try a new fraud model on real traffic without it touching any customer decisions"). Longer details
+        are left to BM25: a vector of them drifts from what the entry is (a Markdown page's body, say)."""
+        parts = [self.term, ", ".join(self.aliases), self.definition, self.example or "", self.use_case or "",
+                 self.analogy or ""]
         return ". ".join(p for p in parts if p)
 
 

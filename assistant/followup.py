@@ -201,6 +201,7 @@ class Resolution:
     guess: tuple[str, ...] = ()  # for a turn that stands alone: the latest turn's marked closest guess
     confirms: bool = False  # the turn goes on with the marked guess in words that place it there too
     alone: bool = False  # a fragment read as a question of its own ("and focal loss?", "and the fix?")
+    restated: bool = False  # the turn asks the earlier question again, of another entry ("no, the other one")
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,10 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
       high lr in the middle, seems risky" after a guess of One Cycle Policy);
     - a correction that describes what it meant, naming no concept that entry does not mention ("no wait, the one
       with if-then rules", "I meant the face recognition loss with three inputs"), gets its closest entry, another
-      than the one it turned down, as the answer: it picks among the glossary's entries;
+      than the one it turned down, as the answer: it picks among the glossary's entries; so does one that the
+      glossary could not place, when one entry leads every other by ``thresholds.meaning_lead`` ("sry wrong name, i
+      meant the one where u soften one-hot targets to like 0.9" after Mixup), in words of its own (not "no, the other
+      one", which asks the earlier question again);
     - a turn that names nothing and asks what nothing is, placed by its description on another entry that scores
       hardly more than the conversation's (``_NEAR_TIE``) or whose text holds fewer of the turn's words, goes on with
       the conversation's ("why would soft probabilities teach more than the hard labels?" after Knowledge
@@ -357,6 +361,10 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
             return _from_conversation(decision, decision.terms, retrieval.question)
     if decision.outcome == "closest" and resolution.exclude and _only_settings_of(decision, retrieval, entries):
         return _from_conversation(decision, decision.terms, retrieval.question)
+    leader = _leader(retrieval, thresholds.meaning_lead)
+    if decision.reason == "low_score" and resolution.exclude and not resolution.restated and leader is not None \
+            and _only_settings_of(replace(decision, terms=[leader]), retrieval, entries):
+        return _from_conversation(decision, [leader], retrieval.question)  # "sry wrong name, i meant the one where"
     near_tie = _near_tie(decision, resolution, retrieval, entries, words)
     if near_tie is not None:  # "why soft probabilities and not hard labels?" after Knowledge Distillation
         return _from_conversation(decision, [near_tie], retrieval.question)
@@ -376,6 +384,16 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
     if not all(_described_in(subject, decision.outside, entry) for subject in subjects):
         return decision
     return _from_conversation(decision, [term], retrieval.question)
+
+
+def _leader(retrieval: Retrieval, lead: float) -> str | None:
+    """The entry whose fused score leads every other retrieved one by ``lead`` or more, else None: what a correction
+    that scores low everywhere describes best ("sry wrong name, i meant the one where u soften one-hot targets to like
+    0.9" after Mixup; the user picks among the glossary's entries)."""
+    ranked = sorted(retrieval.hits, key=lambda h: -h.fused)
+    if not ranked or len(ranked) > 1 and ranked[0].fused - ranked[1].fused < lead:
+        return None
+    return ranked[0].term
 
 
 def _only_settings_of(decision: Decision, retrieval: Retrieval, entries: dict[str, Entry]) -> bool:
@@ -621,8 +639,9 @@ def _resolve(question: str, topics: list[_Topic], retriever: Retriever, long_wor
     other = _OTHER.search(question) or _other_of_its_kind(question, topic)
     if not named and (other or corrects and not rest):  # "no, the other one"
         described = question[other.end():].strip(" ,.;:-—–") if other else ""  # "the other one, with if-then rules"
-        return Resolution(described if len(content_stems(described, QUERY_WORDS)) >= _ANTECEDENT_WORDS
-                          else topic.question, True, topic.names)
+        if len(content_stems(described, QUERY_WORDS)) >= _ANTECEDENT_WORDS:
+            return Resolution(described, True, topic.names)
+        return Resolution(topic.question, True, topic.names, restated=True)
     if corrects:  # the rest is the turn: about the topic ("no, I meant how it works"), else, when the answer was
         # turned down ("no, ...", "I meant ..."; not "I mean ..." that goes on), about another entry than it, and so
         # is a thing the rest describes by the topic ("I meant the problem it's fighting")

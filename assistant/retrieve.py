@@ -71,8 +71,8 @@ class Retriever:
         self.fusion = FusionParams(dense_weight, bm25_scale)
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG when imported: a line per index
         self._bm25 = bm25s.BM25()
-        self._bm25.index([content_stems(e.index_text() + " " + (e.analogy or e.details or "")) or ["_"]
-                          for e in self.entries], show_progress=False)
+        self._bm25.index([content_stems(e.index_text() + " " + (e.details or "")) or ["_"] for e in self.entries],
+                         show_progress=False)
 
     def retrieve(self, question: str, k: int = 5, method: str = METHODS[0]) -> Retrieval:
         """The ``k`` best entries by ``method`` (a key of ``fusion.FUSIONS``); the default method also ranks

@@ -429,8 +429,8 @@ def test_a_description_whose_best_entry_clearly_leads_is_answered_from_it(judge,
 
 
 @pytest.mark.parametrize("question, term", [
-    ("fraudsters changed tactics so the same features now mean something different and our model's precision "
-     "tanked. what's that called", "Concept Drift"),
+    ("Silly question from a kindergarten teacher: is there a computer version of mixing paint colours? I heard you "
+     "can mix a dog picture and a cat picture to teach a computer", "Mixup"),  # blind written, spent test84
     ("Why use an independent meta networks to generate the weights for each block, in stead of using the weights of "
      "the original networks and update them directly?", "Hypernetworks"),
 ])
@@ -472,9 +472,10 @@ def test_a_described_kind_of_thing_is_named_by_the_sentence_that_says_it(judge, 
 def test_a_description_that_asks_its_name_is_answered_at_a_smaller_lead(stack, settings, judge):
     """The best entry leads by at least ``name_lead_threshold`` but less than ``lead_threshold``: answered when the
     description asks its name, marked closest when it only describes (blind written, spent test107; "lately" added,
-    so that the content the entry lacks stays above the coverage that answers a description without its name)."""
+    so that the content the entry lacks stays above the coverage that answers a description without its name, and
+    "to read" left out, which the entry's analogy says: with it the lead passes ``lead_threshold``)."""
     described = "evenin, lighthouse keeper here, long nights so im reading up on ai lately. {}u feed a model the " \
-                "easy examples first n save the hard ones for later, like teaching a kid to read"
+                "easy examples first n save the hard ones for later, like teaching a kid"
     asked, only_described = described.format("whats it called when "), described.format("")
     for question, outcome in ((asked, "answered"), (only_described, "closest")):
         fused = sorted(h.fused for h in stack.retriever.retrieve(question, k=5).hits)
@@ -550,16 +551,16 @@ def test_a_name_asked_is_read_in_chat_words(question, asked):
 
 
 def test_a_description_asking_whether_it_is_a_real_thing_is_answered_from_the_entry_that_leads(judge):
-    decision = judge("networks that spit out the weights of other networks, is that a real thing?")  # spent test15
+    decision = judge("A network that outputs the weights of another network. Is that a real thing?")  # spent test17
     assert (decision.outcome, decision.terms) == ("answered", ["Hypernetworks"]), decision
 
 
 @pytest.mark.parametrize("question, term", [
-    # blind written, spent test87, test91, test104: the entry's best sentence has cosine 0.40 to 0.45
+    # blind written, spent test87, test35, test104: the entry's best sentence has cosine 0.40 to 0.49
     ("my varroa mite model was great 2 yrs ago, now its way off. whats it called when a model goes stale over time",
      "Model Drift"),
-    ("one more, the lift-pass scanner model takes ages to answer at the gate. what's the name for that delay",
-     "Serving Latency"),
+    ("my comp solution is a 5-model ensemble + TTA and takes ~800ms per request, but the product team wants under "
+     "50ms. what's the proper name for this number and what do ppl usually do about it", "Serving Latency"),
     ("we want the new anomaly model running on live transactions but not actually blocking anything yet, just "
      "ticking along quietly beside the current one. name for that setup", "Shadow Deployment"),
     ("how do diffusion models actually learn to denoise? like what is the training objective called",
@@ -648,7 +649,8 @@ def test_a_kind_word_asked_for_describes_the_entry(judge, question, term):
 @pytest.mark.parametrize("question, term", [
     ("the augmentation where you blend two images AND their labels, e.g. 70% dog / 30% cat", "Mixup"),  # written
     ("tell me about the regulariser that cuts single connections instead of whole neurons", "DropConnect"),
-    ("In what scenarios might random dropout behavior during inference be desired?", "Monte Carlo Dropout"),  # real
+    ("Radiology partners want an uncertainty number next to every tumour score in the viewer. The model is a plain CNN "
+     "with dropout layers and we can't retrain right now. Any cheap way to get uncertainty?", "Monte Carlo Dropout"),
 ])
 def test_a_description_that_leads_clearly_picks_out_one_of_its_kind(judge, question, term):
     """The kind word of the entry's names ("augmentation", "dropout") beside a description that leads clearly: the

@@ -50,6 +50,17 @@ def test_issue_examples(retriever, question, term):
     assert retriever.retrieve(question, k=3).hits[0].term == term
 
 
+@pytest.mark.parametrize("question, term", [
+    # blind-written first turns (spent splits test26, test52) in the words of the entry's analogy, not its definition
+    ("We want to try a new fraud model on real traffic without it touching any customer decisions. Is there a name "
+     "for that setup?", "Shadow Deployment"),
+    ("my friend said big networks secretly have a tiny network hiding inside that would've worked just as well. is "
+     "that a real idea?", "Lottery Ticket Hypothesis"),
+])
+def test_every_passage_of_an_entry_is_searched(retriever, question, term):
+    assert retriever.retrieve(question, k=3).hits[0].term == term
+
+
 def test_scores_are_usable_for_coverage_decisions(retriever):
     covered = retriever.retrieve("how does mixup blend two images and their labels?", k=1).hits[0]
     off_topic = retriever.retrieve("how do I bake sourdough bread at home?", k=1).hits[0]
