@@ -649,6 +649,7 @@ def test_a_kind_word_asked_for_describes_the_entry(judge, question, term):
 @pytest.mark.parametrize("question, term", [
     ("the augmentation where you blend two images AND their labels, e.g. 70% dog / 30% cat", "Mixup"),  # written
     ("tell me about the regulariser that cuts single connections instead of whole neurons", "DropConnect"),
+    # blind written, spent test52
     ("Radiology partners want an uncertainty number next to every tumour score in the viewer. The model is a plain CNN "
      "with dropout layers and we can't retrain right now. Any cheap way to get uncertainty?", "Monte Carlo Dropout"),
 ])

@@ -51,7 +51,7 @@ def test_issue_examples(retriever, question, term):
 
 
 @pytest.mark.parametrize("question, term", [
-    # blind-written first turns (spent splits test26, test52) in the words of the entry's analogy, not its definition
+    # blind-written first turns (spent splits test27, test53) in the words of the entry's analogy, not its definition
     ("We want to try a new fraud model on real traffic without it touching any customer decisions. Is there a name "
      "for that setup?", "Shadow Deployment"),
     ("my friend said big networks secretly have a tiny network hiding inside that would've worked just as well. is "
