@@ -270,9 +270,9 @@ def in_conversation(decision: Decision, resolution: Resolution, retrieval: Retri
     - a correction that describes what it meant, naming no concept that entry does not mention ("no wait, the one
       with if-then rules", "I meant the face recognition loss with three inputs"), gets its closest entry, another
       than the one it turned down, as the answer: it picks among the glossary's entries; so does one that the
-      glossary could not place, when one entry leads every other by ``thresholds.meaning_lead`` ("sry wrong name, i
-      meant the one where u soften one-hot targets to like 0.9" after Mixup), in words of its own (not "no, the other
-      one", which asks the earlier question again);
+      glossary could not place, when one entry leads every other by ``thresholds.meaning_lead`` ("ugh wrong name
+      sorry. i meant the one where u tell the model the right class is like 0.9" after Mixup), in words of its own
+      (not "no, the other one", which asks the earlier question again);
     - a turn that names nothing and asks what nothing is, placed by its description on another entry that scores
       hardly more than the conversation's (``_NEAR_TIE``) or whose text holds fewer of the turn's words, goes on with
       the conversation's ("why would soft probabilities teach more than the hard labels?" after Knowledge
@@ -364,7 +364,7 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
     leader = _leader(retrieval, thresholds.meaning_lead)
     if decision.reason == "low_score" and resolution.exclude and not resolution.restated and leader is not None \
             and _only_settings_of(replace(decision, terms=[leader]), retrieval, entries):
-        return _from_conversation(decision, [leader], retrieval.question)  # "sry wrong name, i meant the one where"
+        return _from_conversation(decision, [leader], retrieval.question)  # "ugh wrong name sorry. i meant the one"
     near_tie = _near_tie(decision, resolution, retrieval, entries, words)
     if near_tie is not None:  # "why soft probabilities and not hard labels?" after Knowledge Distillation
         return _from_conversation(decision, [near_tie], retrieval.question)
@@ -388,8 +388,8 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
 
 def _leader(retrieval: Retrieval, lead: float) -> str | None:
     """The entry whose fused score leads every other retrieved one by ``lead`` or more, else None: what a correction
-    that scores low everywhere describes best ("sry wrong name, i meant the one where u soften one-hot targets to like
-    0.9" after Mixup; the user picks among the glossary's entries)."""
+    that scores low everywhere describes best ("ugh wrong name sorry. i meant the one where u tell the model the right
+    class is like 0.9" after Mixup; the user picks among the glossary's entries)."""
     ranked = sorted(retrieval.hits, key=lambda h: -h.fused)
     if not ranked or len(ranked) > 1 and ranked[0].fused - ranked[1].fused < lead:
         return None

@@ -3,7 +3,7 @@ answers from that entry.
 
     >>> suggester = FollowUps(assistant.retriever, assistant.route)
     >>> suggester.for_entries(["Label Smoothing"])
-    ['What is Spectral Normalization?', 'What is Virtual Adversarial Training?', 'What is Mixup?']
+    ['What is Virtual Adversarial Training?', 'What is Spectral Normalization?', 'What is Mixup?']
 
 Related entries are the entry's nearest neighbours in the index (cosine between entry vectors, a little
 closer within the entry's category), entries its text names coming first. A suggestion is kept only when
