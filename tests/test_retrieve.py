@@ -57,7 +57,7 @@ def test_issue_examples(retriever, question, term):
     ("my friend said big networks secretly have a tiny network hiding inside that would've worked just as well. is "
      "that a real idea?", "Lottery Ticket Hypothesis"),
 ])
-def test_every_passage_of_an_entry_is_searched(retriever, question, term):
+def test_an_entry_is_found_by_the_words_of_its_analogy(retriever, question, term):
     assert retriever.retrieve(question, k=3).hits[0].term == term
 
 
