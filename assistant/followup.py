@@ -361,10 +361,10 @@ def _with_evidence(decision: Decision, resolution: Resolution, retrieval: Retrie
             return _from_conversation(decision, decision.terms, retrieval.question)
     if decision.outcome == "closest" and resolution.exclude and _only_settings_of(decision, retrieval, entries):
         return _from_conversation(decision, decision.terms, retrieval.question)
-    leader = _leader(retrieval, thresholds.meaning_lead)
-    if decision.reason == "low_score" and resolution.exclude and not resolution.restated and leader is not None \
-            and _only_settings_of(replace(decision, terms=[leader]), retrieval, entries):
-        return _from_conversation(decision, [leader], retrieval.question)  # "ugh wrong name sorry. i meant the one"
+    if decision.reason == "low_score" and resolution.exclude and not resolution.restated:
+        leader = _leader(retrieval, thresholds.meaning_lead)  # "ugh wrong name sorry. i meant the one where ..."
+        if leader is not None and _only_settings_of(replace(decision, terms=[leader]), retrieval, entries):
+            return _from_conversation(decision, [leader], retrieval.question)
     near_tie = _near_tie(decision, resolution, retrieval, entries, words)
     if near_tie is not None:  # "why soft probabilities and not hard labels?" after Knowledge Distillation
         return _from_conversation(decision, [near_tie], retrieval.question)
