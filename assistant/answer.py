@@ -34,7 +34,7 @@ from assistant.attribute import attribute
 from assistant.closeness import Closeness
 from assistant.corpus import Entry, Glossary
 from assistant.decide import Decision, Thresholds, decide
-from assistant.errors import GenerationError
+from assistant.errors import Busy, GenerationError
 from assistant.extractive import closest_answer, completed, extractive_answer, refusal_text
 from assistant.followup import (GlossaryWords, about_topic, clean_history, in_conversation, resolve,
                                says_not_before_its_name)
@@ -46,7 +46,7 @@ from assistant.guard import clean_question
 from assistant.likelihood import Likelihood
 from assistant.prompt import PromptStyle, build_prompt, packaged_style
 from assistant.retrieve import Retrieval, Retriever
-from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings, Turn
+from assistant.schema import Answer, Citation, Retrieved, SentenceVerdict, Timings, Turn, WhenBusy
 from assistant.suggest import FollowUps
 from assistant.text import spell_what
 from assistant.written import Written, written_cache, written_key
@@ -70,6 +70,7 @@ class AnswerConfig:
     max_history_turns: int = 10
     max_history_chars: int = 20_000
     answer_cache_size: int = 0  # generated answers kept by prompt (``written.py``); 0 = none
+    when_busy: WhenBusy = "glossary"  # no generation slot within the queue's wait: the entry's own text, or Busy
 
 
 @dataclass(frozen=True)
@@ -197,12 +198,25 @@ class Assistant:
             unaddressed(entries[0], decision.ask, text, decision.outside)
             if len(entries) == 1 else None) or ""
         if self.generator is None or len(entries) > 1:
-            claims = extractive_answer(entries, text, decision.ask)
-            reply = _join(preface, claims)
-            yield reply
-            yield self._final(reply, claims, reply, entries, citations, "extractive", [], base, timings, started)
+            yield from self._extractive(text, decision.ask, preface, entries, citations, base, timings, started)
             return
-        yield from self._generate(text, decision.ask, preface, entries, citations, base, timings, started, cancel)
+        try:
+            yield from self._generate(text, decision.ask, preface, entries, citations, base, timings, started, cancel)
+        except Busy:  # raised before the generation wrote anything: no slot could be promised in time
+            if self.config.when_busy == "busy":
+                raise
+            yield from self._extractive(text, decision.ask, preface, entries, citations, base, timings, started,
+                                        busy=True)
+
+    def _extractive(self, text: str, ask: Ask, preface: str, entries: list[Entry], citations: list[Citation],
+                    base: dict, timings: Timings, started: float, busy: bool = False) -> Iterator[Event]:
+        """The answer in the glossary's own words, no generation; ``busy``: because no generation slot was free."""
+        claims = extractive_answer(entries, text, ask)
+        reply = _join(preface, claims)
+        yield reply
+        answer = self._final(reply, claims, reply, entries, citations, "extractive", [], base, timings, started)
+        answer.busy = busy
+        yield answer
 
     def _generate(self, text: str, ask: Ask, preface: str, entries: list[Entry], citations: list[Citation],
                   base: dict, timings: Timings, started: float, cancel: Cancel | None) -> Iterator[Event]:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 Outcome = Literal["answered", "closest", "refused"]
 Mode = Literal["generated", "extractive", "refusal"]
+WhenBusy = Literal["glossary", "busy"]  # what a question gets when no generation slot is free in time
 
 
 class Citation(BaseModel):
@@ -104,6 +105,8 @@ class Answer(BaseModel):
     verdicts: list[SentenceVerdict] = Field(default_factory=list, description="per generated sentence")
     revised: bool = Field(False, description="the final text differs from what was streamed")
     fallback: bool = Field(False, description="generation failed the support check or timed out; text is extractive")
+    busy: bool = Field(False, description="no generation slot was free within the queue's wait: answered at once in "
+                                          "the glossary's own words (``when_busy``)")
     backend: str = ""
     resolved_question: str | None = Field(None, description="the question actually answered: the question itself, "
                                                              "or what a follow-up stands for in the conversation")

@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from assistant.errors import ConfigError
+from assistant.schema import WhenBusy
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGED_EMBEDDER = "all-MiniLM-L6-v2"
@@ -145,8 +146,11 @@ class Settings(BaseSettings):
                                                                  "engine (llama.cpp: max_batch_sequences)")
     queue_size: int = Field(64, ge=0, description="most questions waiting for a generation slot (a memory bound; "
                                                    "who is admitted is decided by the estimated wait)")
-    queue_timeout_s: float = Field(15.0, gt=0, description="longest wait for a generation slot: a question whose "
-                                                           "estimated wait is longer gets 'busy' at once")
+    queue_timeout_s: float = Field(6.0, gt=0, description="longest wait for a generation slot: a question whose "
+                                                          "estimated wait is longer is not queued (see when_busy)")
+    when_busy: WhenBusy = Field("glossary", description="what a question that is not queued gets: 'glossary', the "
+                                "answer at once in the glossary's own words (Answer.busy); 'busy', 503 with "
+                                "Retry-After (for a proxy that retries another replica)")
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost", "http://127.0.0.1"],
                                     description="origins (any port) allowed to call the API")
     rate_limit_per_minute: int = Field(60, ge=0, description="ask requests per client per minute; 0 = off")

@@ -97,7 +97,7 @@ def answer_config(settings: Settings) -> AnswerConfig:
                         suggest_threshold=settings.suggest_threshold,
                         max_history_turns=settings.max_history_turns,
                         max_history_chars=settings.max_history_chars,
-                        answer_cache_size=settings.answer_cache_size,
+                        answer_cache_size=settings.answer_cache_size, when_busy=settings.when_busy,
                         thresholds=Thresholds(answer_score=settings.answer_threshold,
                                               long_words=settings.long_question_words,
                                               long_min_coverage=settings.long_min_coverage,

@@ -5,8 +5,9 @@
 
 Each client has its own loopback address (127.0.0.2, 127.0.0.3, ...) so the per-client rate limit
 applies as it would to real users. Counts every status; only answers other than 200 / 429 / 503
-(deliberate backpressure) are failures. Samples the server's RSS every second. Bounded in count and
-time; traffic goes to loopback only.
+(deliberate backpressure) are failures; answers are counted by how they were made (generated, in the glossary's
+own words, in its own words because no generation slot was free in time, refused, closest entry). Samples the
+server's RSS every second. Bounded in count and time; traffic goes to loopback only.
 """
 from __future__ import annotations
 
@@ -40,20 +41,34 @@ async def _client(i: int, url: str, endpoint: str, deadline: float, questions: l
             path = endpoint if endpoint != "both" else rng.choice(["/api/ask", "/api/ask/stream"])
             started = time.monotonic()
             try:
+                answer = None
                 if path.endswith("stream"):
                     async with client.stream("POST", url + path, json={"question": rng.choice(questions)}) as r:
-                        complete = False
+                        event = None
                         async for line in r.aiter_lines():
-                            complete = complete or line.startswith("event: answer")
-                        status = r.status_code if (complete or r.status_code != 200) else -1
+                            event = line[6:].strip() if line.startswith("event:") else event
+                            if event == "answer" and line.startswith("data:"):
+                                answer = json.loads(line[5:])
+                        status = r.status_code if (answer or r.status_code != 200) else -1
                 else:
                     r = await client.post(url + path, json={"question": rng.choice(questions)})
                     status = r.status_code
+                    answer = r.json() if status == 200 else None
                 if status in (429, 503):
                     await asyncio.sleep(min(float(r.headers.get("retry-after", 1)), 5.0))
             except httpx.HTTPError as exc:
                 status = f"error:{exc.__class__.__name__}"
-            out.append((path, status, time.monotonic() - started))
+            out.append((path, status, time.monotonic() - started, _made(answer)))
+
+
+def _made(answer: dict | None) -> str | None:
+    """How an answer was made: generated, extractive (the glossary's own words), busy (its own words because no
+    generation slot was free in time), refused or closest."""
+    if answer is None:
+        return None
+    if answer.get("busy"):
+        return "busy"
+    return answer["mode"] if answer["outcome"] == "answered" else answer["outcome"]
 
 
 async def run_load(url: str, clients: int, seconds: float, endpoint: str = "both", pid: int | None = None) -> dict:
@@ -70,13 +85,17 @@ async def run_load(url: str, clients: int, seconds: float, endpoint: str = "both
 
     await asyncio.gather(sample(), *(_client(i, url, endpoint, deadline, questions, results)
                                      for i in range(clients)))
-    ok = [t for _, s, t in results if s == 200]
+    ok = [t for _, s, t, _ in results if s == 200]
     statuses: dict[str, int] = {}
-    for _, s, _ in results:
+    made: dict[str, int] = {}
+    for _, s, _, how in results:
         statuses[str(s)] = statuses.get(str(s), 0) + 1
+        if how:
+            made[how] = made.get(how, 0) + 1
     pct = (lambda q: round(float(np.percentile(ok, q)) * 1000, 1)) if ok else (lambda q: None)
     return {"clients": clients, "seconds": seconds, "endpoint": endpoint, "requests": len(results),
-            "statuses": statuses, "failures": sum(n for s, n in statuses.items() if s not in ("200", "429", "503")),
+            "statuses": statuses, "answers": made,
+            "failures": sum(n for s, n in statuses.items() if s not in ("200", "429", "503")),
             "answers_per_s": round(len(ok) / seconds, 2), "latency_ms": {"p50": pct(50), "p95": pct(95), "p99": pct(99)},
             "server_rss_mb": {"first": round(rss[0], 1), "last": round(rss[-1], 1), "max": round(max(rss), 1)} if rss else None}
 

@@ -156,16 +156,22 @@ def test_a_sentence_far_in_meaning_from_its_entry_is_shown_only_when_the_model_f
 
 def test_a_question_asked_again_is_answered_the_same_without_a_generation_slot(assistant):
     """A docs page's popular question: the second time, it is answered from what the model wrote the first time,
-    checked the same way, even while the only generation slot is taken and a new question is turned away."""
+    checked the same way, even while the only generation slot is taken and a new question is turned away (a server
+    set to answer 503 busy) or answered in the glossary's own words (the default)."""
     one_slot = GenerationGate(slots=1, queue_size=0, wait_s=1)
     remembering = Assistant(assistant.glossary, assistant.retriever, assistant.generator, assistant.checker, one_slot,
-                            replace(assistant.config, answer_cache_size=8))
+                            replace(assistant.config, answer_cache_size=8, when_busy="busy"))
+    answering = Assistant(assistant.glossary, assistant.retriever, assistant.generator, assistant.checker, one_slot,
+                          replace(assistant.config, answer_cache_size=8))
     first = remembering.ask("what is mixup?")
     with remembering.gate.slot():
         again = remembering.ask("what is mixup?")
         with pytest.raises(Busy):
             remembering.ask("what is model drift?")
+        unqueued = answering.ask("what is model drift?")
     assert (again.answer, again.mode, again.verdicts) == (first.answer, first.mode, first.verdicts)
+    assert not again.busy and unqueued.busy and unqueued.mode == "extractive" and unqueued.grounded
+    assert [c.term for c in unqueued.citations] == ["Model Drift"]
     assert again.citations == first.citations and first.timings.generate_ms > again.timings.generate_ms
 
 

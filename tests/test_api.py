@@ -159,24 +159,46 @@ def test_rate_limit_answers_429_with_retry_after(server_settings, assistant):
     assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) >= 1
 
 
-def test_full_queue_answers_503_busy_not_a_crash(server_settings, assistant):
-    busy = _variant(assistant, gate=GenerationGate(slots=1, queue_size=0, wait_s=1))
-    with LiveServer(create_app(server_settings, busy)) as server:
+def _while_the_only_slot_is_taken(server_settings, assistant, when_busy: str, *questions: str) -> list:
+    """Asks each question (``/api/ask`` first, then ``/api/ask/stream``) while another answer holds the only
+    generation slot of a queue that lets no one wait."""
+    taken = _variant(assistant, gate=GenerationGate(slots=1, queue_size=0, wait_s=1), config={"when_busy": when_busy})
+    with LiveServer(create_app(server_settings, taken)) as server:
         held, release = threading.Event(), threading.Event()
 
         def hold():
-            with busy.gate.slot():
+            with taken.gate.slot():
                 held.set()
                 release.wait(10)
         threading.Thread(target=hold, daemon=True).start()
         held.wait(5)
-        r = httpx.post(f"{server.url}/api/ask", json={"question": "what is mixup?"}, timeout=30)
-        s = httpx.post(f"{server.url}/api/ask/stream", json={"question": "what is mixup?"}, timeout=30)
-        refusal = httpx.post(f"{server.url}/api/ask", json={"question": "what is dropout?"}, timeout=30)
-        release.set()
+        try:
+            return [httpx.post(f"{server.url}{path}", json={"question": q}, timeout=30)
+                    for q in questions for path in ("/api/ask", "/api/ask/stream")]
+        finally:
+            release.set()
+
+
+def test_full_queue_answers_503_busy_not_a_crash_when_set_to(server_settings, assistant):
+    r, s, refusal, _ = _while_the_only_slot_is_taken(server_settings, assistant, "busy",
+                                                     "what is mixup?", "what is dropout?")
     assert r.status_code == 503 and r.headers["retry-after"] and "busy" in r.json()["detail"]
     assert s.status_code == 503
     assert refusal.status_code == 200, "refusals need no generation slot"
+
+
+def test_full_queue_answers_at_once_in_the_glossarys_own_words(server_settings, assistant):
+    """The default: a question that would wait past the queue's limit is answered, not turned away; the entry's own
+    text needs no generation slot, and the Answer says why it is not the model's."""
+    r, s = _while_the_only_slot_is_taken(server_settings, assistant, "glossary", "what is mixup?")
+    mixup = next(e for e in assistant.glossary.entries if e.term == "Mixup")
+    assert r.status_code == 200 and s.status_code == 200
+    answer = r.json()
+    assert answer["busy"] and answer["mode"] == "extractive" and not answer["fallback"]
+    assert [c["term"] for c in answer["citations"]] == ["Mixup"] and answer["grounded"]
+    assert mixup.definition.split(". ")[0] in answer["answer"]
+    name, final = _sse(s)[-1]
+    assert name == "answer" and final["busy"] and final["answer"] == answer["answer"]
 
 
 def test_client_disconnect_mid_stream_frees_the_generation_slot(live_server, assistant):
@@ -252,17 +274,22 @@ def test_the_published_schema_holds_under_fuzzing(server_settings, assistant, tm
 
 def test_a_burst_that_fits_in_the_wait_limit_is_answered_not_turned_away(live_server, assistant):
     """12 generated answers at once (more than the old fixed queue of 8 took): each waits for the one generator,
-    the estimated wait stays within queue_timeout_s, so every one is answered."""
+    the estimated wait stays within queue_timeout_s, so every one is answered by the model, none in the glossary's own
+    words for want of a slot."""
     questions = [f"explain {t.lower()} in one line" for t in
                  ("Mixup", "Label Smoothing", "Curriculum Learning", "Model Drift", "Triplet Loss", "DropConnect",
                   "Meta-Learning", "Feature Store", "Brier Score", "Hypernetworks", "Gumbel-Softmax", "Mixup")]
     codes: list[int] = []
+    unqueued: list[bool] = []
 
     def ask(q):
-        codes.append(httpx.post(f"{live_server.url}/api/ask", json={"question": q}, timeout=120).status_code)
+        r = httpx.post(f"{live_server.url}/api/ask", json={"question": q}, timeout=120)
+        codes.append(r.status_code)
+        unqueued.append(r.status_code == 200 and r.json()["busy"])
     threads = [threading.Thread(target=ask, args=(q,)) for q in questions]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert codes == [200] * len(questions), codes
+    assert not any(unqueued)

@@ -11,6 +11,8 @@ import pytest
 import yaml
 from PIL import Image, ImageChops
 
+from assistant.answer import Assistant
+from assistant.gate import GenerationGate
 from assistant.settings import ROOT
 from assistant.web.server import create_app
 from tests.conftest import LiveServer, free_port
@@ -115,6 +117,33 @@ def test_markup_in_an_answer_renders_as_text(browser, site, tmp_path, settings):
         assert page.locator("[data-glossary-assistant] img").count() == 0
         assert dialogs == []
         context.close()
+
+
+def test_an_answer_given_in_the_glossarys_words_for_want_of_a_slot_says_so(browser, site, server_settings, assistant):
+    """The only generation slot is taken and no one may wait: the widget still shows an answer, with its citation and
+    a note that it is the glossary's own text."""
+    one_slot = GenerationGate(slots=1, queue_size=0, wait_s=1)
+    taken = Assistant(assistant.glossary, assistant.retriever, assistant.generator, assistant.checker, one_slot,
+                      assistant.config)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with one_slot.slot():
+            held.set()
+            release.wait(60)
+    with LiveServer(create_app(server_settings, taken)) as server, site(server.url) as host:
+        threading.Thread(target=hold, daemon=True).start()
+        held.wait(5)
+        try:
+            context, page, _ = open_widget(browser, host.url + "/index.html")
+            ask(page, "What is mixup?")
+            page.locator('[data-glossary-assistant] [part=citation][data-term="Mixup"]').wait_for(timeout=60_000)
+            answer = page.locator("[data-glossary-assistant] [part=answer]").last
+            assert answer.get_attribute("data-state") == "done"
+            assert "glossary's own text" in answer.locator("[part=note]").inner_text()
+            context.close()
+        finally:
+            release.set()
 
 
 def test_page_from_an_origin_outside_the_allowlist_cannot_call_the_api(browser, live_server, site):

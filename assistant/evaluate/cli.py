@@ -123,7 +123,8 @@ def run_eval(args: argparse.Namespace) -> int:
         questions = [q for q in questions if q.split == args.split]
     if not questions:
         raise InvalidQuestion(f"no questions left in {source} after --kinds/--split/--limit")
-    overrides = {"queue_size": max(16, args.concurrency)}
+    # every answer waits for the model: an eval never gets the glossary's own words for want of a slot
+    overrides = {"queue_size": max(16, args.concurrency), "when_busy": "busy", "queue_timeout_s": 3600.0}
     if args.retrieval_only:
         overrides["backend"] = "extractive"  # no model is loaded for a retrieval-only run
     settings = load_settings(**overrides)

@@ -55,6 +55,9 @@ def source_cards(answer: Answer | None) -> str:
     if answer.revised:
         parts.append('<div class="ga-note" data-revised="true">The answer was revised after checking it against '
                      "the glossary.</div>")
+    if answer.busy:
+        parts.append('<div class="ga-note" data-busy="true">Many questions at once: this answer is the glossary\'s own '
+                     "text.</div>")
     cards = []
     for c in answer.citations:
         example = f'<p class="ex">Example: {e(c.example)}</p>' if c.example else ""

@@ -500,6 +500,9 @@
           if (answer.revised === true) {
             el.append(h("p", { class: "note", part: "note" }, "Revised after checking against the glossary"));
           }
+          if (answer.busy === true) {
+            el.append(h("p", { class: "note", part: "note" }, "Many questions at once: this is the glossary's own text"));
+          }
           if (!refused && citations.length) el.append(sources(citations));
           const suggestions = Array.isArray(answer.suggestions)
             ? answer.suggestions.filter((s) => typeof s === "string" && s.trim()) : [];
