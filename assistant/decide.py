@@ -52,7 +52,8 @@ from assistant.concepts import ConceptMention
 from assistant.corpus import Entry
 from assistant.guard import has_words, looks_like_injection
 from assistant.match import NameMatch, TermMatcher, tokenize
-from assistant.mentions import Mentions, entry_mentions, entry_stems, foreign_modifier, mentions, subject_concept
+from assistant.mentions import (Mentions, entry_mentions, entry_stems, foreign_modifier, mentions, names_built_on,
+                                subject_concept)
 from assistant.retrieve import Hit, Retrieval
 from assistant.schema import Outcome
 from assistant.text import QUERY_WORDS, STOPWORDS, content_stems, split_sentences, stem, words
@@ -513,6 +514,12 @@ def decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: d
 def _decide(question: str, retrieval: Retrieval, matcher: TermMatcher, entries: dict[str, Entry],
             thresholds: Thresholds, top: Hit, found: Mentions) -> Decision:
     named = found.named[:3]
+    built = names_built_on(question, retrieval.matches, matcher) if named else {}
+    if built:  # "when should I use the harmonic mean?": another concept built on the entry mean
+        named = [t for t in named if t not in built.values()]
+        if not named and not found.relatives:
+            written = {_as_written(question, phrase.split()): term for phrase, term in built.items()}
+            found = Mentions(found.named, found.outside, written)
     subject, whole_question, framed = _definitional_subject(question)
     if subject is None:  # "and KL divergence, what's that?" asks what KL divergence is
         subject = _pointed_back(question, retrieval.matches, found.outside)

@@ -59,14 +59,16 @@ def resolve_embedder_path(model_id: str) -> str:
     return model_id
 
 
-def vocabulary_words(model_id: str) -> frozenset[str]:
-    """The whole words of the embedder's WordPiece vocabulary (``vocab.txt`` in its local folder): words of the
-    language, which the name matcher never takes for a misspelt one-word name. Empty for a model without one (a
-    hub id not downloaded yet, a byte-pair vocabulary): typos are then judged against the glossary's words alone."""
+def vocabulary_words(model_id: str) -> tuple[str, ...]:
+    """The whole words of the embedder's WordPiece vocabulary (``vocab.txt`` in its local folder), in its order, which
+    runs roughly from the most frequent word to the least: words of the language, which the name matcher never takes
+    for a misspelt one-word name. Empty for a model without one (a hub id not downloaded yet, a byte-pair vocabulary):
+    typos are then judged against the glossary's words alone."""
     path = Path(resolve_embedder_path(model_id)).expanduser() / "vocab.txt"
     if not path.is_file():
-        return frozenset()
-    return frozenset(w.lower() for w in path.read_text(encoding="utf-8", errors="replace").split() if w.isalpha())
+        return ()
+    return tuple(dict.fromkeys(w.lower() for w in path.read_text(encoding="utf-8", errors="replace").split()
+                               if w.isalpha()))
 
 
 FEW_TEXTS = 16  # at most this many are encoded one by one by the numpy encoder

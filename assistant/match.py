@@ -41,12 +41,15 @@ _NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # "Type I error" is "t
 _NUMERALS.update({arabic: roman for roman, arabic in _NUMERALS.items()})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _LIST_MARK = re.compile(r"[,/;&]")
+_CLAUSE_MARK = re.compile(r"[.?!:;,()\[\]\"“”]|\s'|'\s")  # punctuation that ends a phrase, quotes included
 _MATH = re.compile(r"\$\$[^$]{1,80}\$\$|\$[^$\n]{1,80}\$")  # TeX: "$R^2$" is a symbol, not the R language
 _ABBREVIATION = re.compile(r"\b([A-Z]{2,6})s?\b")  # "VM", "VMs", "SRE"
 _LINKS = frozenset("and or vs versus".split())  # words that join names into a list or a comparison
 _MAX_ELIDED_WORDS = 2  # "Type I" of "Type I and Type II errors"
 _MIN_SHORTENED, _MIN_CUT = 3, 3  # a name's last word cut to 3 letters or more, by 3 or more
 _MIN_JOINED_TYPO = 8  # a name written as one word ("dropconnect") takes one typo from this length on
+_COMMON_WORDS = 6_800  # whole words of a WordPiece vocabulary (after its single characters) that are everyday ones
+_MIN_UNLISTED = 8  # a word missing from that vocabulary is a real, rare one from this length on ("propensity")
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class _Token:
     after_hyphen: bool = False  # written right after a hyphen ("up" in "mix-up", "MixUp")
     listed: bool = False  # a comma, slash, semicolon or ampersand between it and the word before ("mean, median")
     in_math: bool = False  # inside TeX ("$R^2$", "$$Q$$"): a symbol, never a name
+    opens_phrase: bool = False  # the first word, or punctuation between it and the word before ("fine. mixup")
 
 
 _OPENING_CAPITAL = re.compile(r"(?:^|[.!?]\s+)[\"'(]*[A-Z]|\bI\b")  # a sentence's first letter, the word "I"
@@ -101,9 +105,11 @@ def tokenize(text: str) -> list[_Token]:
     for m in _TOKEN.finditer(text):
         raw = americanize(m.group(0).lower())
         word = m.group(0)
+        gap = text[previous_end:m.start()]
         out.append(_Token(raw, stem(raw), word.isupper() or (word.endswith("s") and word[:-1].isupper()),
-                          text[m.start() - 1:m.start()] == "-", bool(_LIST_MARK.search(text[previous_end:m.start()])),
-                          bool(math) and any(start < m.start() < end for start, end in math)))
+                          text[m.start() - 1:m.start()] == "-", bool(_LIST_MARK.search(gap)),
+                          bool(math) and any(start < m.start() < end for start, end in math),
+                          not out or bool(_CLAUSE_MARK.search(f" {gap} "))))
         previous_end = m.end()
     return out
 
@@ -249,7 +255,8 @@ class TermMatcher:
                                              tuple(t.stem for t in toks), short_abbrev, ambiguous, abbreviation,
                                              phrasal))
         self._known = {stem(w) for w in known_words}
-        self._language = frozenset(language_words)
+        self._rank = {w: i for i, w in enumerate(language_words)}  # the language's words, most frequent first
+        self._language = self._rank.keys()
         self._concept_words = {americanize(w.lower()) for w in concept_words}
         self._vocab = sorted({w for n in self._names for w in (*n.raw, *n.stems)})
         self._by_word: dict[str, list[tuple[_Name, int]]] = defaultdict(list)
@@ -281,6 +288,17 @@ class TermMatcher:
         """Whether the word is a word of the language (not a typo) that the glossary never writes: "federation",
         "affinity" in a glossary of cloud terms."""
         return word.lower() in self._language and not self.is_known(word)
+
+    def is_rare_word(self, word: str) -> bool:
+        """Whether the word is one that the glossary never writes and that is rare in the language: past the first
+        ``_COMMON_WORDS`` words of the language (in the embedder's vocabulary, roughly by frequency: "acceptable",
+        "harmonic", not "good" or "appropriate"), or not among them at all and too long to be a typo, a code name or
+        a product ("multivariate", "propensity", not "captum"). No word is rare without a vocabulary of the language."""
+        raw = americanize(word.lower())
+        if not self._rank or not raw.isalpha() or self.is_known(raw):
+            return False
+        rank = self._rank.get(raw)
+        return rank >= _COMMON_WORDS if rank is not None else len(raw) >= _MIN_UNLISTED
 
     def is_name_word(self, word: str) -> bool:
         """Whether a glossary name (as a word or stem) or an outside concept's name (as the word itself:

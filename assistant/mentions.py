@@ -14,6 +14,7 @@ listed or compared with a name that counts ("population and sample").
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -121,6 +122,40 @@ def foreign_modifier(subject: str, matcher: TermMatcher) -> bool:
         return False
     word = tokenize(subject)[matches[0].start - 1].raw
     return word not in STOPWORDS and word not in _PREPOSITIONS and not matcher.is_known(word)
+
+
+_NOT_A_MODIFIER = re.compile(r"(?:ing|ly|est|[^siu]s)$")  # the ending of a verb form, an adverb, a superlative
+_NAMING_WORDS = frozenset("acronym abbreviation abbreviated termed dubbed nicknamed".split())  # "the acronym EWC"
+# Small words a noun phrase follows: articles, determiners, prepositions, "what"/"which", forms of "be", "do" and
+# "have". Not "to", "why", "how" or "and", nor a verb such as "using": a verb may follow them ("to justify
+# DropConnect", "why crank One Cycle Policy up", "define and differentiate mean", "using Vanilla Bayesian Optimization").
+_OPENERS = frozenset("a an the this that these those my your our their his her its some any no each every another "
+                     "of in on at for about with by from into onto between than as like per via over under "
+                     "vs versus what which whose is are was were be been being does do did has have had".split())
+_MIN_MODIFIER = 4  # "PD model", "SP anchor": shorter words are abbreviations of something else
+
+
+def names_built_on(question: str, matches: list[NameMatch], matcher: TermMatcher) -> dict[str, str]:
+    """Glossary names that a rare word before them turns into another concept, wherever they stand: "when should I use
+    the harmonic mean?", "a question about interim analysis", "can I get away with propensity score matching?". The
+    word opens the name's phrase after a small word (``_OPENERS``; not a sentence's first word: "Define frequency."),
+    does not end as a verb form, an adverb or a superlative does ("increasing sample size", "the hardest triplet
+    loss"), and the glossary never writes it while the language rarely does (``TermMatcher.is_rare_word``): "a small
+    sample" and "the appropriate alternative hypothesis" stay the entry's. {the phrase, as folded words: its glossary
+    term}, for terms named only so."""
+    tokens = tokenize(question)
+    built: dict[str, str] = {}
+    plain = set()
+    for m in matches:
+        before = m.start - 1
+        word = tokens[before] if before > 0 and not tokens[m.start].opens_phrase else None
+        opens = word is not None and not word.opens_phrase and tokens[before - 1].raw in _OPENERS
+        if opens and len(word.raw) >= _MIN_MODIFIER and word.raw not in _NAMING_WORDS \
+                and not _NOT_A_MODIFIER.search(word.raw) and matcher.is_rare_word(word.raw):
+            built.setdefault(" ".join(t.raw for t in tokens[before:m.end]), m.term)
+        else:
+            plain.add(m.term)
+    return {phrase: term for phrase, term in built.items() if term not in plain}
 
 
 class _EntryWords(NamedTuple):

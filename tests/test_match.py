@@ -114,6 +114,20 @@ def stats_matcher_with_language():
     return TermMatcher(load_glossary(ROOT / "eval/other/jamovi-stats/source/glossary.yml").entries, set(), (), language)
 
 
+@pytest.mark.parametrize("word, rare", [
+    ("harmonic", True), ("interim", True),  # past the language's everyday words, and never in the glossary
+    ("multivariate", True), ("propensity", True),  # too rare for the embedder's vocabulary, and long
+    ("good", False), ("small", False), ("appropriate", False),  # everyday words
+    ("captum", False), ("geom", False),  # a short unlisted word: a product, code or a typo
+    ("variance", False),  # the glossary writes it
+])
+def test_a_rare_word_is_one_the_glossary_never_writes_and_the_language_rarely_does(stats_matcher,
+                                                                                   stats_matcher_with_language,
+                                                                                   word, rare):
+    assert stats_matcher_with_language.is_rare_word(word) is rare
+    assert not stats_matcher.is_rare_word(word)  # no vocabulary of the language: no evidence
+
+
 @pytest.mark.parametrize("text, wrong", [
     ("Is there a simple way to read a QQ plot?", "sample"),  # a word of the language is no typo of a one-word name
     ("What is meant by blinding in a trial?", "mean"),
