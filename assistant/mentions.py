@@ -128,7 +128,8 @@ _NOT_A_MODIFIER = re.compile(r"(?:ing|ly|est|[^siu]s)$")  # the ending of a verb
 _NAMING_WORDS = frozenset("acronym abbreviation abbreviated termed dubbed nicknamed".split())  # "the acronym EWC"
 # Small words a noun phrase follows: articles, determiners, prepositions, "what"/"which", forms of "be", "do" and
 # "have". Not "to", "why", "how" or "and", nor a verb such as "using": a verb may follow them ("to justify
-# DropConnect", "why crank One Cycle Policy up", "define and differentiate mean", "using Vanilla Bayesian Optimization").
+# DropConnect", "why crank One Cycle Policy up", "define and differentiate mean", "using Vanilla Bayesian
+# Optimization").
 _OPENERS = frozenset("a an the this that these those my your our their his her its some any no each every another "
                      "of in on at for about with by from into onto between than as like per via over under "
                      "vs versus what which whose is are was were be been being does do did has have had".split())

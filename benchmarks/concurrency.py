@@ -9,8 +9,8 @@ For each number of concurrent clients, the same generated-answer questions go to
 - with ``--llama-server``: ``llama-server`` with ``--parallel 8`` (continuous batching over 8 slots) on the
   packaged GGUF, as ``POST /completion`` with the exact prompt this project builds for the question (fixed head +
   entry + question), greedy, stopping at the end of the answer line.
-This project's answer cache is off (``answer_cache_size=0``) and its queue waits up to 300 s (no answer in the glossary's
-own words for want of a slot), so every answer is generated. Reports answers/s,
+This project's answer cache is off (``answer_cache_size=0``) and its queue waits up to 300 s (no answer in the
+glossary's own words for want of a slot), so every answer is generated. Reports answers/s,
 generated tokens/s (for this project: the model's sentences, re-tokenized with its vocabulary), latency p50/p95,
 and a burst: 8 different questions sent at once, the time until the last
 is answered against one answered alone. Build llama-server from the llama.cpp sources in llama-cpp-python's sdist:
