@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,23 @@ needs_llama = pytest.mark.skipif(not llama_cpp_available(), reason="llama-cpp-py
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@contextmanager
+def slot_taken(gate, hold_s: float = 60):
+    """Another thread holds one generation slot of ``gate`` while the block runs (at most ``hold_s``)."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with gate.slot():
+            held.set()
+            release.wait(hold_s)
+    threading.Thread(target=hold, daemon=True).start()
+    held.wait(5)
+    try:
+        yield
+    finally:
+        release.set()
 
 
 def free_port(host: str = "127.0.0.1") -> int:

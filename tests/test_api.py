@@ -14,7 +14,7 @@ import pytest
 from assistant.answer import Assistant
 from assistant.gate import GenerationGate
 from assistant.web.server import create_app
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, slot_taken
 
 ANSWER_FIELDS = {"question", "answer", "refused", "citations", "grounded", "retrieved", "timings"}
 
@@ -163,20 +163,9 @@ def _while_the_only_slot_is_taken(server_settings, assistant, when_busy: str, *q
     """Asks each question (``/api/ask`` first, then ``/api/ask/stream``) while another answer holds the only
     generation slot of a queue that lets no one wait."""
     taken = _variant(assistant, gate=GenerationGate(slots=1, queue_size=0, wait_s=1), config={"when_busy": when_busy})
-    with LiveServer(create_app(server_settings, taken)) as server:
-        held, release = threading.Event(), threading.Event()
-
-        def hold():
-            with taken.gate.slot():
-                held.set()
-                release.wait(10)
-        threading.Thread(target=hold, daemon=True).start()
-        held.wait(5)
-        try:
-            return [httpx.post(f"{server.url}{path}", json={"question": q}, timeout=30)
-                    for q in questions for path in ("/api/ask", "/api/ask/stream")]
-        finally:
-            release.set()
+    with LiveServer(create_app(server_settings, taken)) as server, slot_taken(taken.gate, hold_s=10):
+        return [httpx.post(f"{server.url}{path}", json={"question": q}, timeout=30)
+                for q in questions for path in ("/api/ask", "/api/ask/stream")]
 
 
 def test_full_queue_answers_503_busy_not_a_crash_when_set_to(server_settings, assistant):

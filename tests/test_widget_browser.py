@@ -15,7 +15,7 @@ from assistant.answer import Assistant
 from assistant.gate import GenerationGate
 from assistant.settings import ROOT
 from assistant.web.server import create_app
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer, free_port, slot_taken
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "docs" / "screenshots"
@@ -125,25 +125,14 @@ def test_an_answer_given_in_the_glossarys_words_for_want_of_a_slot_says_so(brows
     one_slot = GenerationGate(slots=1, queue_size=0, wait_s=1)
     taken = Assistant(assistant.glossary, assistant.retriever, assistant.generator, assistant.checker, one_slot,
                       assistant.config)
-    held, release = threading.Event(), threading.Event()
-
-    def hold():
-        with one_slot.slot():
-            held.set()
-            release.wait(60)
-    with LiveServer(create_app(server_settings, taken)) as server, site(server.url) as host:
-        threading.Thread(target=hold, daemon=True).start()
-        held.wait(5)
-        try:
-            context, page, _ = open_widget(browser, host.url + "/index.html")
-            ask(page, "What is mixup?")
-            page.locator('[data-glossary-assistant] [part=citation][data-term="Mixup"]').wait_for(timeout=60_000)
-            answer = page.locator("[data-glossary-assistant] [part=answer]").last
-            assert answer.get_attribute("data-state") == "done"
-            assert "glossary's own text" in answer.locator("[part=note]").inner_text()
-            context.close()
-        finally:
-            release.set()
+    with LiveServer(create_app(server_settings, taken)) as server, site(server.url) as host, slot_taken(one_slot):
+        context, page, _ = open_widget(browser, host.url + "/index.html")
+        ask(page, "What is mixup?")
+        page.locator('[data-glossary-assistant] [part=citation][data-term="Mixup"]').wait_for(timeout=60_000)
+        answer = page.locator("[data-glossary-assistant] [part=answer]").last
+        assert answer.get_attribute("data-state") == "done"
+        assert "glossary's own text" in answer.locator("[part=note]").inner_text()
+        context.close()
 
 
 def test_page_from_an_origin_outside_the_allowlist_cannot_call_the_api(browser, live_server, site):
