@@ -9,12 +9,12 @@
   with a second reader's drops and relabels in raw/review_collected2.jsonl: `test2`, held out.
 - raw/written.jsonl: conversations written by a helper blind to the code, for the turn kinds public pages
   rarely show (corrections, ellipsis, pronouns); half of them, chosen by a hash of the id, are `test`.
-- raw/written2.jsonl to raw/written150.jsonl: 34 to 40 more each, written later by one hundred and forty-nine
-  more helpers that read only the glossary: `test3` to `test151`, held out (each file present is read: a new helper's
-  file is the next split). Thirty-four conversations (x034, z017, w6-025, w6-035, w10-028, w20-008, w20-018, w29-001,
+- raw/written2.jsonl to raw/written152.jsonl: 34 to 40 more each, written later by one hundred and fifty-one
+  more helpers that read only the glossary: `test3` to `test153`, held out (each file present is read: a new helper's
+  file is the next split). Thirty-five conversations (x034, z017, w6-025, w6-035, w10-028, w20-008, w20-018, w29-001,
   w44-036, w45-004, w63-012, w64-015, w66-036, w67-040, w74-028, w79-036, w81-007, w81-024, w92-012, w93-032,
   w96-028, w102-037, w103-012, w105-034, w122-038, w127-018, w127-021, w132-021, w133-009, w135-035,
-  w136-036, w141-026, w142-035, w145-022) were taken out because a turn asked a question of eval/heldout.jsonl
+  w136-036, w141-026, w142-035, w145-022, w151-019) were taken out because a turn asked a question of eval/heldout.jsonl
   word for word: that set stays unseen.
 """
 from __future__ import annotations
