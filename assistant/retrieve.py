@@ -56,7 +56,7 @@ class Retriever:
     """Ranks glossary entries for a question; ``method`` selects hybrid or a single method (for evaluation)."""
 
     def __init__(self, entries: tuple[Entry, ...] | list[Entry], embedder: Embedder, index: faiss.Index,
-                 matcher: TermMatcher, dense_weight: float = 0.75, bm25_scale: float = 6.0,
+                 matcher: TermMatcher, dense_weight: float, bm25_scale: float = 6.0,
                  concepts: ConceptFinder | None = None) -> None:
         if index.ntotal != len(entries):
             raise ValueError(f"index has {index.ntotal} vectors for {len(entries)} entries")

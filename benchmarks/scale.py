@@ -43,7 +43,7 @@ def synthetic_entries(real: list[Entry], n: int, seed: int = 0) -> list[Entry]:
     return out
 
 
-def measure(size: int, real: list[Entry], embedder, queries: list[str], hnsw_above: int) -> dict:
+def measure(size: int, real: list[Entry], embedder, queries: list[str], hnsw_above: int, dense_weight: float) -> dict:
     entries = synthetic_entries(real, size)
     rss0 = psutil.Process().memory_info().rss
     store = IndexStore(Path(tempfile.mkdtemp()), embedder, hnsw_above)
@@ -56,7 +56,7 @@ def measure(size: int, real: list[Entry], embedder, queries: list[str], hnsw_abo
     store.load_or_build(edited)
     rebuild_s = time.perf_counter() - started
     matcher = TermMatcher(entries, {w for e in real for _, t in e.passages() for w in words(t)})
-    retriever = Retriever(entries, embedder, built.index, matcher)
+    retriever = Retriever(entries, embedder, built.index, matcher, dense_weight)
     rss_index = psutil.Process().memory_info().rss - rss0
     synthetic_q = [f"what is {e.term.lower()}?" for e in random.Random(1).sample(entries[len(real):], len(queries) // 2)]
     times, found = [], 0
@@ -92,7 +92,8 @@ def main() -> None:
     embedder.warm_up()
     questions = [json.loads(line)["question"] for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines()]
     queries = random.Random(0).sample(questions, args.queries)
-    report = [measure(int(s), real, embedder, queries, settings.hnsw_above) for s in args.sizes.split(",")]
+    report = [measure(int(s), real, embedder, queries, settings.hnsw_above, settings.dense_weight)
+              for s in args.sizes.split(",")]
     json.dump({"hnsw_above": settings.hnsw_above, "results": report}, sys.stdout, indent=2)
     print()
 
