@@ -321,7 +321,7 @@ def built_on_name(subject: str, matcher: TermMatcher, entries: dict[str, Entry],
     return term if _extends(term, before, tokens[matches[0].end:], matcher, entries, framed) else None
 
 
-def _names_beyond(matches: list[NameMatch], tokens: list) -> bool:
+def _names_beyond(matches: list[NameMatch], tokens: tuple) -> bool:
     """Whether X names another glossary name past the words that run on from its first one, after a small word
     ("in-text citations in APA style"): X may be asked about within that one."""
     first = matches[0]
@@ -388,7 +388,7 @@ def name_stems(entry: Entry) -> set[str]:
             for t in tokenize(form)}
 
 
-def _only_names(tokens: list, matches: list[NameMatch]) -> bool:
+def _only_names(tokens: tuple, matches: list[NameMatch]) -> bool:
     """Names side by side, nothing else: a compound ("Kubernetes cluster"), not a list ("A and B")."""
     return all(any(m.start <= i < m.end for m in matches) for i in range(len(tokens)))
 

@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Protocol, TypeVar
 
 from rapidfuzz import process
@@ -94,10 +95,12 @@ def written_in_lower_case(text: str) -> bool:
     return not any(ch.isupper() for ch in _OPENING_CAPITAL.sub("", text))
 
 
-def tokenize(text: str) -> list[_Token]:
+@lru_cache(maxsize=256)
+def tokenize(text: str) -> tuple[_Token, ...]:
     """Words, folded and American-spelled; identifiers are split into their words ("LayerNormalization",
     "drop_connect": code names in GitHub questions are names too), the words of a camel-case one written as if
-    hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up"); words of TeX ("$R^2$") are marked as symbols."""
+    hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up"); words of TeX ("$R^2$") are marked as symbols.
+    Kept for the latest few hundred texts: deciding one question reads its words about ten times."""
     text = _CAMEL.sub("-", spell_greek(text).replace("’", "'"))
     math = [m.span() for m in _MATH.finditer(text)]
     out = []
@@ -111,10 +114,10 @@ def tokenize(text: str) -> list[_Token]:
                           bool(math) and any(start < m.start() < end for start, end in math),
                           not out or bool(_CLAUSE_MARK.search(f" {gap} "))))
         previous_end = m.end()
-    return out
+    return tuple(out)
 
 
-def coordinated(tokens: list[_Token], first: _HasSpan, second: _HasSpan) -> bool:
+def coordinated(tokens: tuple[_Token, ...], first: _HasSpan, second: _HasSpan) -> bool:
     """Whether two names, ``first`` before ``second``, stand in one list or comparison: "population and sample",
     "mean, median, and mode", "nodes vs pods", "the range or the interquartile range"."""
     between = [t.raw for t in tokens[first.end:second.start]]
@@ -315,7 +318,7 @@ class TermMatcher:
         return best[0] if best else None
 
     # -- internals -------------------------------------------------------------------------------
-    def _elided(self, tokens: list[_Token], match: NameMatch) -> NameMatch | None:
+    def _elided(self, tokens: tuple[_Token, ...], match: NameMatch) -> NameMatch | None:
         """The other name of "A and B C" whose shared last words were left out: "null" of "null and alternative
         hypothesis" is the null hypothesis, "Type I" of "Type I and Type II errors" the Type I error."""
         link = match.start - 1

@@ -97,7 +97,7 @@ def _writes(text: str, stems: tuple[str, ...]) -> bool:
 def entry_says(entry: Entry, phrase: str) -> bool:
     """Whether the entry's names or text contain the phrase, as word stems in order, small words at its edges
     aside ("CLIP" in Contrastive Loss's example, "the margin" in Triplet Loss's alias "triplet margin loss")."""
-    tokens = tokenize(phrase.replace("-", " "))
+    tokens = list(tokenize(phrase.replace("-", " ")))
     while tokens and tokens[0].raw in STOPWORDS:
         tokens.pop(0)
     while tokens and tokens[-1].raw in STOPWORDS:
