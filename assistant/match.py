@@ -95,12 +95,12 @@ def written_in_lower_case(text: str) -> bool:
     return not any(ch.isupper() for ch in _OPENING_CAPITAL.sub("", text))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def tokenize(text: str) -> tuple[_Token, ...]:
     """Words, folded and American-spelled; identifiers are split into their words ("LayerNormalization",
     "drop_connect": code names in GitHub questions are names too), the words of a camel-case one written as if
     hyphenated ("MixUp" is "Mix-Up", the noun, not the verb "mix up"); words of TeX ("$R^2$") are marked as symbols.
-    Kept for the latest few hundred texts: deciding one question reads its words about ten times."""
+    Kept for the latest 64 texts: deciding one question reads its words about ten times."""
     text = _CAMEL.sub("-", spell_greek(text).replace("’", "'"))
     math = [m.span() for m in _MATH.finditer(text)]
     out = []
