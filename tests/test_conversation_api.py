@@ -139,14 +139,26 @@ def test_eval_scores_conversations_turn_by_turn(tmp_path):
         {"id": "b", "turns": [{"question": "What is mixup?", "expected_terms": ["Mixup"], "answerable": True},
                               {"question": "What is a pointer network?", "expected_terms": ["Pointer Network"],
                                "answerable": True, "kind": "switch"}]}]
-    path = tmp_path / "conversations.jsonl"
-    path.write_text("".join(json.dumps(c) + "\n" for c in conversations), encoding="utf-8")
-    done = _eval("--conversations", str(path), "--out", str(tmp_path / "run"))
+    paths = [tmp_path / "conversations.jsonl", tmp_path / "conversations-2.jsonl"]  # a set in two files
+    for path, conversation in zip(paths, conversations):
+        path.write_text(json.dumps(conversation) + "\n", encoding="utf-8")
+    done = _eval("--conversations", *map(str, paths), "--out", str(tmp_path / "run"))
     summary = json.loads(done.stdout)
     assert done.returncode == 0 and summary["n"] == 5 and summary["turns_right"] == 1.0
     assert summary["answered_from_previous_entry"] == [] and summary["by_kind"]["ellipsis"]["turns_right"] == 1.0
     rows = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
     assert rows[1]["resolved_question"] == "Label Smoothing: an example?"
+
+
+def test_a_conversation_id_may_be_used_once_across_files(tmp_path):
+    turn = {"question": "What is mixup?", "expected_terms": ["Mixup"], "answerable": True}
+    conversation = {"id": "a", "turns": [turn]}
+    paths = [tmp_path / "one.jsonl", tmp_path / "two.jsonl"]
+    for path in paths:
+        path.write_text(json.dumps(conversation) + "\n", encoding="utf-8")
+    done = _eval("--conversations", *map(str, paths), "--out", str(tmp_path / "run"))
+    assert done.returncode != 0 and "duplicate conversation ids" in done.stderr
+    assert not (tmp_path / "run").exists()
 
 
 def _cli(*args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:

@@ -26,8 +26,8 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--from-feedback", type=Path, metavar="FILE",
                         help="evaluate the cases a feedback file gives (thumbs up: what was answered; thumbs down: "
                              "the expected entry)")
-    source.add_argument("--conversations", type=Path, metavar="FILE",
-                        help="multi-turn conversations (JSON Lines), scored per turn")
+    source.add_argument("--conversations", type=Path, nargs="+", metavar="FILE",
+                        help="multi-turn conversations (JSON Lines, one or more files), scored per turn")
     e.add_argument("--out", type=Path, help="output folder (default eval/runs/<timestamp>/)")
     e.add_argument("--retrieval-only", action="store_true", help="retrieval and the refusal decision, no generation")
     e.add_argument("--limit", type=int, help="evaluate N questions spread evenly over the file")
@@ -59,22 +59,23 @@ def _output_dir(args: argparse.Namespace) -> Path:
 
 
 def _run_conversations(args: argparse.Namespace) -> int:
-    """``eval --conversations FILE``: every conversation turn by turn; per-turn figures; exits 1 below the gate."""
+    """``eval --conversations FILE...``: every conversation turn by turn; per-turn figures; exits 1 below the gate."""
     from assistant.evaluate.conversations import (conversation_markdown, load_conversations, run_conversations,
                                                   summarize_conversations)
     from assistant.evaluate.runner import alias_map
     from assistant.wiring import build_assistant
 
-    conversations = load_conversations(args.conversations)
+    files = ", ".join(map(str, args.conversations))
+    conversations = load_conversations(*args.conversations)
     if args.split:
         conversations = [c for c in conversations if c.split == args.split]
     if not conversations:
-        raise InvalidQuestion(f"no conversations left in {args.conversations} after --split")
+        raise InvalidQuestion(f"no conversations left in {files} after --split")
     settings = load_settings(**({"backend": "extractive"} if args.retrieval_only else {}))
     assistant = build_assistant(settings, warm=not args.retrieval_only)
     rows = run_conversations(assistant, conversations, args.retrieval_only)
     summary = summarize_conversations(rows, alias_map(assistant))
-    summary |= {"conversations_file": str(args.conversations), "retrieval_only": args.retrieval_only,
+    summary |= {"conversations_file": files, "retrieval_only": args.retrieval_only,
                 "gate_turns_right": settings.gate_turns_right,
                 "passed": summary["turns_right"] >= settings.gate_turns_right}
     return _write_run(args, rows, summary, conversation_markdown(summary))

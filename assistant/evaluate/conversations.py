@@ -8,7 +8,8 @@ before it (the assistant's own earlier answers, sent back as a client would), an
     >>> summarize_conversations(rows, alias_map(assistant))["conversations"]
     3
 
-A file holds one conversation per line:
+A file holds one conversation per line (the blind-written set is split over ``written*.jsonl``, each file
+under 5 MiB):
 ``{"id": "c001", "source": "https://...", "split": "dev", "turns": [{"question": "...", "expected_terms":
 ["Label Smoothing"], "answerable": true, "kind": "first"}, ...]}``. A turn is right when it is answered
 citing an expected entry, or, when the glossary does not cover it, declined (refused, or the marked closest
@@ -47,11 +48,13 @@ class Conversation(BaseModel):
     split: str | None = None
 
 
-def load_conversations(path: Path) -> list[Conversation]:
-    conversations: list[Conversation] = read_jsonl(path, Conversation)
+def load_conversations(*paths: Path) -> list[Conversation]:
+    """The conversations of one or more files, in order (a large set comes in several files); an id may be used
+    once across all of them."""
+    conversations: list[Conversation] = [c for path in paths for c in read_jsonl(path, Conversation)]
     ids = [c.id for c in conversations]
     if len(set(ids)) != len(ids):
-        raise InvalidQuestion(f"{path}: duplicate conversation ids")
+        raise InvalidQuestion(f"{', '.join(map(str, paths))}: duplicate conversation ids")
     return conversations
 
 

@@ -1,4 +1,5 @@
-"""Builds eval/conversations/real.jsonl (and written.jsonl) from the raw files, with a split per conversation.
+"""Builds eval/conversations/real.jsonl (and written.jsonl, written-2.jsonl, ...) from the raw files, with a split
+per conversation.
 
     $ python3 eval/conversations/assemble.py
 
@@ -24,6 +25,7 @@ import json
 from pathlib import Path
 
 HERE = Path(__file__).parent
+HELPERS_PER_FILE = 100  # written sets per output file: about 3.5 MB each
 
 
 def _lines(path: Path) -> list[dict]:
@@ -63,20 +65,35 @@ def main() -> None:
                                      encoding="utf-8")
     written_raw = HERE / "raw" / "written.jsonl"
     if written_raw.exists():
-        written = [{**c, "split": "test" if hashlib.sha1(c["id"].encode()).digest()[0] % 2 else "dev"}
-                   for c in _lines(written_raw)]
+        files: dict[str, list[dict]] = {}
+        files[_written_file(1)] = [{**c, "split": "test" if hashlib.sha1(c["id"].encode()).digest()[0] % 2 else "dev"}
+                                   for c in _lines(written_raw)]
         numbers = sorted(int(path.stem.removeprefix("written")) for path in (HERE / "raw").glob("written[0-9]*.jsonl"))
         for number in numbers:  # written2.jsonl is split test3, ...
-            written += [{**c, "split": f"test{number + 1}"} for c in _lines(HERE / "raw" / f"written{number}.jsonl")]
-        (HERE / "written.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in written),
-                                            encoding="utf-8")
-    for name in ("real", "written"):
-        path = HERE / f"{name}.jsonl"
-        if path.exists():
-            rows = _lines(path)
+            files.setdefault(_written_file(number), []).extend(
+                {**c, "split": f"test{number + 1}"} for c in _lines(HERE / "raw" / f"written{number}.jsonl"))
+        for stale in set(p.name for p in HERE.glob("written*.jsonl")) - files.keys():
+            (HERE / stale).unlink()
+        for name, written in files.items():
+            (HERE / name).write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in written),
+                                     encoding="utf-8")
+    for name, pattern in (("real", "real.jsonl"), ("written", "written*.jsonl")):
+        rows = [c for path in sorted(HERE.glob(pattern), key=_file_order) for c in _lines(path)]
+        if rows:
             splits = dict.fromkeys(c["split"] for c in rows)
             print(name, {s: sum(c["split"] == s for c in rows) for s in splits},
                   "turns", sum(len(c["turns"]) for c in rows))
+
+
+def _written_file(number: int) -> str:
+    """The output file of raw written set ``number`` (raw/written.jsonl is 1): written.jsonl for the first
+    ``HELPERS_PER_FILE`` sets, then written-2.jsonl, ..., so that no file reaches 5 MiB."""
+    part = (number - 1) // HELPERS_PER_FILE + 1
+    return "written.jsonl" if part == 1 else f"written-{part}.jsonl"
+
+
+def _file_order(path: Path) -> int:
+    return int(path.stem.partition("-")[2] or 1)
 
 
 if __name__ == "__main__":
